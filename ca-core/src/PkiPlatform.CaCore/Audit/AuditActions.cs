@@ -1,0 +1,14 @@
+namespace PkiPlatform.CaCore.Audit;
+
+/// <summary>Stable audit action names.</summary>
+public static class AuditActions
+{
+    public const string KeyGenerated = "key.generated";
+    public const string KeyDestroyed = "key.destroyed";
+    public const string AuthorityCreated = "authority.created";
+    public const string CertificateIssued = "certificate.issued";
+    public const string CertificateRevoked = "certificate.revoked";
+    public const string CertificateHeld = "certificate.held";
+    public const string CertificateReleased = "certificate.released";
+    public const string CrlGenerated = "crl.generated";
+}

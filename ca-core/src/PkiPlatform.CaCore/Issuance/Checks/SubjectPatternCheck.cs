@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using PkiPlatform.CaCore.Profiles;
+
+namespace PkiPlatform.CaCore.Issuance.Checks;
+
+/// <summary>Every subject value is non-empty, at most 64 characters (RFC 5280 ub-*), and matches the profile's pattern.</summary>
+public sealed class SubjectPatternCheck : IIssuanceCheck
+{
+    private const string Rule = "subject-values";
+
+    public CheckResult Evaluate(CertificateRequest request, CertificateProfile profile)
+    {
+        var oids = request.Subject.GetOidList();
+        var values = request.Subject.GetValueList();
+        for (var i = 0; i < oids.Count; i++)
+        {
+            var name = X509Names.ShortName(oids[i]);
+            var value = values[i];
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return CheckResult.Fail(Rule, $"subject {name} is empty");
+            }
+
+            // RFC 5280 Appendix A upper bounds: 64 for most names, 128 for e-mail, 2 for country.
+            var limit = name == "E" ? 255 : name == "C" ? 2 : 64;
+            if (value.Length > limit)
+            {
+                return CheckResult.Fail(Rule, $"subject {name} is {value.Length} characters; at most {limit}");
+            }
+
+            try
+            {
+                if (profile.Subject.Patterns.TryGetValue(name, out var pattern) && !pattern.IsMatch(value))
+                {
+                    return CheckResult.Fail(Rule, $"subject {name} '{value}' does not match the pattern of profile '{profile.Name}'");
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return CheckResult.Fail(Rule, $"subject {name} could not be checked in time; shorten it");
+            }
+        }
+
+        return CheckResult.Pass(Rule, "subject values match the profile");
+    }
+}

@@ -1,0 +1,48 @@
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.CaCore.Profiles;
+
+/// <summary>
+/// What a certificate of one kind may contain. Loaded from a JSON file and validated by
+/// <see cref="ProfileLoader"/>; immutable once loaded.
+/// </summary>
+public sealed class CertificateProfile
+{
+    public required string Name { get; init; }
+
+    public string Description { get; init; } = "";
+
+    /// <summary>Key types a CSR may carry.</summary>
+    public required IReadOnlyList<KeyAlgorithm> KeyAlgorithms { get; init; }
+
+    public required int MaxValidityDays { get; init; }
+
+    public required SubjectRules Subject { get; init; }
+
+    public required SubjectAltNameRules SubjectAltNames { get; init; }
+
+    /// <summary>keyUsage bits for RSA keys (BouncyCastle KeyUsage flags).</summary>
+    public required int KeyUsageRsa { get; init; }
+
+    /// <summary>keyUsage bits for EC keys (ECDSA and SM2).</summary>
+    public required int KeyUsageEc { get; init; }
+
+    /// <summary>Extended key usage OIDs (dotted).</summary>
+    public required IReadOnlyList<string> ExtendedKeyUsage { get; init; }
+
+    public bool ExtendedKeyUsageCritical { get; init; }
+
+    /// <summary>Certificate policy OIDs (dotted).</summary>
+    public required IReadOnlyList<string> CertificatePolicies { get; init; }
+
+    /// <summary>Adds id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1); only for OCSP signing certificates.</summary>
+    public bool OcspNoCheck { get; init; }
+
+    /// <summary>How many distinct RA officers must approve a request (used by the RA).</summary>
+    public int Approvals { get; init; } = 1;
+
+    /// <summary>How many officers must approve a revocation (0: the requesting officer alone).</summary>
+    public int RevocationApprovals { get; init; }
+
+    public int KeyUsageFor(KeyAlgorithm algorithm) => algorithm.IsRsa() ? KeyUsageRsa : KeyUsageEc;
+}

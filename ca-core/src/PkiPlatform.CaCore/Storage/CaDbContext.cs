@@ -1,0 +1,90 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace PkiPlatform.CaCore.Storage;
+
+/// <summary>
+/// The CA schema, one model for both providers. Provider-specific subclasses exist only so that each
+/// provider has its own migrations (<see cref="SqliteCaDbContext"/>, <see cref="PostgresCaDbContext"/>).
+/// </summary>
+public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<AuthorityEntity> Authorities => Set<AuthorityEntity>();
+
+    public DbSet<CertificateEntity> Certificates => Set<CertificateEntity>();
+
+    public DbSet<CrlEntity> Crls => Set<CrlEntity>();
+
+    public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
+
+    public DbSet<AuditHeadEntity> AuditHead => Set<AuditHeadEntity>();
+
+    public abstract bool IsPostgres { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AuthorityEntity>(e =>
+        {
+            e.ToTable("authorities");
+            e.HasIndex(a => a.Name).IsUnique();
+            e.Property(a => a.Name).HasMaxLength(64);
+            e.Property(a => a.KeyLabel).HasMaxLength(64);
+            e.Property(a => a.KeyAlgorithm).HasMaxLength(16);
+        });
+        modelBuilder.Entity<CertificateEntity>(e =>
+        {
+            e.ToTable("certificates");
+            // ARCHITECTURE.md: serials unique per issuer, enforced by the database.
+            e.HasIndex(c => new { c.AuthorityId, c.Serial }).IsUnique();
+            e.HasIndex(c => new { c.AuthorityId, c.StatusChangedAt });
+            e.Property(c => c.Serial).HasMaxLength(40);
+            e.Property(c => c.Profile).HasMaxLength(64);
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<CrlEntity>(e =>
+        {
+            e.ToTable("crls");
+            e.HasIndex(c => new { c.AuthorityId, c.Number }).IsUnique();
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<AuditEventEntity>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).ValueGeneratedNever();
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.HasIndex(a => a.Action);
+        });
+        modelBuilder.Entity<AuditHeadEntity>(e =>
+        {
+            e.ToTable("audit_head");
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.HasData(new AuditHeadEntity { Id = 1, Sequence = 0, Hash = new byte[32] });
+        });
+
+        // snake_case columns so that hand-written SQL (CRL streaming, locks) reads naturally on PostgreSQL.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
+    }
+}
