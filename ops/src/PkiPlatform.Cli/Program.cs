@@ -1,0 +1,19 @@
+using System.CommandLine;
+using PkiPlatform.Cli;
+using PkiPlatform.Cli.Commands;
+
+var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revoke, publish CRLs, audit, benchmark")
+{
+    InitCommand.Create(),
+    IssueCommand.Create(),
+    RevokeCommand.Create(),
+    RevokeCommand.CreateRelease(),
+    CrlCommand.Create(),
+    ListCommand.Create(),
+    ShowCommand.Create(),
+    AuditCommand.Create(),
+    BenchCommand.Create(),
+};
+root.Options.Add(CliOptions.Data);
+root.Options.Add(CliOptions.PassphraseFile);
+return await root.Parse(args).InvokeAsync();
