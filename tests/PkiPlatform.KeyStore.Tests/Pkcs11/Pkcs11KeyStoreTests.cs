@@ -1,0 +1,116 @@
+using PkiPlatform.KeyStore.Pkcs11;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.KeyStore.Tests.Pkcs11;
+
+/// <summary>Against a real SoftHSM2 token (one token directory per test run).</summary>
+[NonParallelizable]
+public sealed class Pkcs11KeyStoreTests
+{
+    private static Pkcs11KeyStore Open(string? pin = null, string? token = null)
+    {
+        var hsm = SoftHsmToken.Shared;
+        return new Pkcs11KeyStore(new Pkcs11KeyStoreOptions { ModulePath = SoftHsmToken.ModulePath, TokenLabel = token ?? hsm.Label, Pin = pin ?? hsm.Pin });
+    }
+
+    private static string NewLabel() => "t-" + Guid.NewGuid().ToString("N")[..12];
+
+    [TestCase(KeyAlgorithm.EcP256, SignatureAlgorithm.EcdsaSha256)]
+    [TestCase(KeyAlgorithm.EcP384, SignatureAlgorithm.EcdsaSha384)]
+    [TestCase(KeyAlgorithm.Rsa2048, SignatureAlgorithm.RsaPkcs1Sha256)]
+    [TestCase(KeyAlgorithm.Rsa2048, SignatureAlgorithm.RsaPssSha256)]
+    public void Sign_OnToken_VerifiesIndependently(KeyAlgorithm algorithm, SignatureAlgorithm signature)
+    {
+        using var store = Open();
+        var label = NewLabel();
+        var info = store.Generate(label, algorithm);
+        var data = System.Text.Encoding.UTF8.GetBytes("signed inside the token " + label);
+
+        var signed = KeyVerification.Sign(store.GetSigner(label), signature, data);
+
+        Assert.That(info.Backend, Is.EqualTo("pkcs11"));
+        Assert.That(KeyVerification.Verify(info, signature, data, signed), Is.True);
+        Assert.That(KeyVerification.Verify(info, signature, [.. data, 1], signed), Is.False);
+    }
+
+    [Test]
+    public void Generate_Key_IsSensitiveAndNotExtractable()
+    {
+        using var store = Open();
+        var label = NewLabel();
+        store.Generate(label, KeyAlgorithm.EcP256);
+        var tool = ExternalTool.Find("pkcs11-tool");
+        if (tool is null)
+        {
+            Assert.Ignore("pkcs11-tool (opensc) is not installed");
+        }
+
+        var listing = ExternalTool.Run(tool, ["--module", SoftHsmToken.ModulePath, "--token-label", SoftHsmToken.Shared.Label, "--login", "--pin", SoftHsmToken.Shared.Pin, "--list-objects", "--type", "privkey", "--label", label],
+            environment: SoftHsmToken.Shared.Environment);
+        Assert.That(listing.Output, Does.Contain("sensitive").And.Contain("never extractable"), listing.ToString());
+    }
+
+    [Test]
+    public void Reopen_KeyFoundByLabel_ListsIt()
+    {
+        var label = NewLabel();
+        using (var store = Open())
+        {
+            store.Generate(label, KeyAlgorithm.Rsa2048);
+        }
+
+        using var reopened = Open();
+        Assert.That(reopened.Get(label).Algorithm, Is.EqualTo(KeyAlgorithm.Rsa2048));
+        Assert.That(reopened.List().Select(k => k.Label), Does.Contain(label));
+    }
+
+    [Test]
+    public void Open_WrongPin_ClearError()
+    {
+        var error = Assert.Throws<PkiException>(() => Open(pin: "0000"))!;
+        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.WrongPin));
+        Assert.That(error.Message, Does.Contain("wrong PIN"));
+    }
+
+    [Test]
+    public void Open_MissingToken_NamesTokensPresent()
+    {
+        var error = Assert.Throws<PkiException>(() => Open(token: "no-such-token"))!;
+        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.TokenNotFound));
+        Assert.That(error.Message, Does.Contain("no-such-token").And.Contain(SoftHsmToken.Shared.Label));
+    }
+
+    [Test]
+    public void Open_MissingModule_ClearError()
+    {
+        var error = Assert.Throws<PkiException>(() => new Pkcs11KeyStore(new Pkcs11KeyStoreOptions { ModulePath = "/nonexistent/libpkcs11.so", TokenLabel = "x", Pin = "1" }))!;
+        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.ModuleNotFound));
+    }
+
+    [Test]
+    public void GetSigner_MissingKey_ClearError()
+    {
+        using var store = Open();
+        var error = Assert.Throws<PkiException>(() => store.GetSigner("never-generated"))!;
+        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.KeyNotFound));
+    }
+
+    [Test]
+    public void Generate_Sm2_RefusedWithReason()
+    {
+        using var store = Open();
+        var error = Assert.Throws<PkiException>(() => store.Generate(NewLabel(), KeyAlgorithm.Sm2))!;
+        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.UnsupportedAlgorithm));
+        Assert.That(error.Message, Does.Contain("SM2"));
+    }
+
+    [Test]
+    public void Destroy_RemovesBothHalves()
+    {
+        using var store = Open();
+        var label = NewLabel();
+        store.Generate(label, KeyAlgorithm.EcP256);
+        store.Destroy(label);
+        Assert.That(Assert.Throws<PkiException>(() => store.Get(label))!.Code, Is.EqualTo(PkiErrorCodes.KeyNotFound));
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Time.Testing;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Authorities;
+using PkiPlatform.CaCore.Configuration;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore.Profiles;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.KeyStore;
+using PkiPlatform.KeyStore.Software;
+
+namespace PkiPlatform.TestKit;
+
+/// <summary>
+/// A throwaway PKI built at run time: root, issuing CA, and leaves on demand (valid, expired,
+/// revoked, wrong EKU). Nothing secret is committed: every key is generated here. The clock is fake,
+/// set to the real time once the CAs and the expired leaf exist.
+/// </summary>
+public sealed class TestPki : IAsyncDisposable
+{
+    private readonly TestDatabase _database;
+    private readonly SoftwareKeyStore _keys;
+
+    private TestPki(string directory, TestDatabase database, SoftwareKeyStore keys, CertificateAuthority ca, FakeTimeProvider clock)
+    {
+        Directory = directory;
+        _database = database;
+        _keys = keys;
+        Ca = ca;
+        Clock = clock;
+    }
+
+    public string Directory { get; }
+
+    public CertificateAuthority Ca { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public IKeyStore Keys => _keys;
+
+    public string Provider => _database.Options.Provider;
+
+    public byte[] RootDer { get; private set; } = [];
+
+    public byte[] IssuingDer { get; private set; } = [];
+
+    public string RootPemPath => Path.Combine(Directory, "root.pem");
+
+    public string IssuingPemPath => Path.Combine(Directory, "issuing.pem");
+
+    /// <summary>Issuing CA then root, PEM: what certtool --verify and TLS peers take as the chain.</summary>
+    public string ChainPemPath => Path.Combine(Directory, "chain.pem");
+
+    /// <summary>A staff-auth certificate that expired before "now".</summary>
+    public TestLeaf ExpiredLeaf { get; private set; } = null!;
+
+    public static async Task<TestPki> CreateAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, string provider = "sqlite", CaOptions? options = null)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("pki-test-").FullName;
+        var database = await TestDatabase.CreateAsync(provider);
+        var keys = new SoftwareKeyStore(new SoftwareKeyStoreOptions
+        {
+            Directory = Path.Combine(directory, "keys"),
+            Passphrase = "test passphrase " + Guid.NewGuid(),
+            ScryptLog2N = 10, // tests: the cost is exercised in the key-store tests, not here
+        });
+        var now = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider(now.AddDays(-400));
+        var ca = new CertificateAuthority(database.Database, keys, ProfileCatalog.Defaults(), options ?? new CaOptions(), clock, Path.Combine(directory, "crl"));
+        var pki = new TestPki(directory, database, keys, ca, clock);
+        var created = await ca.Initializer.InitializeAsync(new AuthoritySetup { RootAlgorithm = algorithm, IssuingAlgorithm = algorithm }, "test");
+        pki.RootDer = created[0].CertificateDer;
+        pki.IssuingDer = created[1].CertificateDer;
+        await File.WriteAllTextAsync(pki.RootPemPath, Pem.Certificate(pki.RootDer));
+        await File.WriteAllTextAsync(pki.IssuingPemPath, Pem.Certificate(pki.IssuingDer));
+        await File.WriteAllTextAsync(pki.ChainPemPath, Pem.Certificate(pki.IssuingDer) + Pem.Certificate(pki.RootDer));
+        pki.ExpiredLeaf = await pki.IssueAsync("staff-auth", "CN=Expired User,O=HRSS", validityDays: 30, key: algorithm == KeyAlgorithm.Sm2 ? KeyAlgorithm.Sm2 : KeyAlgorithm.EcP256);
+        clock.SetUtcNow(now);
+        return pki;
+    }
+
+    /// <summary>Issues a certificate for a fresh key and writes cert and key PEM files named after its serial.</summary>
+    public async Task<TestLeaf> IssueAsync(string profile, string subject = "CN=Test User,O=HRSS", string[]? subjectAltNames = null,
+        KeyAlgorithm key = KeyAlgorithm.EcP256, int? validityDays = null)
+    {
+        var csr = TestCsr.Create(key, subject, subjectAltNames ?? []);
+        var issued = await Ca.Issuer.IssueAsync(new IssuanceRequest(csr.Der, profile, validityDays), "test");
+        var certificatePath = Path.Combine(Directory, $"{issued.Serial}.pem");
+        var keyPath = Path.Combine(Directory, $"{issued.Serial}.key");
+        await File.WriteAllTextAsync(certificatePath, Pem.Certificate(issued.Der));
+        await File.WriteAllTextAsync(keyPath, csr.PrivateKeyPem);
+        return new TestLeaf(issued.Serial, issued.Der, certificatePath, keyPath);
+    }
+
+    public async Task<TestLeaf> RevokedLeafAsync(RevocationReason reason = RevocationReason.KeyCompromise)
+    {
+        var leaf = await IssueAsync("staff-auth", "CN=Revoked User,O=HRSS", ["email:revoked@example.org"]);
+        await Ca.Revocations.RevokeAsync(leaf.Serial, reason, null, "test");
+        return leaf;
+    }
+
+    /// <summary>A TLS client certificate: wrong for anything that needs serverAuth, OCSPSigning or timeStamping.</summary>
+    public Task<TestLeaf> WrongEkuLeafAsync() => IssueAsync("staff-auth", "CN=Client Only,O=HRSS");
+
+    public string WriteFile(string name, byte[] content)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _keys.Dispose();
+        await _database.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
