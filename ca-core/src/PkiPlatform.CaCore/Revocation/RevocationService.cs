@@ -17,7 +17,7 @@ public sealed class RevocationService(CaDatabase database, AuthorityDirectory au
             throw new PkiException(PkiErrorCodes.InvalidArgument, "removeFromCRL is not a reason to revoke; release the hold instead");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = ExtensionBuilder.WholeSeconds(clock.GetUtcNow().UtcDateTime);
         if (invalidityDate is { } invalid && invalid > now)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, "the invalidity date lies in the future; it says when the key was (suspected) compromised");
@@ -48,7 +48,7 @@ public sealed class RevocationService(CaDatabase database, AuthorityDirectory au
 
     public async Task<CertificateEntity> ReleaseHoldAsync(string serial, string actor, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = ExtensionBuilder.WholeSeconds(clock.GetUtcNow().UtcDateTime);
         return await ChangeAsync(serial, actor, (certificate, issuer) =>
         {
             if (certificate.Status != CertificateStatus.OnHold)
