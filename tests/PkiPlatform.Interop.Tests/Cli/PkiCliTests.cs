@@ -1,0 +1,180 @@
+using Microsoft.Data.Sqlite;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.Interop.Tests.Cli;
+
+/// <summary>The `pki` command as a script would use it: one initialised data directory shared by the fixture.</summary>
+public sealed class PkiCliTests
+{
+    private string _root = "";
+    private string _data = "";
+
+    [OneTimeSetUp]
+    public void OneTimeSetUp()
+    {
+        _root = Directory.CreateTempSubdirectory("pki-cli-").FullName;
+        _data = Path.Combine(_root, "data");
+        var init = PkiCli.Run(_data, "init", "--kdf-cost", "12");
+        Assert.That(init.ExitCode, Is.EqualTo(0), init.ToString());
+    }
+
+    [OneTimeTearDown]
+    public void OneTimeTearDown() => Directory.Delete(_root, recursive: true);
+
+    private string Csr(string name, KeyAlgorithm key = KeyAlgorithm.EcP256, params string[] sans)
+    {
+        var path = Path.Combine(_root, name + ".csr");
+        File.WriteAllBytes(path, TestCsr.Create(key, $"CN={name},O=HRSS", sans).Der);
+        return path;
+    }
+
+    private static void AssertOneLineError(ExternalTool.Result result, string expected)
+    {
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), result.ToString());
+        Assert.That(lines[0], Does.StartWith("pki: error: ").And.Contain(expected));
+        Assert.That(result.StdErr, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    private long CountCertificates()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "ca.db")};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM certificates";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Test]
+    public void Init_NoTerminal_GeneratesOwnerOnlyPassphraseAndSaysEvaluationOnly()
+    {
+        var data = Path.Combine(_root, "fresh");
+        var run = PkiCli.Run(data, "init", "--kdf-cost", "12");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdErr, Does.Contain("EVALUATION ONLY"));
+        Assert.That(File.GetUnixFileMode(Path.Combine(data, "passphrase")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(File.Exists(Path.Combine(data, "publish", "ca", "root.crt")) && File.Exists(Path.Combine(data, "publish", "crl", "issuing.crl")), Is.True);
+        var config = File.ReadAllText(Path.Combine(data, "pki.json"));
+        Assert.That(config, Does.Contain("http://127.0.0.1:8080/ocsp"));
+    }
+
+    [Test]
+    public void Init_Twice_Refused()
+    {
+        AssertOneLineError(PkiCli.Run(_data, "init"), "already holds a PKI");
+    }
+
+    [Test]
+    public void Init_UnknownAlgorithm_LeavesNothingBehind()
+    {
+        var data = Path.Combine(_root, "bad-init");
+        AssertOneLineError(PkiCli.Run(data, "init", "--algorithm", "dsa-1024"), "unknown key algorithm 'dsa-1024'");
+        Assert.That(Directory.Exists(data), Is.False);
+        Assert.That(Directory.GetDirectories(_root, "bad-init*"), Is.Empty);
+    }
+
+    [Test]
+    public void Issue_RevokeCrl_OpenSslSeesRevocation()
+    {
+        var certificate = Path.Combine(_root, "alice.pem");
+        var issue = PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", Csr("alice"), "--out", certificate);
+        Assert.That(issue.ExitCode, Is.EqualTo(0), issue.ToString());
+        var serial = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-serial").StdOut.Trim()["serial=".Length..];
+
+        var show = PkiCli.Run(_data, "show", serial);
+        Assert.That(show.StdOut, Does.Contain("status:     valid").And.Contain("-----BEGIN CERTIFICATE-----"));
+        Assert.That(PkiCli.Run(_data, "revoke", serial, "--reason", "keyCompromise").ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(_data, "crl").ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(_data, "list", "--status", "revoked").StdOut, Does.Contain(serial));
+
+        var ca = Path.Combine(_data, "publish", "ca");
+        var crl = Path.Combine(_root, "issuing.crl.pem");
+        Tools.OpenSsl("crl", "-inform", "DER", "-in", Path.Combine(_data, "publish", "crl", "issuing.crl"), "-out", crl);
+        var verify = Tools.OpenSsl("verify", "-crl_check", "-CAfile", Path.Combine(ca, "root.pem"), "-untrusted", Path.Combine(ca, "issuing.pem"), "-CRLfile", crl, certificate);
+        Assert.That(verify.Output, Does.Contain("certificate revoked"), verify.ToString());
+
+        AssertOneLineError(PkiCli.Run(_data, "revoke", serial, "--reason", "keyCompromise"), "already revoked");
+        Assert.That(PkiCli.Run(_data, "audit", "verify").StdOut, Does.StartWith("audit trail intact"));
+    }
+
+    [Test]
+    public void Issue_ToStdout_PemOnly()
+    {
+        var run = PkiCli.Run(_data, "issue", "--profile", "staff-signing", "--csr", Csr("stdout-user"));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdOut, Does.StartWith("-----BEGIN CERTIFICATE-----"));
+    }
+
+    [Test]
+    public void Issue_UnknownProfile_OneLineNothingWritten()
+    {
+        var before = CountCertificates();
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "nope", "--csr", Csr("u1")), "unknown profile 'nope'; available:");
+        Assert.That(CountCertificates(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Issue_MalformedCsr_OneLineNothingWritten()
+    {
+        var path = Path.Combine(_root, "garbage.csr");
+        File.WriteAllText(path, "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n");
+        var before = CountCertificates();
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", path), "not valid base64");
+        Assert.That(CountCertificates(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Issue_SanOutsideProfile_OneLine() =>
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", Csr("dnsuser", KeyAlgorithm.EcP256, "dns:x.example")), "subjectAltName of type dns is not allowed");
+
+    [Test]
+    public void Issue_OversizedCsr_RefusedBeforeReading()
+    {
+        var path = Path.Combine(_root, "huge.csr");
+        File.WriteAllBytes(path, new byte[1 << 20]);
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", path), "a CSR is at most");
+    }
+
+    [Test]
+    public void Revoke_UnknownSerial_OneLine() =>
+        AssertOneLineError(PkiCli.Run(_data, "revoke", "7F00FF", "--reason", "superseded"), "has issued no certificate with serial 7F00FF");
+
+    [Test]
+    public void Revoke_BadReason_OneLine() =>
+        AssertOneLineError(PkiCli.Run(_data, "revoke", "7F00FF", "--reason", "stolen"), "unknown revocation reason 'stolen'");
+
+    [Test]
+    public void WrongPassphrase_OneLine() =>
+        AssertOneLineError(PkiCli.Run(_data, new Dictionary<string, string> { ["PKI_PASSPHRASE"] = "not the passphrase" }, "list"), "wrong key-store passphrase");
+
+    [Test]
+    public void NotInitialised_OneLineSaysRunInit() =>
+        AssertOneLineError(PkiCli.Run(Path.Combine(_root, "nothing-here"), "list"), "run 'pki init'");
+
+    [Test]
+    public void Help_ListsCommands()
+    {
+        var run = PkiCli.Run(_data, "--help");
+        Assert.That(run.StdOut, Does.Contain("init").And.Contain("issue").And.Contain("revoke").And.Contain("crl").And.Contain("audit").And.Contain("bench"));
+    }
+
+    [Test]
+    public void AuditVerify_AfterTampering_ExitOneNamesEvent()
+    {
+        var data = Path.Combine(_root, "tamper");
+        Assert.That(PkiCli.Run(data, "init", "--kdf-cost", "12").ExitCode, Is.EqualTo(0));
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "ca.db")};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE audit_events SET actor = 'mallory' WHERE sequence = 2";
+            command.ExecuteNonQuery();
+        }
+
+        var run = PkiCli.Run(data, "audit", "verify");
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.StdErr, Does.Contain("audit trail broken at event 2"));
+    }
+}
