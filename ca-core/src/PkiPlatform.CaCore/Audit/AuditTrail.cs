@@ -27,10 +27,11 @@ public sealed class AuditTrail(TimeProvider clock)
         }
 
         await db.Database.ExecuteSqlRawAsync("UPDATE audit_head SET sequence = sequence WHERE id = 1", cancellationToken);
-        var head = await db.AuditHead.AsTracking().SingleAsync(h => h.Id == 1, cancellationToken);
+        var head = await db.AuditHead.AsNoTracking().SingleAsync(h => h.Id == 1, cancellationToken);
         var timestamp = Truncate(clock.GetUtcNow().UtcDateTime);
         var previous = head.Hash;
         var sequence = head.Sequence;
+        var events = new List<AuditEventEntity>(records.Count);
         foreach (var record in records)
         {
             var entity = new AuditEventEntity
@@ -45,13 +46,23 @@ public sealed class AuditTrail(TimeProvider clock)
             };
             entity.Hash = AuditChain.ComputeHash(entity);
             previous = entity.Hash;
-            db.AuditEvents.Add(entity);
+            events.Add(entity);
         }
 
-        head.Sequence = sequence;
-        head.Hash = previous;
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
+        foreach (var chunk in events.Chunk(SqlBatch.MaxRows))
+        {
+            var parameters = new List<object?>(chunk.Length * 8);
+            foreach (var e in chunk)
+            {
+                parameters.AddRange([e.Sequence, e.Timestamp, e.Actor, e.Action, e.Target, e.Details, e.PreviousHash, e.Hash]);
+            }
+
+            await SqlBatch.ExecuteAsync(db,
+                "INSERT INTO audit_events (sequence, timestamp, actor, action, target, details, previous_hash, hash) VALUES " + SqlBatch.Values(chunk.Length, 8),
+                parameters, cancellationToken);
+        }
+
+        await SqlBatch.ExecuteAsync(db, "UPDATE audit_head SET sequence = @p0, hash = @p1 WHERE id = 1", [sequence, previous], cancellationToken);
     }
 
     /// <summary>Walks the whole chain in order and reports the first link that does not hold.</summary>

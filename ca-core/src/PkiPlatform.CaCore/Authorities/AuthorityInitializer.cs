@@ -44,7 +44,7 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
             var rootTbs = CaTbs(rootSubject, rootSubject, rootSpki, rootSki, rootSki, now, now.AddYears(setup.RootValidityYears),
                 setup.RootAlgorithm.DefaultSignature(), pathLength: null, issuerName: null);
             CertificateLinter.Default.EnsureClean(new LintSubject(rootTbs, null));
-            var rootCert = CertificateSigner.Sign(rootTbs, keys.GetSigner(rootKey.Label), setup.RootAlgorithm.DefaultSignature());
+            var rootCert = X509CertificateStructure.GetInstance(CertificateSigner.Sign(rootTbs, keys.GetSigner(rootKey.Label), setup.RootAlgorithm.DefaultSignature()));
 
             var issuingSubject = Name(setup.Country, setup.Organization, setup.IssuingCommonName);
             var issuingSpki = SubjectPublicKeyInfo.GetInstance(issuingKey.SubjectPublicKeyInfo);
@@ -53,7 +53,7 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
             var issuingTbs = CaTbs(issuingSubject, rootSubject, issuingSpki, issuingSki, rootSki, now, issuingNotAfter,
                 setup.RootAlgorithm.DefaultSignature(), pathLength: 0, issuerName: RootName);
             CertificateLinter.Default.EnsureClean(new LintSubject(issuingTbs, rootCert));
-            var issuingCert = CertificateSigner.Sign(issuingTbs, keys.GetSigner(rootKey.Label), setup.RootAlgorithm.DefaultSignature());
+            var issuingCert = X509CertificateStructure.GetInstance(CertificateSigner.Sign(issuingTbs, keys.GetSigner(rootKey.Label), setup.RootAlgorithm.DefaultSignature()));
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var root = Entity(RootName, null, rootKey, rootCert, rootSki, now);

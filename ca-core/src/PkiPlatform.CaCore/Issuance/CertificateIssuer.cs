@@ -34,49 +34,27 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
 
         // Phase 2: record the intent.
         await using var db = database.CreateContext();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var rows = prepared.Select(p => new CertificateEntity
-        {
-            AuthorityId = issuer.Id,
-            Serial = p.Serial,
-            Profile = p.Profile,
-            SubjectDn = p.SubjectDn,
-            NotBefore = p.NotBefore,
-            NotAfter = p.NotAfter,
-            Status = CertificateStatus.Intent,
-            CreatedAt = now,
-        }).ToList();
-        db.Certificates.AddRange(rows);
-        await db.SaveChangesAsync(cancellationToken);
+        await CertificateRows.InsertIntentsAsync(db, issuer.Id, prepared, clock.GetUtcNow().UtcDateTime, cancellationToken);
 
         // Phase 3: sign. The only step that touches the key.
         var der = new byte[prepared.Length][];
         if (prepared.Length == 1)
         {
-            der[0] = CertificateSigner.Sign(prepared[0].Tbs, issuer.Signer, issuer.SignatureAlgorithm).GetDerEncoded();
+            der[0] = CertificateSigner.Sign(prepared[0].Tbs, issuer.Signer, issuer.SignatureAlgorithm);
         }
         else
         {
-            Parallel.For(0, prepared.Length, i =>
-                der[i] = CertificateSigner.Sign(prepared[i].Tbs, issuer.Signer, issuer.SignatureAlgorithm).GetDerEncoded());
+            Parallel.For(0, prepared.Length, i => der[i] = CertificateSigner.Sign(prepared[i].Tbs, issuer.Signer, issuer.SignatureAlgorithm));
         }
 
         // Phase 4: store certificates and audit events together.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var events = new List<AuditRecord>(rows.Count);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            rows[i].Der = der[i];
-            rows[i].Status = CertificateStatus.Issued;
-            events.Add(new AuditRecord(actor, AuditActions.CertificateIssued, $"{issuer.Name}/{rows[i].Serial}",
-                $"profile={rows[i].Profile}; subject={rows[i].SubjectDn}; key={issuer.Entity.KeyLabel}"));
-        }
-
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, events, cancellationToken);
+        await CertificateRows.CompleteAsync(db, issuer.Id, prepared, der, cancellationToken);
+        var keyLabel = issuer.Entity.KeyLabel;
+        await audit.AppendAsync(db, prepared.Select(p => new AuditRecord(actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
+            $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        return rows.Select((r, i) => new IssuedCertificate(r.Serial, r.Profile, r.SubjectDn, r.NotBefore, r.NotAfter, der[i])).ToList();
+        return prepared.Select((p, i) => new IssuedCertificate(p.Serial, p.Profile, p.SubjectDn, p.NotBefore, p.NotAfter, der[i])).ToList();
     }
 }
