@@ -71,7 +71,8 @@ internal static class BenchCommand
     {
         var entries = new Option<int>("--entries") { Description = "Revoked entries", DefaultValueFactory = _ => 1_000_000 };
         var algorithm = new Option<string>("--algorithm") { Description = "CA key type", DefaultValueFactory = _ => "ec-p256" };
-        var command = new Command("crl", "Build and sign one full CRL of N revoked entries with reason codes, streamed to a file") { entries, algorithm };
+        var baseline = new Option<bool>("--baseline") { Description = "Also time BouncyCastle's X509V2CrlGenerator on the same entries, for comparison" };
+        var command = new Command("crl", "Build and sign one full CRL of N revoked entries with reason codes, streamed to a file") { entries, algorithm, baseline };
         command.SetRun(async (result, cancellationToken) =>
         {
             var n = result.GetValue(entries);
@@ -97,7 +98,23 @@ internal static class BenchCommand
             var size = new FileInfo(path).Length;
             Console.WriteLine($"bench crl: {written} entries, {size / 1048576.0:F1} MiB, signed {authority.KeyAlgorithm.ToName()}");
             Console.WriteLine($"  {stopwatch.Elapsed.TotalSeconds:F2} s; peak working set {process.PeakWorkingSet64 / 1048576} MiB (process start {before / 1048576} MiB)");
-            Console.WriteLine($"  file kept for inspection until exit: {path}");
+            if (result.GetValue(baseline))
+            {
+                var generator = new Org.BouncyCastle.X509.X509V2CrlGenerator();
+                generator.SetIssuerDN(authority.Subject);
+                generator.SetThisUpdate(now);
+                generator.SetNextUpdate(now.AddDays(1));
+                var bouncy = Stopwatch.StartNew();
+                foreach (var entry in Entries(n, now))
+                {
+                    generator.AddCrlEntry(new Org.BouncyCastle.Math.BigInteger(1, entry.Serial), entry.RevokedAt, entry.Reason ?? 0);
+                }
+
+                var crl = generator.Generate(new KeyStore.Signing.KeySignatureFactory(authority.Signer));
+                bouncy.Stop();
+                Console.WriteLine($"  baseline BouncyCastle X509V2CrlGenerator: {bouncy.Elapsed.TotalSeconds:F2} s ({crl.GetEncoded().Length / 1048576.0:F1} MiB)");
+            }
+
             return 0;
         });
         return command;
