@@ -3,6 +3,7 @@ using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Configuration;
 using PkiPlatform.CaCore.Crl;
 using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore.Keys;
 using PkiPlatform.CaCore.Lint;
 using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.CaCore.Revocation;
@@ -30,6 +31,7 @@ public sealed class CertificateAuthority
         Issuer = new CertificateIssuer(database, Authorities, new IssuancePreparer(profiles, options, clock, CertificateLinter.Default), audit, clock);
         Revocations = new RevocationService(database, Authorities, audit, clock);
         Crls = new CrlService(database, Authorities, options, audit, clock, publishDirectory);
+        KeyCustody = new KeyCustody(database, keys, audit);
     }
 
     public CaDatabase Database { get; }
@@ -51,4 +53,6 @@ public sealed class CertificateAuthority
     public RevocationService Revocations { get; }
 
     public CrlService Crls { get; }
+
+    public KeyCustody KeyCustody { get; }
 }

@@ -12,6 +12,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     ListCommand.Create(),
     ShowCommand.Create(),
     AuditCommand.Create(),
+    KeyCommand.Create(),
     BenchCommand.Create(),
 };
 root.Options.Add(CliOptions.Data);

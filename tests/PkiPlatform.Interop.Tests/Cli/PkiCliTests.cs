@@ -177,4 +177,20 @@ public sealed class PkiCliTests
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.StdErr, Does.Contain("audit trail broken at event 2"));
     }
+
+    [Test]
+    public void Key_GenerateDestroy_Audited_CaKeyProtected()
+    {
+        var generate = PkiCli.Run(_data, "key", "generate", "spare-1", "--algorithm", "ec-p384");
+        Assert.That(generate.StdOut, Does.Contain("generated spare-1 (ec-p384, software)").And.Contain("BEGIN PUBLIC KEY"), generate.ToString());
+        Assert.That(PkiCli.Run(_data, "key", "list").StdOut, Does.Contain("spare-1"));
+        Assert.That(PkiCli.Run(_data, "key", "destroy", "spare-1").ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(_data, "key", "list").StdOut, Does.Not.Contain("spare-1"));
+        var audit = PkiCli.Run(_data, "audit", "list", "--limit", "5").StdOut;
+        Assert.That(audit, Does.Contain("key.generated").And.Contain("key.destroyed"));
+
+        var caKey = PkiCli.Run(_data, "key", "list").StdOut.Split('\n').First(l => l.StartsWith("ca-issuing-", StringComparison.Ordinal)).Split(' ')[0];
+        AssertOneLineError(PkiCli.Run(_data, "key", "destroy", caKey), "is the signing key of CA 'issuing'");
+        AssertOneLineError(PkiCli.Run(_data, "key", "destroy", "never-there"), "no key labelled 'never-there'");
+    }
 }

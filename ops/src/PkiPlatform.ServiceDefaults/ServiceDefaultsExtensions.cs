@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace PkiPlatform.ServiceDefaults;
+
+/// <summary>
+/// What every PkiPlatform host shares: Serilog (compact JSON to the console), RFC 9457 problem
+/// details with stable error codes, health endpoints. Hosts call <see cref="AddServiceDefaults"/> and
+/// <see cref="MapServiceDefaults"/>; components add their own <c>Add…()</c>/<c>Map…()</c>.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>A console logger for start-up, before configuration is read (Serilog's two-stage init).</summary>
+    public static void CreateBootstrapLogger() =>
+        Log.Logger = new LoggerConfiguration().WriteTo.Console(new CompactJsonFormatter()).CreateBootstrapLogger();
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, configuration) => configuration
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new CompactJsonFormatter()));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<PkiExceptionHandler>();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging();
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready");
+        return app;
+    }
+
+    /// <summary>Problem type URI for a stable error code.</summary>
+    public static string ProblemType(string code) => $"https://pki.hrss.example/problems/{code}";
+
+    internal static int StatusFor(string code) => code switch
+    {
+        _ when code.EndsWith("not_found", StringComparison.Ordinal) || code is "ca.unknown_serial" or "profile.unknown" => StatusCodes.Status404NotFound,
+        _ when code.StartsWith("csr.", StringComparison.Ordinal) || code.StartsWith("profile.", StringComparison.Ordinal) || code.StartsWith("argument.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
+        "ca.already_revoked" or "ca.not_on_hold" or "ca.already_initialised" or "keystore.key_exists" => StatusCodes.Status409Conflict,
+        "lint.failed" => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private sealed class PkiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            var error = exception as KeyStore.PkiException;
+            var status = error is null ? StatusCodes.Status500InternalServerError : StatusFor(error.Code);
+            context.Response.StatusCode = status;
+            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = status,
+                // Internal failures get a generic message; the detail stays in the log with the trace id.
+                Title = status == 500 ? "Internal error" : "Request refused",
+                Detail = status == 500 ? "The service failed; quote the trace id to the operators." : error!.Message,
+                Type = ProblemType(error?.Code ?? "internal"),
+            };
+            problem.Extensions["code"] = error?.Code ?? "internal";
+            problem.Extensions["traceId"] = context.TraceIdentifier;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        }
+    }
+}
