@@ -1,3 +1,5 @@
+using PkiPlatform.CaCore.Hosting;
+
 namespace PkiPlatform.Cli;
 
 /// <summary>Writes every CA certificate as DER (.crt, the AIA caIssuers form) and PEM, plus chain.pem.</summary>

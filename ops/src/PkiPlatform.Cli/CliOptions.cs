@@ -1,3 +1,4 @@
+using PkiPlatform.CaCore.Hosting;
 using System.CommandLine;
 
 namespace PkiPlatform.Cli;

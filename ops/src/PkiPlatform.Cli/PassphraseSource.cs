@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.Cli;
@@ -11,37 +12,15 @@ namespace PkiPlatform.Cli;
 /// </summary>
 public static class PassphraseSource
 {
-    public const string EnvironmentVariable = "PKI_PASSPHRASE";
-
-    public static string? FromOptions(string? passphraseFile)
-    {
-        if (passphraseFile is not null)
-        {
-            if (!File.Exists(passphraseFile))
-            {
-                throw new PkiException(PkiErrorCodes.InvalidArgument, $"passphrase file {passphraseFile} does not exist");
-            }
-
-            var text = File.ReadAllText(passphraseFile).TrimEnd('\r', '\n');
-            return text.Length > 0 ? text : throw new PkiException(PkiErrorCodes.WrongPassphrase, $"passphrase file {passphraseFile} is empty");
-        }
-
-        var variable = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrEmpty(variable) ? null : variable;
-    }
+    public const string EnvironmentVariable = StoredPassphrase.EnvironmentVariable;
 
     /// <summary>For commands on an existing store.</summary>
     public static string ForExisting(DataDirectory data, string? passphraseFile)
     {
-        var given = FromOptions(passphraseFile);
-        if (given is not null)
+        var stored = StoredPassphrase.Resolve(data, passphraseFile);
+        if (stored is not null)
         {
-            return given;
-        }
-
-        if (File.Exists(data.PassphraseFile))
-        {
-            return File.ReadAllText(data.PassphraseFile).Trim();
+            return stored;
         }
 
         if (IsInteractive)
@@ -60,7 +39,7 @@ public static class PassphraseSource
     public static string ForNew(DataDirectory data, string? passphraseFile, out bool generated)
     {
         generated = false;
-        var given = FromOptions(passphraseFile);
+        var given = StoredPassphrase.FromOptions(passphraseFile);
         if (given is not null)
         {
             return given;

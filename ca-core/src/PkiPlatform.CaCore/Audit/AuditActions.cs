@@ -11,4 +11,5 @@ public static class AuditActions
     public const string CertificateHeld = "certificate.held";
     public const string CertificateReleased = "certificate.released";
     public const string CrlGenerated = "crl.generated";
+    public const string ResponderProvisioned = "ocsp.responder_provisioned";
 }

@@ -16,10 +16,16 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
     public async Task<IssuedCertificate> IssueAsync(IssuanceRequest request, string actor, CancellationToken cancellationToken = default) =>
         (await IssueBatchAsync([request], actor, cancellationToken))[0];
 
+    /// <summary>Issues from a named CA (e.g. a delegated OCSP responder certificate from the CA it answers for).</summary>
+    public async Task<IssuedCertificate> IssueFromAsync(string authority, IssuanceRequest request, string actor, CancellationToken cancellationToken = default) =>
+        (await IssueBatchAsync(await authorities.GetAsync(authority, cancellationToken), [request], actor, cancellationToken))[0];
+
     /// <summary>Issues all or none: any request that fails its checks fails the batch before anything is written.</summary>
-    public async Task<IReadOnlyList<IssuedCertificate>> IssueBatchAsync(IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IssuedCertificate>> IssueBatchAsync(IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken = default) =>
+        await IssueBatchAsync(await authorities.GetAsync(authorities.IssuingAuthorityName, cancellationToken), requests, actor, cancellationToken);
+
+    private async Task<IReadOnlyList<IssuedCertificate>> IssueBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken)
     {
-        var issuer = await authorities.GetAsync(authorities.IssuingAuthorityName, cancellationToken);
 
         // Phase 1: prepare and lint.
         var prepared = new PreparedCertificate[requests.Count];

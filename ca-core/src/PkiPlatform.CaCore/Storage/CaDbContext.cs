@@ -19,6 +19,8 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<AuditHeadEntity> AuditHead => Set<AuditHeadEntity>();
 
+    public DbSet<ResponderEntity> Responders => Set<ResponderEntity>();
+
     public abstract bool IsPostgres { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -46,6 +48,14 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("crls");
             e.HasIndex(c => new { c.AuthorityId, c.Number }).IsUnique();
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<ResponderEntity>(e =>
+        {
+            e.ToTable("ocsp_responders");
+            e.HasIndex(r => new { r.AuthorityId, r.NotAfter });
+            e.Property(r => r.KeyLabel).HasMaxLength(64);
+            e.Property(r => r.Serial).HasMaxLength(40);
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(r => r.AuthorityId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<AuditEventEntity>(e =>
         {

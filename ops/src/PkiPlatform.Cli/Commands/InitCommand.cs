@@ -1,3 +1,4 @@
+using PkiPlatform.CaCore.Hosting;
 using System.CommandLine;
 using Microsoft.Data.Sqlite;
 using PkiPlatform.CaCore.Authorities;

@@ -286,6 +286,55 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                     b.ToTable("crls", (string)null);
                 });
 
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.ResponderEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AuthorityId")
+                        .HasColumnType("integer")
+                        .HasColumnName("authority_id");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyLabel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_label");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_after");
+
+                    b.Property<DateTime>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("serial");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorityId", "NotAfter");
+
+                    b.ToTable("ocsp_responders", (string)null);
+                });
+
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.CertificateEntity", b =>
                 {
                     b.HasOne("PkiPlatform.CaCore.Storage.AuthorityEntity", null)
@@ -296,6 +345,15 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.CrlEntity", b =>
+                {
+                    b.HasOne("PkiPlatform.CaCore.Storage.AuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.ResponderEntity", b =>
                 {
                     b.HasOne("PkiPlatform.CaCore.Storage.AuthorityEntity", null)
                         .WithMany()

@@ -275,6 +275,53 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                     b.ToTable("crls", (string)null);
                 });
 
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.ResponderEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AuthorityId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("authority_id");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyLabel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_label");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("not_after");
+
+                    b.Property<DateTime>("NotBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorityId", "NotAfter");
+
+                    b.ToTable("ocsp_responders", (string)null);
+                });
+
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.CertificateEntity", b =>
                 {
                     b.HasOne("PkiPlatform.CaCore.Storage.AuthorityEntity", null)
@@ -285,6 +332,15 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.CrlEntity", b =>
+                {
+                    b.HasOne("PkiPlatform.CaCore.Storage.AuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.ResponderEntity", b =>
                 {
                     b.HasOne("PkiPlatform.CaCore.Storage.AuthorityEntity", null)
                         .WithMany()

@@ -6,7 +6,7 @@ using PkiPlatform.KeyStore;
 using PkiPlatform.KeyStore.Pkcs11;
 using PkiPlatform.KeyStore.Software;
 
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Hosting;
 
 /// <summary>The CA opened from a data directory: configuration, key store, database and profiles.</summary>
 public sealed class PkiRuntime : IDisposable

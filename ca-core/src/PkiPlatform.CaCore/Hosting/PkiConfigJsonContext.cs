@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Hosting;
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

@@ -1,4 +1,4 @@
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Hosting;
 
 /// <summary>PKCS#11 settings. The PIN itself is never in pki.json: it comes from a file or PKI_HSM_PIN.</summary>
 public sealed class Pkcs11Config

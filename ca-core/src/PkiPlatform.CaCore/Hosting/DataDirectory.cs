@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PkiPlatform.KeyStore;
 
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Hosting;
 
 /// <summary>
 /// The data directory: pki.json, the SQLite database, software keys, profiles and the published

@@ -1,7 +1,7 @@
 using PkiPlatform.CaCore.Configuration;
 using PkiPlatform.CaCore.Storage;
 
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Hosting;
 
 /// <summary>The data directory's pki.json: where the records and keys are and what goes into certificates.</summary>
 public sealed class PkiConfig

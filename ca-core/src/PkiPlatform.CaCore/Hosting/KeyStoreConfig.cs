@@ -1,4 +1,4 @@
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Hosting;
 
 /// <summary>Which key store holds the CA keys.</summary>
 public sealed class KeyStoreConfig

@@ -1,0 +1,35 @@
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.CaCore.Hosting;
+
+/// <summary>
+/// The key-store passphrase from non-interactive sources, in order: a passphrase file, PKI_PASSPHRASE,
+/// the evaluation passphrase that <c>pki init</c> stored in the data directory. Hosts use this alone;
+/// the CLI adds a terminal prompt after it.
+/// </summary>
+public static class StoredPassphrase
+{
+    public const string EnvironmentVariable = "PKI_PASSPHRASE";
+
+    /// <summary>From --passphrase-file or PKI_PASSPHRASE; null when neither is given.</summary>
+    public static string? FromOptions(string? passphraseFile)
+    {
+        if (passphraseFile is not null)
+        {
+            if (!File.Exists(passphraseFile))
+            {
+                throw new PkiException(PkiErrorCodes.InvalidArgument, $"passphrase file {passphraseFile} does not exist");
+            }
+
+            var text = File.ReadAllText(passphraseFile).TrimEnd('\r', '\n');
+            return text.Length > 0 ? text : throw new PkiException(PkiErrorCodes.WrongPassphrase, $"passphrase file {passphraseFile} is empty");
+        }
+
+        var variable = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return string.IsNullOrEmpty(variable) ? null : variable;
+    }
+
+    /// <summary>Options first, then the data directory's evaluation passphrase; null when there is none.</summary>
+    public static string? Resolve(DataDirectory data, string? passphraseFile) =>
+        FromOptions(passphraseFile) ?? (File.Exists(data.PassphraseFile) ? File.ReadAllText(data.PassphraseFile).Trim() : null);
+}
