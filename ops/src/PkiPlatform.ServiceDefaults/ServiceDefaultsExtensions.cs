@@ -13,7 +13,7 @@ namespace PkiPlatform.ServiceDefaults;
 /// details with stable error codes, health endpoints. Hosts call <see cref="AddServiceDefaults"/> and
 /// <see cref="MapServiceDefaults"/>; components add their own <c>Add…()</c>/<c>Map…()</c>.
 /// </summary>
-public static class ServiceDefaultsExtensions
+public static partial class ServiceDefaultsExtensions
 {
     /// <summary>A console logger for start-up, before configuration is read (Serilog's two-stage init).</summary>
     public static void CreateBootstrapLogger() =>
@@ -22,6 +22,8 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSerilog((services, configuration) => configuration
+            // ASP.NET Core's per-request lines would cost more than an OCSP answer; Serilog's own request log replaces them.
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
@@ -36,11 +38,16 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
+        // Protocol endpoints (OCSP, CRL, CA certificates) answer tens of thousands of requests a second:
+        // they are counted in metrics, not logged one by one.
+        app.UseWhen(context => !IsProtocolPath(context.Request.Path), branch => branch.UseSerilogRequestLogging());
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
         return app;
     }
+
+    public static bool IsProtocolPath(PathString path) =>
+        path.StartsWithSegments("/ocsp") || path.StartsWithSegments("/crl") || path.StartsWithSegments("/ca") || path.StartsWithSegments("/tsa");
 
     /// <summary>Problem type URI for a stable error code.</summary>
     public static string ProblemType(string code) => $"https://pki.hrss.example/problems/{code}";
@@ -54,12 +61,17 @@ public static class ServiceDefaultsExtensions
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    private sealed class PkiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed partial class PkiExceptionHandler(IProblemDetailsService problems, Microsoft.Extensions.Logging.ILogger<PkiExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
             var error = exception as KeyStore.PkiException;
             var status = error is null ? StatusCodes.Status500InternalServerError : StatusFor(error.Code);
+            if (status == StatusCodes.Status500InternalServerError)
+            {
+                Failed(logger, context.TraceIdentifier, exception);
+            }
+
             context.Response.StatusCode = status;
             var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
@@ -73,5 +85,8 @@ public static class ServiceDefaultsExtensions
             problem.Extensions["traceId"] = context.TraceIdentifier;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
         }
+
+        [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1001, Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Request {TraceId} failed")]
+        private static partial void Failed(Microsoft.Extensions.Logging.ILogger logger, string traceId, Exception exception);
     }
 }

@@ -73,49 +73,56 @@ internal static class InitCommand
                 Organization = result.GetValue(organization)!,
             };
 
-            var staging = new DataDirectory($"{target.Path.TrimEnd('/')}.init-{Guid.NewGuid().ToString("N")[..8]}");
-            Directory.CreateDirectory(staging.Path);
-            try
-            {
-                config.Ca.Validate("--base-url");
-                Directory.CreateDirectory(staging.ProfilesDirectory);
-                foreach (var (name, content) in ProfileCatalog.DefaultFiles())
-                {
-                    await File.WriteAllBytesAsync(Path.Combine(staging.ProfilesDirectory, name), content, cancellationToken);
-                }
-
-                string? passphrase = null;
-                var generated = false;
-                if (config.KeyStore.Type == "software")
-                {
-                    passphrase = PassphraseSource.ForNew(staging, result.GetValue(CliOptions.PassphraseFile), out generated);
-                }
-
-                staging.SaveConfig(config);
-                _ = staging.LoadConfig(); // the same validation later commands apply
-                using (var runtime = await PkiRuntime.OpenAsync(staging, config, passphrase, TimeProvider.System, cancellationToken))
-                {
-                    await runtime.Ca.Initializer.InitializeAsync(setup, "cli:init", cancellationToken);
-                    await CaPublisher.PublishAsync(runtime, cancellationToken);
-                    await runtime.Ca.Crls.PublishAllAsync(delta: false, "cli:init", cancellationToken);
-                }
-
-                SqliteConnection.ClearAllPools();
-                Directory.Move(staging.Path, target.Path);
-                Report(target, config, setup, generated);
-                return 0;
-            }
-            catch
-            {
-                SqliteConnection.ClearAllPools();
-                Directory.Delete(staging.Path, recursive: true);
-                throw;
-            }
+            var generated = await InitializeAsync(target, config, setup, result.GetValue(CliOptions.PassphraseFile), cancellationToken);
+            Report(target, config, setup, generated);
+            return 0;
         });
         return command;
     }
 
-    private static void Report(DataDirectory data, PkiConfig config, AuthoritySetup setup, bool generatedPassphrase)
+    /// <summary>Creates the PKI in <paramref name="target"/>; returns whether an evaluation passphrase was generated.</summary>
+    public static async Task<bool> InitializeAsync(DataDirectory target, PkiConfig config, AuthoritySetup setup, string? passphraseFile, CancellationToken cancellationToken)
+    {
+        var staging = new DataDirectory($"{target.Path.TrimEnd('/')}.init-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(staging.Path);
+        try
+        {
+            config.Ca.Validate("--base-url");
+            Directory.CreateDirectory(staging.ProfilesDirectory);
+            foreach (var (name, content) in ProfileCatalog.DefaultFiles())
+            {
+                await File.WriteAllBytesAsync(Path.Combine(staging.ProfilesDirectory, name), content, cancellationToken);
+            }
+
+            string? passphrase = null;
+            var generated = false;
+            if (config.KeyStore.Type == "software")
+            {
+                passphrase = PassphraseSource.ForNew(staging, passphraseFile, out generated);
+            }
+
+            staging.SaveConfig(config);
+            _ = staging.LoadConfig(); // the same validation later commands apply
+            using (var runtime = await PkiRuntime.OpenAsync(staging, config, passphrase, TimeProvider.System, cancellationToken))
+            {
+                await runtime.Ca.Initializer.InitializeAsync(setup, "cli:init", cancellationToken);
+                await CaPublisher.PublishAsync(runtime, cancellationToken);
+                await runtime.Ca.Crls.PublishAllAsync(delta: false, "cli:init", cancellationToken);
+            }
+
+            SqliteConnection.ClearAllPools();
+            Directory.Move(staging.Path, target.Path);
+            return generated;
+        }
+        catch
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(staging.Path, recursive: true);
+            throw;
+        }
+    }
+
+    public static void Report(DataDirectory data, PkiConfig config, AuthoritySetup setup, bool generatedPassphrase)
     {
         Console.WriteLine($"PKI initialised in {data.Path}");
         Console.WriteLine($"  root CA     ({setup.RootAlgorithm.ToName()}): {Path.Combine(data.CaDirectory, "root.pem")}");

@@ -1,0 +1,34 @@
+using PkiPlatform.CaCore.Hosting;
+using PkiPlatform.OcspResponder;
+using PkiPlatform.OcspResponder.Host;
+using PkiPlatform.ServiceDefaults;
+using Serilog;
+
+// A stand-alone responder replica: dotnet PkiPlatform.OcspResponder.Host.dll --data /var/lib/pki --urls http://0.0.0.0:8080
+// (the data directory gives the database connection and the key store holding the responder keys).
+ServiceDefaultsExtensions.CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"]), TimeProvider.System, default);
+    var options = builder.Configuration.GetSection("Ocsp").Get<OcspResponderOptions>() ?? new OcspResponderOptions();
+    builder.AddServiceDefaults();
+    builder.Services.AddSingleton(runtime);
+    builder.Services.AddOcspResponder(runtime.Ca, options);
+    var app = builder.Build();
+    await app.Services.InitializeOcspResponderAsync();
+    app.MapServiceDefaults();
+    app.MapOcspResponder();
+    await app.RunAsync();
+    return 0;
+}
+catch (PkiPlatform.KeyStore.PkiException ex)
+{
+    Log.Fatal("OCSP responder did not start: {Reason}", ex.Message);
+    return 2;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

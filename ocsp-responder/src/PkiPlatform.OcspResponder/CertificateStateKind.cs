@@ -1,0 +1,8 @@
+namespace PkiPlatform.OcspResponder;
+
+public enum CertificateStateKind
+{
+    Good,
+    Revoked,
+    Unknown,
+}

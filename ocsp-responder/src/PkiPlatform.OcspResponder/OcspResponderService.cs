@@ -1,0 +1,243 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Org.BouncyCastle.Ocsp;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Issuance;
+
+namespace PkiPlatform.OcspResponder;
+
+/// <summary>
+/// The responder: answers from pre-signed responses where it can (requests without a nonce), signs
+/// live where it must (nonces, several CertIDs), and never answers "good" when it cannot know:
+/// without the database and without an unexpired cached response it says tryLater.
+/// </summary>
+public sealed class OcspResponderService
+{
+    private readonly CertificateAuthority _ca;
+    private readonly CertificateStatusSource _statuses;
+    private readonly OcspResponderOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ResponseCache _cache;
+    private volatile IssuerIndex? _index;
+    private DateTime _lastPoll;
+
+    public OcspResponderService(CertificateAuthority ca, OcspResponderOptions options, TimeProvider clock, OcspMetrics metrics)
+    {
+        options.Validate();
+        _ca = ca;
+        _options = options;
+        _clock = clock;
+        Metrics = metrics;
+        _statuses = new CertificateStatusSource(ca.Database);
+        _cache = new ResponseCache(options.MaxCachedResponses);
+    }
+
+    public OcspMetrics Metrics { get; }
+
+    public OcspResponderOptions Options => _options;
+
+    public int CachedResponses => _cache.Count;
+
+    /// <summary>Whether the last status poll reached the database.</summary>
+    public bool StatusSourceHealthy { get; private set; } = true;
+
+    public IssuerIndex Index => _index ?? throw new InvalidOperationException("call InitializeAsync first");
+
+    /// <summary>Provisions responder certificates (unless a read-only replica) and loads the issuers.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_options.ProvisionResponders)
+        {
+            await new ResponderProvisioner(_ca, _options, _clock).EnsureAsync(cancellationToken);
+        }
+
+        _index = await IssuerIndex.LoadAsync(_ca, Now(), cancellationToken);
+        _lastPoll = Now();
+    }
+
+    /// <param name="der">The OCSPRequest.</param>
+    /// <param name="requestKey">A stable key for these exact request bytes (the GET path, or the POST body's base64), for the no-parse fast path.</param>
+    public async ValueTask<OcspAnswer> RespondAsync(ReadOnlyMemory<byte> der, string? requestKey)
+    {
+        if (requestKey is not null && TryAnswerFromCache(requestKey, out var cached))
+        {
+            return cached;
+        }
+
+        var now = Now();
+        if (der.Length > _options.MaxRequestBytes || !OcspRequestReader.TryRead(der.Span, out var request, out _))
+        {
+            return Refuse(OcspStatus.MalformedRequest);
+        }
+
+        var index = Index;
+        var targets = new List<(ResponderIdentity Responder, CertificateID Id, string Serial)>(request!.CertificateIds.Count);
+        foreach (var id in request.CertificateIds)
+        {
+            var responder = index.Find(id.HashAlgOid, id.GetIssuerNameHash(), id.GetIssuerKeyHash());
+            if (responder is null)
+            {
+                return Refuse(OcspStatus.Unauthorized);
+            }
+
+            // One response is signed by one responder: CertIDs of different CAs cannot share it.
+            if (targets.Count > 0 && targets[0].Responder != responder)
+            {
+                return Refuse(OcspStatus.Unauthorized);
+            }
+
+            targets.Add((responder, id, SerialNumbers.ToHex(id.SerialNumber.ToByteArrayUnsigned())));
+        }
+
+        try
+        {
+            if (request.NonceExtensionValue is null && targets.Count == 1)
+            {
+                var (responder, id, serial) = targets[0];
+                var entry = await CachedAsync(responder, id, serial, now);
+                if (requestKey is not null)
+                {
+                    _cache.Remember(requestKey, entry);
+                }
+
+                var snapshot = entry.Snapshot!;
+                Metrics.Answered(snapshot.State.Kind);
+                return new OcspAnswer(snapshot.Der, snapshot);
+            }
+
+            // Live: a nonce must be echoed in a fresh signature. Status comes from the cache when fresh.
+            var answers = new List<(CertificateID, CertificateState)>(targets.Count);
+            foreach (var (responder, id, serial) in targets)
+            {
+                var entry = await CachedAsync(responder, id, serial, now);
+                answers.Add((id, Presented(entry.Snapshot!.State)));
+                Metrics.Answered(entry.Snapshot!.State.Kind);
+            }
+
+            var der2 = Sign(targets[0].Responder, answers, request.NonceExtensionValue, now);
+            return new OcspAnswer(der2, null);
+        }
+        catch (DbException)
+        {
+            return Refuse(OcspStatus.TryLater);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DbException || ex.Message.Contains("connection", StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(OcspStatus.TryLater);
+        }
+    }
+
+    /// <summary>The no-parse path: these exact request bytes were answered before and the answer is still valid.</summary>
+    public bool TryAnswerFromCache(string requestKey, out OcspAnswer answer)
+    {
+        if (_cache.FindByRequest(requestKey)?.Snapshot is { } hit && hit.NextUpdate > Now())
+        {
+            Metrics.CacheHit();
+            Metrics.Answered(hit.State.Kind);
+            answer = new OcspAnswer(hit.Der, hit);
+            return true;
+        }
+
+        answer = default;
+        return false;
+    }
+
+    /// <summary>
+    /// One background pass: re-sign cached responses whose certificate changed status since the last
+    /// pass or whose thisUpdate is older than half the validity; renew responder certificates when due.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Now();
+        try
+        {
+            // Overlap the window: a change committed with a timestamp just before the last poll began is not lost.
+            var changed = await _statuses.ChangedSinceAsync(_lastPoll.AddSeconds(-2 * _options.StatusPollSeconds - 1), cancellationToken);
+            foreach (var (authorityId, serial) in changed)
+            {
+                foreach (var hash in IssuerIndex.SupportedHashes)
+                {
+                    if (_cache.Find(ResponseCache.CertificateKey(authorityId, hash.Id, serial)) is { } entry)
+                    {
+                        await ResignAsync(entry, started);
+                    }
+                }
+            }
+
+            var staleBefore = started.AddSeconds(-_options.NextUpdateSeconds / 2.0);
+            foreach (var entry in _cache.Entries)
+            {
+                if (entry.Snapshot is { } snapshot && snapshot.ThisUpdate < staleBefore)
+                {
+                    await ResignAsync(entry, started);
+                }
+            }
+
+            if (Index.Responders.Any(r => r.NotAfter < started.AddDays(_options.ResponderRenewBeforeDays)) ||
+                Index.Responders.Count < (await _ca.Authorities.AllAsync(cancellationToken)).Count)
+            {
+                await InitializeAsync(cancellationToken);
+            }
+
+            _lastPoll = started;
+            StatusSourceHealthy = true;
+        }
+        catch (DbException)
+        {
+            StatusSourceHealthy = false;
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DbException)
+        {
+            StatusSourceHealthy = false;
+        }
+    }
+
+    private async Task<CachedResponse> CachedAsync(ResponderIdentity responder, CertificateID id, string serial, DateTime now)
+    {
+        var key = ResponseCache.CertificateKey(responder.Authority.Id, id.HashAlgOid, serial);
+        var entry = _cache.Find(key);
+        if (entry?.Snapshot is { } snapshot && snapshot.NextUpdate > now)
+        {
+            Metrics.CacheHit();
+            return entry;
+        }
+
+        // Missing or expired: ask the database. If it is away this throws and the caller says tryLater;
+        // an expired answer is never served (RFC 5019 §2.2.4).
+        Metrics.CacheMiss();
+        entry ??= new CachedResponse(responder, id, serial);
+        await ResignAsync(entry, now);
+        return _cache.Add(key, entry, null);
+    }
+
+    private async Task ResignAsync(CachedResponse entry, DateTime now)
+    {
+        var state = await _statuses.GetAsync(entry.Responder.Authority.Id, entry.Serial);
+        var presented = Presented(state);
+        var der = Sign(entry.Responder, [(entry.Id, presented)], null, now);
+        entry.Snapshot = new ResponseSnapshot(der, state, now, now.AddSeconds(_options.NextUpdateSeconds));
+    }
+
+    /// <summary>RFC 6960 §2.2 opt-in: a serial the CA never issued is "revoked", certificateHold, at the epoch.</summary>
+    private CertificateState Presented(CertificateState state) =>
+        state.Kind == CertificateStateKind.Unknown && _options.RevokedForNonIssued
+            ? new CertificateState(CertificateStateKind.Revoked, OcspResponseBuilder.NonIssuedRevocationTime, 6)
+            : state;
+
+    private byte[] Sign(ResponderIdentity responder, IReadOnlyList<(CertificateID, CertificateState)> answers, byte[]? nonce, DateTime now)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var extendedRevoke = _options.RevokedForNonIssued && answers.Any(a => a.Item2.RevokedAt == OcspResponseBuilder.NonIssuedRevocationTime);
+        var der = OcspResponseBuilder.Build(responder, answers, nonce, extendedRevoke, now, now.AddSeconds(_options.NextUpdateSeconds));
+        Metrics.SignatureMade(stopwatch.Elapsed);
+        return der;
+    }
+
+    private OcspAnswer Refuse(OcspStatus status)
+    {
+        Metrics.Refused(status);
+        return new OcspAnswer(OcspResponseBuilder.Error(status), null);
+    }
+
+    private DateTime Now() => ExtensionBuilder.WholeSeconds(_clock.GetUtcNow().UtcDateTime);
+}
