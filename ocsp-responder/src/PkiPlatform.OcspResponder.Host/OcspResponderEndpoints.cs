@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PkiPlatform.CaCore;
 
@@ -24,7 +25,7 @@ public static class OcspResponderEndpoints
         options.Validate();
         services.AddSingleton(ca);
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<OcspMetrics>();
         services.AddSingleton<OcspResponderService>();
         services.AddSingleton<DistributionStore>();

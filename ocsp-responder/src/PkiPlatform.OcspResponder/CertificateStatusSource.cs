@@ -6,17 +6,16 @@ namespace PkiPlatform.OcspResponder;
 /// <summary>Reads certificate status from the CA database (a streaming replica is enough).</summary>
 public sealed class CertificateStatusSource(CaDatabase database)
 {
-    private static readonly Func<CaDbContext, int, string, Task<CertificateEntity?>> Lookup = EF.CompileAsyncQuery(
-        (CaDbContext db, int authorityId, string serial) => db.Certificates.AsNoTracking()
-            .Where(c => c.AuthorityId == authorityId && c.Serial == serial)
-            .Select(c => new CertificateEntity { Status = c.Status, RevokedAt = c.RevokedAt, RevocationReason = c.RevocationReason })
-            .FirstOrDefault());
-
     public async Task<CertificateState> GetAsync(int authorityId, string serial)
     {
+        // Not a compiled query: one process may hold SQLite and PostgreSQL contexts (tests, migrations), and a
+        // compiled query is bound to one model.
         await using var db = database.CreateContext();
-        var row = await Lookup(db, authorityId, serial);
-        return ToState(row?.Status, row?.RevokedAt, row?.RevocationReason);
+        var row = await db.Certificates.AsNoTracking()
+            .Where(c => c.AuthorityId == authorityId && c.Serial == serial)
+            .Select(c => new { c.Status, c.RevokedAt, c.RevocationReason })
+            .FirstOrDefaultAsync();
+        return row is null ? CertificateState.Unknown : ToState(row.Status, row.RevokedAt, row.RevocationReason);
     }
 
     /// <summary>Serials whose status changed at or after <paramref name="since"/>, per CA.</summary>
