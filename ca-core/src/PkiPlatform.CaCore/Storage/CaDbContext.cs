@@ -39,6 +39,8 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
             // ARCHITECTURE.md: serials unique per issuer, enforced by the database.
             e.HasIndex(c => new { c.AuthorityId, c.Serial }).IsUnique();
             e.HasIndex(c => new { c.AuthorityId, c.StatusChangedAt });
+            // The OCSP responders' change poll asks across all CAs every few seconds.
+            e.HasIndex(c => c.StatusChangedAt);
             e.Property(c => c.Serial).HasMaxLength(40);
             e.Property(c => c.Profile).HasMaxLength(64);
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId).OnDelete(DeleteBehavior.Restrict);

@@ -41,6 +41,7 @@ internal static class UpCommand
             builder.WebHost.UseUrls(listen);
             builder.AddServiceDefaults();
             builder.Services.AddOcspResponder(runtime.Ca, new OcspResponderOptions());
+            builder.Services.AddHostedService<CrlScheduleService>();
             await using var app = builder.Build();
             await app.Services.InitializeOcspResponderAsync(cancellationToken);
             app.MapServiceDefaults();

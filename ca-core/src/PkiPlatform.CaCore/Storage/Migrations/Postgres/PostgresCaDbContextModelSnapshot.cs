@@ -232,6 +232,8 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("StatusChangedAt");
+
                     b.HasIndex("AuthorityId", "Serial")
                         .IsUnique();
 

@@ -223,6 +223,8 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("StatusChangedAt");
+
                     b.HasIndex("AuthorityId", "Serial")
                         .IsUnique();
 
