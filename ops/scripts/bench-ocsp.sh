@@ -85,6 +85,9 @@ pids+=($!)
 sleep 1.5
 timeout $((seconds + 30)) wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$p3/" >"$work/openssl.txt"; summary "$work/openssl.txt"
 
+# Stop the openssl responders now: after a load their -multi children keep spinning on a core.
+pkill -f "$work/index.txt" 2>/dev/null || true
+
 echo "== responder memory with 1,000,000 certificates in the database"
 kill "$up_pid"; wait "$up_pid" 2>/dev/null || true
 python3 - "$data/ca.db" <<'PY'
