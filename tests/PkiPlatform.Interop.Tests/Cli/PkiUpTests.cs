@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.Interop.Tests.Cli;
+
+/// <summary>
+/// `pki up` as an operator runs it: the URLs that `pki init` wrote into a certificate's AIA and CDP are
+/// where OpenSSL finds the OCSP responder and downloads the CRL.
+/// </summary>
+[NonParallelizable]
+public sealed class PkiUpTests
+{
+    [Test]
+    public async Task Up_ServesOcspAndCrlAtTheUrlsInTheCertificate()
+    {
+        var root = Directory.CreateTempSubdirectory("pki-up-").FullName;
+        Process? up = null;
+        try
+        {
+            var port = FreePort();
+            var data = Path.Combine(root, "data");
+            Assert.That(PkiCli.Run(data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{port}").ExitCode, Is.EqualTo(0));
+            var csr = Path.Combine(root, "u.csr");
+            File.WriteAllBytes(csr, TestCsr.Create(KeyAlgorithm.EcP256, "CN=Up User,O=HRSS").Der);
+            var certificate = Path.Combine(root, "u.pem");
+            Assert.That(PkiCli.Run(data, "issue", "--profile", "staff-auth", "--csr", csr, "--out", certificate).ExitCode, Is.EqualTo(0));
+
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "pki.dll"), "--data", data, "up" })
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            info.Environment["PKI_PASSPHRASE"] = "";
+            up = Process.Start(info)!;
+            var ready = false;
+            using var http = new HttpClient();
+            for (var i = 0; i < 100 && !ready; i++)
+            {
+                try
+                {
+                    ready = (await http.GetAsync($"http://127.0.0.1:{port}/health/live")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            Assert.That(ready, Is.True, "pki up did not start listening");
+            var ca = Path.Combine(data, "publish", "ca");
+            var ocspUrl = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-ocsp_uri").StdOut.Trim();
+            Assert.That(ocspUrl, Is.EqualTo($"http://127.0.0.1:{port}/ocsp"));
+
+            var ocsp = Tools.OpenSsl("ocsp", "-issuer", Path.Combine(ca, "issuing.pem"), "-cert", certificate, "-url", ocspUrl, "-CAfile", Path.Combine(ca, "root.pem"));
+            Assert.That(ocsp.StdOut, Does.Contain($"{certificate}: good"), ocsp.ToString());
+            Assert.That(ocsp.StdErr, Does.Contain("Response verify OK"));
+
+            // openssl fetches every CRL from the CDP URLs (leaf's and issuing CA's) itself.
+            var verify = Tools.OpenSsl("verify", "-crl_check_all", "-crl_download", "-CAfile", Path.Combine(ca, "root.pem"), "-untrusted", Path.Combine(ca, "issuing.pem"), certificate);
+            Assert.That(verify.StdOut.Trim(), Is.EqualTo($"{certificate}: OK"), verify.ToString());
+
+            using var aia = await http.GetAsync($"http://127.0.0.1:{port}/ca/issuing.crt");
+            Assert.That(aia.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/pkix-cert"));
+        }
+        finally
+        {
+            if (up is { HasExited: false })
+            {
+                up.Kill(entireProcessTree: true);
+                await up.WaitForExitAsync();
+            }
+
+            up?.Dispose();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
