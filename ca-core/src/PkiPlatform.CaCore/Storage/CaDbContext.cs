@@ -21,6 +21,12 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<ResponderEntity> Responders => Set<ResponderEntity>();
 
+    public DbSet<RaRequestEntity> RaRequests => Set<RaRequestEntity>();
+
+    public DbSet<RaDecisionEntity> RaDecisions => Set<RaDecisionEntity>();
+
+    public DbSet<RaAccountEntity> RaAccounts => Set<RaAccountEntity>();
+
     public abstract bool IsPostgres { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -58,6 +64,26 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
             e.Property(r => r.KeyLabel).HasMaxLength(64);
             e.Property(r => r.Serial).HasMaxLength(40);
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(r => r.AuthorityId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<RaRequestEntity>(e =>
+        {
+            e.ToTable("ra_requests");
+            e.HasIndex(r => new { r.Status, r.Id });
+            e.HasIndex(r => r.SubmittedBy);
+            e.Property(r => r.Profile).HasMaxLength(64);
+            e.Property(r => r.Serial).HasMaxLength(40);
+        });
+        modelBuilder.Entity<RaDecisionEntity>(e =>
+        {
+            e.ToTable("ra_decisions");
+            // Dual control: an officer counts once per request, enforced by the database.
+            e.HasIndex(d => new { d.RequestId, d.Officer }).IsUnique();
+            e.HasOne<RaRequestEntity>().WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<RaAccountEntity>(e =>
+        {
+            e.ToTable("ra_accounts");
+            e.HasIndex(a => a.Identity).IsUnique();
         });
         modelBuilder.Entity<AuditEventEntity>(e =>
         {

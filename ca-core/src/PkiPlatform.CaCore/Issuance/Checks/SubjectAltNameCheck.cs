@@ -64,7 +64,7 @@ public sealed class SubjectAltNameCheck : IIssuanceCheck
         return CheckResult.Pass(Rule, $"{names.Length} subjectAltName(s) allowed");
     }
 
-    internal static string? TypeName(int tag) => tag switch
+    public static string? TypeName(int tag) => tag switch
     {
         GeneralName.DnsName => "dns",
         GeneralName.IPAddress => "ip",
@@ -73,7 +73,7 @@ public sealed class SubjectAltNameCheck : IIssuanceCheck
         _ => null,
     };
 
-    internal static string? Value(GeneralName name)
+    public static string? Value(GeneralName name)
     {
         if (name.TagNo == GeneralName.IPAddress)
         {

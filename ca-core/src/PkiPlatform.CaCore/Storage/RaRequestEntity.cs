@@ -1,0 +1,46 @@
+namespace PkiPlatform.CaCore.Storage;
+
+/// <summary>An application for a certificate, or a request to revoke one, on its way through the RA to the CA worker.</summary>
+public sealed class RaRequestEntity
+{
+    public long Id { get; set; }
+
+    public RaRequestKind Kind { get; set; }
+
+    public RaRequestStatus Status { get; set; }
+
+    public string Profile { get; set; } = "";
+
+    /// <summary>PKCS#10 DER (issue requests).</summary>
+    public byte[]? CsrDer { get; set; }
+
+    public string SubjectDn { get; set; } = "";
+
+    public string ApplicantName { get; set; } = "";
+
+    public string ApplicantStaffId { get; set; } = "";
+
+    public string Organization { get; set; } = "";
+
+    public string Unit { get; set; } = "";
+
+    public string Contact { get; set; } = "";
+
+    /// <summary>Identity of the submitter (client certificate subject), compared with approvers.</summary>
+    public string SubmittedBy { get; set; } = "";
+
+    public int RequiredApprovals { get; set; }
+
+    /// <summary>Serial of the certificate issued (issue) or to revoke (revoke).</summary>
+    public string? Serial { get; set; }
+
+    public int? RevocationReason { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public DateTime SubmittedAt { get; set; }
+
+    public DateTime? DecidedAt { get; set; }
+
+    public DateTime? CompletedAt { get; set; }
+}

@@ -1,0 +1,183 @@
+using Microsoft.EntityFrameworkCore;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.RaPortal.Tests;
+
+/// <summary>Applications, dual control, roles and the CA worker, on SQLite and PostgreSQL.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class RegistrationAuthorityTests(string provider)
+{
+    private const string Alice = "CN=Alice Officer,O=HRSS";
+    private const string Bob = "CN=Bob Officer,O=HRSS";
+    private const string Carol = "CN=Carol Auditor,O=HRSS";
+    private const string Admin = "CN=Dave Admin,O=HRSS";
+    private const string Applicant = "CN=Erin Applicant,O=HRSS";
+
+    private TestPki _pki = null!;
+    private RegistrationAuthority _ra = null!;
+    private RaWorker _worker = null!;
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        _pki = await TestPki.CreateAsync(provider: provider);
+        _ra = new RegistrationAuthority(_pki.Ca, new InProcessWorkSignal(), TimeProvider.System);
+        _worker = new RaWorker(_pki.Ca, TimeProvider.System);
+        await _ra.SetAccountAsync(Admin, "Dave", RaRole.RaAdmin, true, "system");
+        await _ra.SetAccountAsync(Alice, "Alice", RaRole.Officer, true, Admin);
+        await _ra.SetAccountAsync(Bob, "Bob", RaRole.Officer, true, Admin);
+        await _ra.SetAccountAsync(Carol, "Carol", RaRole.Auditor, true, Admin);
+    }
+
+    [OneTimeTearDown]
+    public async Task OneTimeTearDown()
+    {
+        if (_pki is not null)
+        {
+            await _pki.DisposeAsync();
+        }
+    }
+
+    private static RaApplication Application(string profile = "staff-auth", KeyAlgorithm key = KeyAlgorithm.EcP256, string subject = "CN=Zhang San,O=HRSS", params string[] sans) =>
+        new(profile, TestCsr.Create(key, subject, sans).Der, "Zhang San", "E1001", "HRSS Bureau", "IT", "zhangsan@hrss.example");
+
+    private async Task<int> CountRequestsAsync()
+    {
+        await using var db = _pki.Ca.Database.CreateContext();
+        return await db.RaRequests.CountAsync();
+    }
+
+    [Test]
+    public async Task DualControl_TwoDistinctOfficers_ThenWorkerIssues()
+    {
+        var request = await _ra.SubmitAsync(Application(), Applicant);
+        Assert.That((request.Status, request.RequiredApprovals), Is.EqualTo((RaRequestStatus.Pending, 2)));
+
+        var first = await _ra.ApproveAsync(request.Id, Alice, "identity checked");
+        Assert.That(first.Status, Is.EqualTo(RaRequestStatus.Pending), "one approval of two");
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.ApproveAsync(request.Id, Alice, ""))!.Code, Is.EqualTo(RaErrorCodes.AlreadyDecided));
+
+        var second = await _ra.ApproveAsync(request.Id, Bob, "");
+        Assert.That(second.Status, Is.EqualTo(RaRequestStatus.Approved));
+
+        Assert.That(await _worker.ProcessAsync(), Is.GreaterThanOrEqualTo(1));
+        var done = await _ra.GetAsync(request.Id);
+        Assert.That(done.Status, Is.EqualTo(RaRequestStatus.Done), done.Outcome);
+        await using var db = _pki.Ca.Database.CreateContext();
+        var certificate = await db.Certificates.SingleAsync(c => c.Serial == done.Serial);
+        Assert.That(certificate.Status, Is.EqualTo(CertificateStatus.Issued));
+    }
+
+    [Test]
+    public async Task OwnRequest_CannotBeApprovedBySubmitter()
+    {
+        var request = await _ra.SubmitAsync(Application(), Alice);
+        var error = Assert.ThrowsAsync<PkiException>(() => _ra.ApproveAsync(request.Id, Alice, ""))!;
+        Assert.That(error.Code, Is.EqualTo(RaErrorCodes.OwnRequest));
+    }
+
+    [TestCase(Carol, "Auditor")]
+    [TestCase(Admin, "RaAdmin")]
+    [TestCase(Applicant, null)]
+    public async Task Approve_WithoutOfficerRole_Forbidden(string who, string? holds)
+    {
+        var request = await _ra.SubmitAsync(Application(), Applicant + " 2");
+        var error = Assert.ThrowsAsync<PkiException>(() => _ra.ApproveAsync(request.Id, who, ""))!;
+        Assert.That(error.Code, Is.EqualTo(RaErrorCodes.Forbidden));
+        if (holds is not null)
+        {
+            Assert.That(error.Message, Does.Contain($"holds {holds}"));
+        }
+    }
+
+    [TestCase(Alice)]
+    [TestCase(Carol)]
+    public void ChangeRoles_NotRaAdmin_Forbidden(string who) =>
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SetAccountAsync("CN=Mallory", "M", RaRole.RaAdmin, true, who))!.Code, Is.EqualTo(RaErrorCodes.Forbidden));
+
+    [Test]
+    public async Task Reject_NeedsReason_ThenNeverIssued()
+    {
+        var request = await _ra.SubmitAsync(Application(), Applicant);
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.RejectAsync(request.Id, Alice, " "))!.Message, Does.Contain("reason"));
+        var rejected = await _ra.RejectAsync(request.Id, Alice, "staff ID does not match the HR record");
+        Assert.That((rejected.Status, rejected.Outcome), Is.EqualTo((RaRequestStatus.Rejected, "staff ID does not match the HR record")));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.ApproveAsync(request.Id, Bob, ""))!.Code, Is.EqualTo(RaErrorCodes.NotPending));
+    }
+
+    [Test]
+    public async Task Submit_BadInput_ClearErrorNothingStored()
+    {
+        var before = await CountRequestsAsync();
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(profile: "nope"), Applicant))!.Code, Is.EqualTo(PkiErrorCodes.UnknownProfile));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { Csr = [0x30, 0x01] }, Applicant))!.Code, Is.EqualTo(PkiErrorCodes.BadCsr));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(sans: "dns:not-allowed.example"), Applicant))!.Message, Does.Contain("dns is not allowed"));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { ApplicantName = "" }, Applicant))!.Message, Does.Contain("applicantName is required"));
+        Assert.That(await CountRequestsAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Preview_ShowsDecodedRequestAndRuleVerdicts()
+    {
+        var preview = _ra.Preview("server-tls", TestCsr.Create(KeyAlgorithm.Rsa2048, "CN=web,O=HRSS", "dns:web.hrss.example").Der);
+        Assert.That((preview.KeyType, preview.Acceptable), Is.EqualTo(("RSA 2048", true)));
+        Assert.That(preview.SubjectAltNames, Is.EqualTo(new[] { "dns:web.hrss.example" }));
+        var bad = _ra.Preview("server-tls", TestCsr.Create(KeyAlgorithm.EcP256, "CN=web").Der);
+        Assert.That(bad.Checks.Where(c => !c.Passed).Select(c => c.Rule), Is.EqualTo(new[] { "subject-alt-names" }));
+    }
+
+    [Test]
+    public async Task Revocation_StaffAuthNeedsNoSecondOfficer_WorkerRevokes()
+    {
+        var leaf = await _pki.IssueAsync("staff-auth");
+        var request = await _ra.RequestRevocationAsync(leaf.Serial, RevocationReason.KeyCompromise, Alice);
+        Assert.That(request.Status, Is.EqualTo(RaRequestStatus.Approved));
+        await _worker.ProcessAsync();
+        await using var db = _pki.Ca.Database.CreateContext();
+        Assert.That((await db.Certificates.SingleAsync(c => c.Serial == leaf.Serial)).Status, Is.EqualTo(CertificateStatus.Revoked));
+    }
+
+    [Test]
+    public async Task Revocation_BusinessSystemNeedsSecondOfficer()
+    {
+        var leaf = await _pki.IssueAsync("business-system", "CN=Payroll,O=HRSS");
+        var request = await _ra.RequestRevocationAsync(leaf.Serial, RevocationReason.CessationOfOperation, Alice);
+        Assert.That(request.Status, Is.EqualTo(RaRequestStatus.Pending));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.ApproveAsync(request.Id, Alice, ""))!.Code, Is.EqualTo(RaErrorCodes.OwnRequest));
+        Assert.That((await _ra.ApproveAsync(request.Id, Bob, "confirmed with system owner")).Status, Is.EqualTo(RaRequestStatus.Approved));
+        await _worker.ProcessAsync();
+        Assert.That((await _ra.GetAsync(request.Id)).Outcome, Does.StartWith("revoked"));
+    }
+
+    [Test]
+    public async Task Revocation_ByAuditor_Forbidden()
+    {
+        var leaf = await _pki.IssueAsync("staff-auth");
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.RequestRevocationAsync(leaf.Serial, RevocationReason.Superseded, Carol))!.Code, Is.EqualTo(RaErrorCodes.Forbidden));
+    }
+
+    [Test]
+    public async Task TwoWorkers_EachApprovedRequestIssuedOnce()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            var request = await _ra.SubmitAsync(Application(profile: "server-tls", subject: $"CN=s{i}.hrss.example", sans: $"dns:s{i}.hrss.example"), Applicant);
+            await _ra.ApproveAsync(request.Id, Alice, "");
+            ids.Add(request.Id);
+        }
+
+        var other = new RaWorker(_pki.Ca, TimeProvider.System);
+        await Task.WhenAll(Task.Run(() => _worker.ProcessAsync()), Task.Run(() => other.ProcessAsync()));
+
+        await using var db = _pki.Ca.Database.CreateContext();
+        var done = await db.RaRequests.Where(r => ids.Contains(r.Id)).ToListAsync();
+        Assert.That(done.Select(r => r.Status), Has.All.EqualTo(RaRequestStatus.Done));
+        var serials = done.Select(r => r.Serial).ToList();
+        Assert.That(await db.Certificates.CountAsync(c => serials.Contains(c.Serial)), Is.EqualTo(12));
+        Assert.That(await db.Certificates.CountAsync(c => c.Profile == "server-tls" && c.SubjectDn.StartsWith("CN=s")), Is.EqualTo(12), "no request issued twice");
+    }
+}
