@@ -52,11 +52,15 @@ public static partial class ServiceDefaultsExtensions
     /// <summary>Problem type URI for a stable error code.</summary>
     public static string ProblemType(string code) => $"https://pki.hrss.example/problems/{code}";
 
-    internal static int StatusFor(string code) => code switch
+    public static int StatusFor(string code) => code switch
     {
         _ when code.EndsWith("not_found", StringComparison.Ordinal) || code is "ca.unknown_serial" or "profile.unknown" => StatusCodes.Status404NotFound,
         _ when code.StartsWith("csr.", StringComparison.Ordinal) || code.StartsWith("profile.", StringComparison.Ordinal) || code.StartsWith("argument.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
-        "ca.already_revoked" or "ca.not_on_hold" or "ca.already_initialised" or "keystore.key_exists" => StatusCodes.Status409Conflict,
+        "ca.already_revoked" or "ca.not_on_hold" or "ca.already_initialised" or "keystore.key_exists"
+            or "ra.not_pending" or "ra.own_request" or "ra.already_decided" => StatusCodes.Status409Conflict,
+        "ra.forbidden" => StatusCodes.Status403Forbidden,
+        "ra.unknown_request" => StatusCodes.Status404NotFound,
+        "ra.invalid_application" => StatusCodes.Status400BadRequest,
         "lint.failed" => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -1,0 +1,19 @@
+namespace PkiPlatform.RaPortal.Host;
+
+/// <summary>An application as business systems and the portal submit it (CSR as PEM).</summary>
+public sealed record SubmitRequestBody(string? Profile, string? Csr, string? ApplicantName, string? StaffId, string? Organization, string? Unit, string? Contact);
+
+/// <summary>A CSR to decode and check against a profile before submitting.</summary>
+public sealed record PreviewBody(string? Profile, string? Csr);
+
+/// <summary>An officer's approval or rejection.</summary>
+public sealed record DecisionBody(string? Reason);
+
+/// <summary>An officer's request to revoke (or hold) a certificate.</summary>
+public sealed record RevocationBody(string? Serial, string? Reason);
+
+/// <summary>An RA admin's change to an account.</summary>
+public sealed record AccountBody(string? Identity, string? DisplayName, string? Role, bool Active = true);
+
+/// <summary>A request as the API shows it.</summary>
+public sealed record RequestView(long Id, string Kind, string Status, string Profile, string Subject, int RequiredApprovals, string? Serial, string? Outcome, DateTime SubmittedAt, DateTime? CompletedAt);

@@ -1,0 +1,231 @@
+using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+using PkiPlatform.ServiceDefaults;
+
+namespace PkiPlatform.RaPortal.Host;
+
+/// <summary>
+/// <c>AddRaPortal()</c> / <c>MapRaPortal()</c>: the RA's REST API behind client-certificate (mTLS)
+/// authentication against the platform's own root, with roles enforced per endpoint and RFC 9457
+/// problem details for every refusal. The CA worker runs beside it as a background service.
+/// </summary>
+public static class RaPortalEndpoints
+{
+    public const string OfficerPolicy = "officer";
+    public const string AdminPolicy = "ra-admin";
+    public const string ReaderPolicy = "officer-or-auditor";
+    private const string SubmissionLimiter = "submissions";
+    private const long MaxBody = 64 * 1024;
+
+    public static IServiceCollection AddRaPortal(this IServiceCollection services, CertificateAuthority ca, X509Certificate2 root, X509Certificate2 issuing)
+    {
+        services.TryAddSingleton(ca);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InProcessWorkSignal>();
+        services.AddSingleton<IRaWorkSignal>(sp => sp.GetRequiredService<InProcessWorkSignal>());
+        services.AddSingleton<RegistrationAuthority>();
+        services.AddSingleton<RaWorker>();
+        services.AddSingleton<PlatformCertificateValidator>();
+        services.AddHostedService<RaWorkerService>();
+        services.AddOpenApi();
+        services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
+            .AddCertificate(options =>
+            {
+                // Only the platform's own anchors, never the OS store; status comes from the CA's records.
+                options.AllowedCertificateTypes = CertificateTypes.Chained;
+                options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
+                options.CustomTrustStore.Add(root);
+                options.AdditionalChainCertificates.Add(issuing);
+                options.RevocationMode = X509RevocationMode.NoCheck;
+                options.ValidateValidityPeriod = true;
+                options.ValidateCertificateUse = true;
+                options.Events = new CertificateAuthenticationEvents
+                {
+                    OnCertificateValidated = context => context.HttpContext.RequestServices.GetRequiredService<PlatformCertificateValidator>().ValidateAsync(context),
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        await Problem(context.HttpContext, StatusCodes.Status401Unauthorized, "ra.client_certificate", Explain(context.HttpContext, root, issuing));
+                    },
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OfficerPolicy, p => p.RequireRole(nameof(RaRole.Officer)))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(nameof(RaRole.RaAdmin)))
+            .AddPolicy(ReaderPolicy, p => p.RequireRole(nameof(RaRole.Officer), nameof(RaRole.Auditor)));
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(SubmissionLimiter, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.Identity?.Name ?? "anonymous",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return services;
+    }
+
+    public static WebApplication MapRaPortal(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().WithMetadata(new RequestSizeLimitAttribute(MaxBody));
+
+        api.MapPost("/requests/preview", (PreviewBody body, RegistrationAuthority ra) =>
+            Results.Ok(ra.Preview(Required(body.Profile, "profile"), Csr(body.Csr))));
+
+        api.MapPost("/requests", async (SubmitRequestBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await ra.SubmitAsync(new RaApplication(Required(body.Profile, "profile"), Csr(body.Csr), body.ApplicantName ?? "", body.StaffId ?? "",
+                body.Organization ?? "", body.Unit ?? "", body.Contact ?? ""), Identity(user), ct);
+            return Results.Created($"/api/v1/requests/{request.Id}", View(request));
+        }).RequireRateLimiting(SubmissionLimiter);
+
+        api.MapGet("/requests/{id:long}", async (long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+            Results.Ok(View(await VisibleAsync(id, user, ra, ct))));
+
+        api.MapGet("/requests/{id:long}/certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CertificateAuthority ca, CancellationToken ct) =>
+        {
+            var request = await VisibleAsync(id, user, ra, ct);
+            if (request.Kind != RaRequestKind.Issue || request.Status != RaRequestStatus.Done || request.Serial is null)
+            {
+                throw new PkiException(RaErrorCodes.NotPending, $"request {id} has no certificate yet (status {request.Status})");
+            }
+
+            var der = await CertificateAsync(ca, request.Serial, ct);
+            return (format ?? "pem").ToLowerInvariant() switch
+            {
+                "der" => Results.Bytes(der, "application/pkix-cert", $"{request.Serial}.cer"),
+                "p7b" => Results.Bytes(await ChainAsync(ca, der, ct), "application/pkcs7-mime", $"{request.Serial}.p7b"),
+                "pem" => Results.Text(new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", der)) + "\n", "application/x-pem-file"),
+                _ => throw new PkiException(PkiErrorCodes.InvalidArgument, "format must be pem, der or p7b"),
+            };
+        });
+
+        api.MapGet("/queue", async (string? status, int? page, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var parsed = Enum.TryParse<RaRequestStatus>(status ?? "Pending", ignoreCase: true, out var s) ? s
+                : throw new PkiException(PkiErrorCodes.InvalidArgument, $"status must be one of {string.Join(", ", Enum.GetNames<RaRequestStatus>())}");
+            var number = Math.Max(1, page ?? 1);
+            return Results.Ok((await ra.QueueAsync(parsed, (number - 1) * 50, 50, ct)).Select(View));
+        }).RequireAuthorization(ReaderPolicy);
+
+        api.MapPost("/requests/{id:long}/approve", async (long id, DecisionBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+            Results.Ok(View(await ra.ApproveAsync(id, Identity(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
+
+        api.MapPost("/requests/{id:long}/reject", async (long id, DecisionBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+            Results.Ok(View(await ra.RejectAsync(id, Identity(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
+
+        api.MapPost("/revocations", async (RevocationBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await ra.RequestRevocationAsync(Required(body.Serial, "serial"), RevocationReasons.Parse(body.Reason ?? "unspecified"), Identity(user), ct);
+            return Results.Created($"/api/v1/requests/{request.Id}", View(request));
+        }).RequireAuthorization(OfficerPolicy);
+
+        api.MapPut("/accounts", async (AccountBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var role = Enum.TryParse<RaRole>(body.Role, ignoreCase: true, out var r) ? r
+                : throw new PkiException(PkiErrorCodes.InvalidArgument, $"role must be one of {string.Join(", ", Enum.GetNames<RaRole>())}");
+            var account = await ra.SetAccountAsync(Required(body.Identity, "identity"), body.DisplayName ?? "", role, body.Active, Identity(user), ct);
+            return Results.Ok(new { account.Identity, account.DisplayName, Role = account.Role.ToString(), account.Active });
+        }).RequireAuthorization(AdminPolicy);
+
+        return app;
+    }
+
+    private static string Identity(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+
+    private static async Task<RaRequestEntity> VisibleAsync(long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct)
+    {
+        var request = await ra.GetAsync(id, ct);
+        if (request.SubmittedBy != Identity(user) && !user.IsInRole(nameof(RaRole.Officer)) && !user.IsInRole(nameof(RaRole.Auditor)))
+        {
+            // Not yours and not an officer: indistinguishable from a request that does not exist.
+            throw new PkiException(RaErrorCodes.UnknownRequest, $"no request {id}");
+        }
+
+        return request;
+    }
+
+    private static RequestView View(RaRequestEntity r) =>
+        new(r.Id, r.Kind.ToString(), r.Status.ToString(), r.Profile, r.SubjectDn, r.RequiredApprovals, r.Serial, r.Outcome, r.SubmittedAt, r.CompletedAt);
+
+    private static string Required(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new PkiException(RaErrorCodes.InvalidApplication, $"{field} is required") : value;
+
+    private static byte[] Csr(string? pem) => System.Text.Encoding.ASCII.GetBytes(Required(pem, "csr"));
+
+    private static async Task<byte[]> CertificateAsync(CertificateAuthority ca, string serial, CancellationToken ct)
+    {
+        await using var db = ca.Database.CreateContext();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+            db.Certificates.Where(c => c.Serial == serial).Select(c => c.Der!), ct);
+    }
+
+    /// <summary>A certs-only PKCS#7 (RFC 5652 degenerate SignedData): the certificate and its CA chain.</summary>
+    private static async Task<byte[]> ChainAsync(CertificateAuthority ca, byte[] leaf, CancellationToken ct)
+    {
+        var authorities = await ca.Authorities.AllAsync(ct);
+        var certificates = new List<Asn1Encodable> { Asn1Object.FromByteArray(leaf) };
+        certificates.AddRange(authorities.OrderByDescending(a => a.Id).Select(a => Asn1Object.FromByteArray(a.Entity.CertificateDer)));
+        var signed = new SignedData(new DerSet(), new ContentInfo(CmsObjectIdentifiers.Data, null), new DerSet(certificates.ToArray()), null, new DerSet());
+        return new ContentInfo(CmsObjectIdentifiers.SignedData, signed).GetDerEncoded();
+    }
+
+    /// <summary>Why a request was not authenticated, in words the certificate holder can act on.</summary>
+    private static string Explain(HttpContext context, X509Certificate2 root, X509Certificate2 issuing)
+    {
+        if (context.Items[PlatformCertificateValidator.FailureKey] is string recorded)
+        {
+            return recorded;
+        }
+
+        var certificate = context.Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            return "a client certificate issued by this platform is required (USB key or system certificate)";
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.ExtraStore.Add(issuing);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.Build(certificate);
+        var status = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        return status switch
+        {
+            _ when status.HasFlag(X509ChainStatusFlags.NotTimeValid) => $"the client certificate is not valid now (valid {certificate.NotBefore:yyyy-MM-dd} to {certificate.NotAfter:yyyy-MM-dd}); ask for a new one",
+            _ when status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || status.HasFlag(X509ChainStatusFlags.PartialChain) => "the client certificate was not issued by this platform",
+            _ => "the client certificate is not a valid TLS client certificate of this platform",
+        };
+    }
+
+    private static Task Problem(HttpContext context, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new
+        {
+            type = ServiceDefaultsExtensions.ProblemType(code),
+            title = "Client certificate refused",
+            status,
+            detail,
+            code,
+        }, options: (System.Text.Json.JsonSerializerOptions?)null, contentType: "application/problem+json");
+    }
+}

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.RaPortal.Tests;
+
+/// <summary>
+/// The REST API over mutual TLS: a business system applies, two officers approve, the CA worker
+/// issues, the certificate downloads and verifies with OpenSSL; every role tries what it must not do;
+/// refused certificates get a clear problem.
+/// </summary>
+[NonParallelizable]
+public sealed class RaApiTests
+{
+    private TestPki _pki = null!;
+    private RaHost _host = null!;
+    private readonly Dictionary<string, HttpClient> _clients = [];
+    private string _system = "";
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        _pki = await TestPki.CreateAsync();
+        _host = await RaHost.StartAsync(_pki);
+        var ra = _host.Services.GetRequiredService<RegistrationAuthority>();
+        foreach (var (name, role) in new[] { ("Alice Officer", (RaRole?)RaRole.Officer), ("Bob Officer", RaRole.Officer), ("Carol Auditor", RaRole.Auditor), ("Dave Admin", RaRole.RaAdmin), ("Payroll System", null) })
+        {
+            var profile = role is null ? "business-system" : "staff-auth";
+            var leaf = await _pki.IssueAsync(profile, $"CN={name},O=HRSS");
+            if (role is { } r)
+            {
+                // The identity is the subject DN as the CA recorded it.
+                var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(leaf.Der).Subject.ToString();
+                await ra.SetAccountAsync(identity, name, r, true, "system");
+            }
+
+            _clients[name] = _host.Client(RaHost.Load(leaf));
+        }
+
+        _system = "Payroll System";
+        _clients["nobody"] = _host.Client(null);
+    }
+
+    [OneTimeTearDown]
+    public async Task OneTimeTearDown()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        await _host.DisposeAsync();
+        await _pki.DisposeAsync();
+    }
+
+    private static string CsrPem(KeyAlgorithm key, string subject, params string[] sans) =>
+        new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", TestCsr.Create(key, subject, sans).Der));
+
+    private static object Application(string csr, string profile = "server-tls") => new
+    {
+        profile, csr, applicantName = "Li Si", staffId = "E2002", organization = "HRSS Bureau", unit = "Payroll", contact = "lisi@hrss.example",
+    };
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    private async Task<long> SubmitAsync(string csr, string profile = "server-tls")
+    {
+        using var response = await _clients[_system].PostAsJsonAsync("/api/v1/requests", Application(csr, profile));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await JsonAsync(response)).GetProperty("id").GetInt64();
+    }
+
+    private async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    {
+        Assert.That(response.StatusCode, Is.EqualTo(status), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That((await JsonAsync(response)).GetProperty("detail").GetString(), Does.Contain(detailContains));
+    }
+
+    [Test]
+    public async Task SystemApplies_TwoOfficersApprove_IssuedAndDownloadable()
+    {
+        var id = await SubmitAsync(CsrPem(KeyAlgorithm.Rsa2048, "CN=payroll.hrss.example,O=HRSS", "dns:payroll.hrss.example"), "business-system");
+        using (var approve = await _clients["Alice Officer"].PostAsJsonAsync($"/api/v1/requests/{id}/approve", new { reason = "owner confirmed" }))
+        {
+            Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.OK), await approve.Content.ReadAsStringAsync());
+        }
+
+        JsonElement state = default;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        do
+        {
+            await Task.Delay(200);
+            using var get = await _clients[_system].GetAsync($"/api/v1/requests/{id}");
+            state = await JsonAsync(get);
+        }
+        while (state.GetProperty("status").GetString() != "Done" && DateTime.UtcNow < deadline);
+        Assert.That(state.GetProperty("status").GetString(), Is.EqualTo("Done"), state.ToString());
+
+        var pem = await _clients[_system].GetStringAsync($"/api/v1/requests/{id}/certificate?format=pem");
+        var path = _pki.WriteFile($"api-{id}.pem", System.Text.Encoding.ASCII.GetBytes(pem));
+        var verify = ExternalTool.Run("openssl", "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", _pki.RootPemPath, "-untrusted", _pki.IssuingPemPath, path);
+        Assert.That(verify.StdOut.Trim(), Is.EqualTo($"{path}: OK"), verify.ToString());
+
+        var der = await _clients[_system].GetByteArrayAsync($"/api/v1/requests/{id}/certificate?format=der");
+        Assert.That(X509CertificateLoader.LoadCertificate(der).Subject, Does.Contain("payroll.hrss.example"));
+        var p7b = _pki.WriteFile($"api-{id}.p7b", await _clients[_system].GetByteArrayAsync($"/api/v1/requests/{id}/certificate?format=p7b"));
+        var printed = ExternalTool.Run("openssl", "pkcs7", "-inform", "DER", "-in", p7b, "-print_certs", "-noout");
+        Assert.That(printed.StdOut.Split("subject=").Length - 1, Is.EqualTo(3), printed.ToString());
+    }
+
+    [Test]
+    public async Task StaffAuth_NeedsTwoOfficers_SameOfficerTwiceRefused()
+    {
+        var id = await SubmitAsync(CsrPem(KeyAlgorithm.EcP256, "CN=Wang Wu,O=HRSS"), "staff-auth");
+        (await _clients["Alice Officer"].PostAsJsonAsync($"/api/v1/requests/{id}/approve", new { reason = "" })).Dispose();
+        using var again = await _clients["Alice Officer"].PostAsJsonAsync($"/api/v1/requests/{id}/approve", new { reason = "" });
+        await AssertProblemAsync(again, HttpStatusCode.Conflict, "already decided");
+        using var state = await _clients["Bob Officer"].GetAsync($"/api/v1/requests/{id}");
+        Assert.That((await JsonAsync(state)).GetProperty("status").GetString(), Is.EqualTo("Pending"));
+    }
+
+    [TestCase("Carol Auditor", "POST", "/api/v1/requests/1/approve", HttpStatusCode.Forbidden)]
+    [TestCase("Dave Admin", "POST", "/api/v1/requests/1/approve", HttpStatusCode.Forbidden)]
+    [TestCase("Payroll System", "POST", "/api/v1/requests/1/reject", HttpStatusCode.Forbidden)]
+    [TestCase("Alice Officer", "PUT", "/api/v1/accounts", HttpStatusCode.Forbidden)]
+    [TestCase("Carol Auditor", "PUT", "/api/v1/accounts", HttpStatusCode.Forbidden)]
+    [TestCase("Payroll System", "GET", "/api/v1/queue", HttpStatusCode.Forbidden)]
+    [TestCase("Carol Auditor", "POST", "/api/v1/revocations", HttpStatusCode.Forbidden)]
+    [TestCase("nobody", "GET", "/api/v1/queue", HttpStatusCode.Unauthorized)]
+    [TestCase("nobody", "POST", "/api/v1/requests", HttpStatusCode.Unauthorized)]
+    public async Task Role_ActionItMustNotPerform_Refused(string who, string method, string path, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = JsonContent.Create(new { reason = "x", identity = "CN=Mallory", role = "RaAdmin", serial = "7F01", profile = "staff-auth", csr = "x" }),
+        };
+        using var response = await _clients[who].SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task NoClientCertificate_ClearProblem() =>
+        await AssertProblemAsync(await _clients["nobody"].GetAsync("/api/v1/queue"), HttpStatusCode.Unauthorized, "client certificate issued by this platform is required");
+
+    [Test]
+    public async Task RevokedClientCertificate_ClearProblem()
+    {
+        var leaf = await _pki.IssueAsync("staff-auth", "CN=Revoked Officer,O=HRSS");
+        await _pki.Ca.Revocations.RevokeAsync(leaf.Serial, RevocationReason.KeyCompromise, null, "test");
+        using var client = _host.Client(RaHost.Load(leaf));
+        await AssertProblemAsync(await client.GetAsync("/api/v1/queue"), HttpStatusCode.Unauthorized, "revoked on");
+    }
+
+    [Test]
+    public async Task ExpiredClientCertificate_ClearProblem()
+    {
+        using var client = _host.Client(RaHost.Load(_pki.ExpiredLeaf));
+        await AssertProblemAsync(await client.GetAsync("/api/v1/queue"), HttpStatusCode.Unauthorized, "not valid now");
+    }
+
+    [Test]
+    public async Task ForeignClientCertificate_ClearProblem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Intruder", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var client = _host.Client(X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null));
+        await AssertProblemAsync(await client.GetAsync("/api/v1/queue"), HttpStatusCode.Unauthorized, "not issued by this platform");
+    }
+
+    [TestCase("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", "server-tls", HttpStatusCode.BadRequest, "not a valid PKCS#10")]
+    [TestCase("rsa1024", "server-tls", HttpStatusCode.BadRequest, "RSA 1024")]
+    [TestCase("san-outside", "staff-auth", HttpStatusCode.BadRequest, "dns is not allowed")]
+    [TestCase("good", "no-such-profile", HttpStatusCode.NotFound, "unknown profile 'no-such-profile'")]
+    public async Task Submit_BadInput_ProblemDetails(string csr, string profile, HttpStatusCode status, string detail)
+    {
+        var pem = csr switch
+        {
+            "rsa1024" => Rsa1024Csr(),
+            "san-outside" => CsrPem(KeyAlgorithm.EcP256, "CN=x,O=HRSS", "dns:x.example"),
+            "good" => CsrPem(KeyAlgorithm.EcP256, "CN=x,O=HRSS"),
+            _ => csr,
+        };
+        using var response = await _clients[_system].PostAsJsonAsync("/api/v1/requests", Application(pem, profile));
+        await AssertProblemAsync(response, status, detail);
+    }
+
+    [Test]
+    public async Task Preview_DecodesAndReportsRules()
+    {
+        using var response = await _clients[_system].PostAsJsonAsync("/api/v1/requests/preview", new { profile = "server-tls", csr = CsrPem(KeyAlgorithm.EcP256, "CN=web,O=HRSS") });
+        var json = await JsonAsync(response);
+        Assert.That(json.GetProperty("keyType").GetString(), Is.EqualTo("ECDSA P-256"));
+        Assert.That(json.GetProperty("acceptable").GetBoolean(), Is.False);
+    }
+
+    [Test]
+    public async Task OpenApi_DescribesTheApi()
+    {
+        var document = await _clients["nobody"].GetStringAsync("/openapi/v1.json");
+        Assert.That(document, Does.Contain("/api/v1/requests").And.Contain("/api/v1/revocations"));
+    }
+
+    [Test]
+    public async Task RequestOfSomeoneElse_HiddenFromOtherSystems()
+    {
+        var id = await SubmitAsync(CsrPem(KeyAlgorithm.EcP256, "CN=hidden.hrss.example,O=HRSS", "dns:hidden.hrss.example"));
+        var other = await _pki.IssueAsync("business-system", "CN=Other System,O=HRSS");
+        using var client = _host.Client(RaHost.Load(other));
+        await AssertProblemAsync(await client.GetAsync($"/api/v1/requests/{id}"), HttpStatusCode.NotFound, $"no request {id}");
+    }
+
+    private static string Rsa1024Csr()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(1024);
+        var request = new CertificateRequest("CN=weak,O=HRSS", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        return request.CreateSigningRequestPem();
+    }
+}

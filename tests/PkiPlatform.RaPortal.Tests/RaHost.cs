@@ -1,0 +1,100 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PkiPlatform.RaPortal.Host;
+using PkiPlatform.ServiceDefaults;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.RaPortal.Tests;
+
+/// <summary>The RA API on real Kestrel over TLS, on 127.0.0.1 and a free port, with a server certificate from the test PKI.</summary>
+internal sealed class RaHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RaHost(WebApplication app, string url, X509Certificate2 root, X509Certificate2 issuing)
+    {
+        _app = app;
+        Url = url;
+        Root = root;
+        Issuing = issuing;
+    }
+
+    public string Url { get; }
+
+    public X509Certificate2 Root { get; }
+
+    public X509Certificate2 Issuing { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RaHost> StartAsync(TestPki pki)
+    {
+        var server = await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]);
+        var serverCertificate = Load(server);
+        var root = X509CertificateLoader.LoadCertificate(pki.RootDer);
+        var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);
+
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+        {
+            https.ServerCertificate = serverCertificate;
+            https.ServerCertificateChain = [issuing];
+            // TLS accepts any client certificate (or none): the authentication handler decides and explains.
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        })));
+        builder.AddServiceDefaults();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddRaPortal(pki.Ca, root, issuing);
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.MapRaPortal();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RaHost(app, address, root, issuing);
+    }
+
+    /// <summary>An HTTPS client that trusts only the platform root and presents <paramref name="clientCertificate"/>, if any.</summary>
+    public HttpClient Client(X509Certificate2? clientCertificate)
+    {
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(Root);
+                chain.ChainPolicy.ExtraStore.Add(Issuing);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        if (clientCertificate is not null)
+        {
+            handler.ClientCertificates.Add(clientCertificate);
+        }
+
+        return new HttpClient(handler) { BaseAddress = new Uri(Url) };
+    }
+
+    public static X509Certificate2 Load(TestLeaf leaf)
+    {
+        using var ephemeral = X509Certificate2.CreateFromPemFile(leaf.CertificatePath, leaf.KeyPath);
+        // A PKCS#12 round trip gives SslStream a key it can use on every platform.
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
