@@ -78,13 +78,20 @@ public static class RaPortalEndpoints
         return services;
     }
 
-    public static WebApplication MapRaPortal(this WebApplication app)
+    /// <param name="app">The application.</param>
+    /// <param name="hosts">When the process also listens on plain HTTP (OCSP, CRL), the host:port patterns of the TLS listener, so the RA answers only there.</param>
+    public static WebApplication MapRaPortal(this WebApplication app, params string[] hosts)
     {
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapOpenApi();
+        var openApi = app.MapOpenApi();
         var api = app.MapGroup("/api/v1").RequireAuthorization().WithMetadata(new RequestSizeLimitAttribute(MaxBody));
+        if (hosts.Length > 0)
+        {
+            openApi.RequireHost(hosts);
+            api.RequireHost(hosts);
+        }
 
         api.MapPost("/requests/preview", (PreviewBody body, RegistrationAuthority ra) =>
             Results.Ok(ra.Preview(Required(body.Profile, "profile"), Csr(body.Csr))));

@@ -28,16 +28,22 @@ public sealed class PkiUpTests
             Assert.That(PkiCli.Run(data, "issue", "--profile", "staff-auth", "--csr", csr, "--out", certificate).ExitCode, Is.EqualTo(0));
 
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "pki.dll"), "--data", data, "up" })
+            var raPort = FreePort();
+            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "pki.dll"), "--data", data, "up", "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             {
                 info.ArgumentList.Add(argument);
             }
 
             info.Environment["PKI_PASSPHRASE"] = "";
             up = Process.Start(info)!;
+            var output = new System.Text.StringBuilder();
+            up.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+            up.ErrorDataReceived += (_, _) => { };
+            up.BeginOutputReadLine();
+            up.BeginErrorReadLine();
             var ready = false;
             using var http = new HttpClient();
-            for (var i = 0; i < 100 && !ready; i++)
+            for (var i = 0; i < 300 && !ready && !up.HasExited; i++)
             {
                 try
                 {
@@ -49,7 +55,10 @@ public sealed class PkiUpTests
                 }
             }
 
-            Assert.That(ready, Is.True, "pki up did not start listening");
+            lock (output)
+            {
+                Assert.That(ready, Is.True, $"pki up did not start listening:\n{output}");
+            }
             var ca = Path.Combine(data, "publish", "ca");
             var ocspUrl = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-ocsp_uri").StdOut.Trim();
             Assert.That(ocspUrl, Is.EqualTo($"http://127.0.0.1:{port}/ocsp"));
@@ -68,6 +77,21 @@ public sealed class PkiUpTests
 
             using var aia = await http.GetAsync($"http://127.0.0.1:{port}/ca/issuing.crt");
             Assert.That(aia.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/pkix-cert"));
+
+            // The first officer credential printed on first run logs in to the RA API with curl.
+            string printed;
+            lock (output)
+            {
+                printed = output.ToString();
+            }
+
+            var login = System.Text.RegularExpressions.Regex.Match(printed, @"Officer  login:\s+(\S+)\s+password: (\S+)");
+            Assert.That(login.Success, Is.True, printed);
+            var curl = ExternalTool.Run(ExternalTool.Require("curl"), ["-s", "--cert-type", "P12", "--cert", $"{login.Groups[1].Value}:{login.Groups[2].Value}",
+                "--cacert", Path.Combine(ca, "root.pem"), $"https://127.0.0.1:{raPort}/api/v1/queue"]);
+            Assert.That(curl.StdOut.Trim(), Is.EqualTo("[]"), curl.ToString());
+            var anonymous = ExternalTool.Run("curl", ["-s", "--cacert", Path.Combine(ca, "root.pem"), $"https://127.0.0.1:{raPort}/api/v1/queue"]);
+            Assert.That(anonymous.StdOut, Does.Contain("a client certificate issued by this platform is required"));
         }
         finally
         {

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PkiPlatform.RaPortal;
+using PkiPlatform.RaPortal.Host;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using PkiPlatform.CaCore.Authorities;
@@ -20,8 +24,9 @@ internal static class UpCommand
 {
     public static Command Create()
     {
-        var urls = new Option<string?>("--urls") { Description = "Listen address (default: scheme, host and port of ca.ocspUrl in pki.json)" };
-        var command = new Command("up", "Run the platform: OCSP responder, CRL and CA certificate distribution") { urls };
+        var urls = new Option<string?>("--urls") { Description = "Listen address of the OCSP/CRL/AIA endpoints (default: scheme, host and port of ca.ocspUrl in pki.json)" };
+        var raPort = new Option<int>("--ra-port") { Description = "HTTPS port of the RA API (client certificates) on 127.0.0.1", DefaultValueFactory = _ => 8443 };
+        var command = new Command("up", "Run the platform: RA API and CA worker, OCSP responder, CRL and CA certificate distribution") { urls, raPort };
         command.SetRun(async (result, cancellationToken) =>
         {
             var data = CliOptions.DataOf(result);
@@ -37,19 +42,62 @@ internal static class UpCommand
             var ocspUrl = new Uri(runtime.Config.Ca.OcspUrl);
             var listen = result.GetValue(urls) ?? $"{ocspUrl.Scheme}://{ocspUrl.Host}:{ocspUrl.Port}";
 
+            var root = await runtime.Ca.Authorities.GetAsync(AuthorityInitializer.RootName, cancellationToken);
+            var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority, cancellationToken);
+            using var rootCertificate = X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer);
+            using var issuingCertificate = X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer);
+            var (portal, credentials) = await RaBootstrap.EnsureAsync(runtime,
+                new RegistrationAuthority(runtime.Ca, new InProcessWorkSignal(), TimeProvider.System), cancellationToken);
+            var ra = $"https://127.0.0.1:{result.GetValue(raPort)}";
+
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data.Path });
-            builder.WebHost.UseUrls(listen);
+            var plain = new Uri(listen);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+                // Plain HTTP only for the protocol endpoints relying parties fetch (OCSP, CRL, AIA).
+                if (System.Net.IPAddress.TryParse(plain.Host, out var address))
+                {
+                    kestrel.Listen(address, plain.Port);
+                }
+                else
+                {
+                    kestrel.ListenLocalhost(plain.Port);
+                }
+
+                kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(raPort), endpoint => endpoint.UseHttps(https =>
+                {
+                    https.ServerCertificate = portal;
+                    https.ServerCertificateChain = [issuingCertificate];
+                    // TLS takes any client certificate or none; the RA's authentication decides and explains.
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                }));
+            });
             builder.AddServiceDefaults();
             builder.Services.AddOcspResponder(runtime.Ca, new OcspResponderOptions());
+            builder.Services.AddRaPortal(runtime.Ca, rootCertificate, issuingCertificate);
             builder.Services.AddHostedService<CrlScheduleService>();
             await using var app = builder.Build();
             await app.Services.InitializeOcspResponderAsync(cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();
+            app.MapRaPortal($"*:{result.GetValue(raPort)}");
             await app.StartAsync(cancellationToken);
 
             var ca = runtime.Config.Ca;
-            Console.WriteLine($"PkiPlatform is up (data: {data.Path}), listening on {listen}");
+            Console.WriteLine($"PkiPlatform is up (data: {data.Path}), listening on {listen} and {ra}");
+            Console.WriteLine($"  RA API (mTLS):    {ra}/api/v1/…   OpenAPI: {ra}/openapi/v1.json");
+            foreach (var credential in credentials)
+            {
+                Console.WriteLine($"  {credential.Role,-8} login:   {credential.Path}   password: {credential.Password}   (shown once)");
+            }
+
+            if (credentials.Count > 0)
+            {
+                Console.WriteLine($"  try:              curl --cert-type P12 --cert {credentials[^1].Path}:{credentials[^1].Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} {ra}/api/v1/queue");
+            }
+
             Console.WriteLine($"  OCSP responder:   {ca.OcspUrl}   (POST, or GET {ca.OcspUrl}/<base64 request>)");
             Console.WriteLine($"  CRLs:             {ca.CrlUrl(ca.IssuingAuthority)}, {ca.DeltaCrlUrl(ca.IssuingAuthority)}, {ca.CrlUrl(AuthorityInitializer.RootName)}");
             Console.WriteLine($"  CA certificates:  {ca.CaIssuersUrl(AuthorityInitializer.RootName)}, {ca.CaIssuersUrl(ca.IssuingAuthority)}");
