@@ -36,6 +36,25 @@ public sealed class ResponderBehaviourTests
     }
 
     [Test]
+    public async Task Revocation_CaClockBehindResponder_StillPickedUpByNextPoll()
+    {
+        await using var pki = await TestPki.CreateAsync();
+        var leaf = await pki.IssueAsync("staff-auth");
+        var responderClock = new FakeTimeProvider(pki.Clock.GetUtcNow().AddMinutes(2)); // the CA host lags two minutes
+        var service = new OcspResponderService(pki.Ca, new OcspResponderOptions(), responderClock, new OcspMetrics());
+        await service.InitializeAsync();
+        var request = OcspRequests.For(pki.IssuingDer, leaf.Serial);
+        Assert.That(OcspRequests.Single((await service.RespondAsync(request, "key")).Der).GetCertStatus(), Is.Null, "good, and now cached");
+        await service.RefreshAsync();
+
+        await pki.Ca.Revocations.RevokeAsync(leaf.Serial, PkiPlatform.CaCore.Revocation.RevocationReason.KeyCompromise, null, "test");
+        responderClock.Advance(TimeSpan.FromSeconds(2));
+        await service.RefreshAsync();
+
+        Assert.That(OcspRequests.Single((await service.RespondAsync(request, "key")).Der).GetCertStatus(), Is.InstanceOf<RevokedStatus>());
+    }
+
+    [Test]
     public async Task TwoReplicas_SameDatabase_AnswerIdentically()
     {
         await using var pki = await TestPki.CreateAsync();

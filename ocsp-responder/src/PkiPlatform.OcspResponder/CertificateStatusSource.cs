@@ -18,14 +18,16 @@ public sealed class CertificateStatusSource(CaDatabase database)
         return row is null ? CertificateState.Unknown : ToState(row.Status, row.RevokedAt, row.RevocationReason);
     }
 
-    /// <summary>Serials whose status changed at or after <paramref name="since"/>, per CA.</summary>
-    public async Task<IReadOnlyList<(int AuthorityId, string Serial)>> ChangedSinceAsync(DateTime since, CancellationToken cancellationToken)
+    /// <summary>Serials whose status changed at or after <paramref name="since"/> (by the CA's clock), with their status now.</summary>
+    public async Task<IReadOnlyList<StatusChange>> ChangedSinceAsync(DateTime since, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return (await db.Certificates.AsNoTracking()
+        var rows = await db.Certificates.AsNoTracking()
             .Where(c => c.StatusChangedAt != null && c.StatusChangedAt >= since)
-            .Select(c => new { c.AuthorityId, c.Serial }).ToListAsync(cancellationToken))
-            .Select(c => (c.AuthorityId, c.Serial)).ToList();
+            .Select(c => new { c.AuthorityId, c.Serial, c.Status, c.RevokedAt, c.RevocationReason, c.StatusChangedAt })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new StatusChange(r.AuthorityId, r.Serial, ToState(r.Status, r.RevokedAt, r.RevocationReason),
+            DateTime.SpecifyKind(r.StatusChangedAt!.Value, DateTimeKind.Utc))).ToList();
     }
 
     internal static CertificateState ToState(CertificateStatus? status, DateTime? revokedAt, int? reason) => status switch

@@ -18,8 +18,14 @@ public sealed class OcspResponderService
     private readonly OcspResponderOptions _options;
     private readonly TimeProvider _clock;
     private readonly ResponseCache _cache;
+    /// <summary>
+    /// How far back each poll looks, by the CA's own timestamps: wide enough for clock skew between CA
+    /// writers and this replica. Entries whose status did not change are not re-signed, so the width is cheap.
+    /// </summary>
+    private static readonly TimeSpan ChangeWindow = TimeSpan.FromMinutes(5);
+
     private volatile IssuerIndex? _index;
-    private DateTime _lastPoll;
+    private DateTime? _changeCursor;
 
     public OcspResponderService(CertificateAuthority ca, OcspResponderOptions options, TimeProvider clock, OcspMetrics metrics)
     {
@@ -52,7 +58,6 @@ public sealed class OcspResponderService
         }
 
         _index = await IssuerIndex.LoadAsync(_ca, Now(), cancellationToken);
-        _lastPoll = Now();
     }
 
     /// <param name="der">The OCSPRequest.</param>
@@ -151,16 +156,23 @@ public sealed class OcspResponderService
         var started = Now();
         try
         {
-            // Overlap the window: a change committed with a timestamp just before the last poll began is not lost.
-            var changed = await _statuses.ChangedSinceAsync(_lastPoll.AddSeconds(-2 * _options.StatusPollSeconds - 1), cancellationToken);
-            foreach (var (authorityId, serial) in changed)
+            // The window follows the newest change seen (the CA's clock, not this replica's), so a skewed
+            // clock on either side cannot make a revocation slip past the poll.
+            var changed = await _statuses.ChangedSinceAsync((_changeCursor ?? started) - ChangeWindow, cancellationToken);
+            foreach (var change in changed)
             {
                 foreach (var hash in IssuerIndex.SupportedHashes)
                 {
-                    if (_cache.Find(ResponseCache.CertificateKey(authorityId, hash.Id, serial)) is { } entry)
+                    if (_cache.Find(ResponseCache.CertificateKey(change.AuthorityId, hash.Id, change.Serial)) is { Snapshot: { } current } entry
+                        && current.State != change.State)
                     {
-                        await ResignAsync(entry, started);
+                        Resign(entry, change.State, started);
                     }
+                }
+
+                if (_changeCursor is null || change.ChangedAt > _changeCursor)
+                {
+                    _changeCursor = change.ChangedAt;
                 }
             }
 
@@ -179,7 +191,6 @@ public sealed class OcspResponderService
                 await InitializeAsync(cancellationToken);
             }
 
-            _lastPoll = started;
             StatusSourceHealthy = true;
         }
         catch (DbException)
@@ -210,11 +221,12 @@ public sealed class OcspResponderService
         return _cache.Add(key, entry, null);
     }
 
-    private async Task ResignAsync(CachedResponse entry, DateTime now)
+    private async Task ResignAsync(CachedResponse entry, DateTime now) =>
+        Resign(entry, await _statuses.GetAsync(entry.Responder.Authority.Id, entry.Serial), now);
+
+    private void Resign(CachedResponse entry, CertificateState state, DateTime now)
     {
-        var state = await _statuses.GetAsync(entry.Responder.Authority.Id, entry.Serial);
-        var presented = Presented(state);
-        var der = Sign(entry.Responder, [(entry.Id, presented)], null, now);
+        var der = Sign(entry.Responder, [(entry.Id, Presented(state))], null, now);
         entry.Snapshot = new ResponseSnapshot(der, state, now, now.AddSeconds(_options.NextUpdateSeconds));
     }
 
