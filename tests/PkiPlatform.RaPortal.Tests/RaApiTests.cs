@@ -224,4 +224,51 @@ public sealed class RaApiTests
         var request = new CertificateRequest("CN=weak,O=HRSS", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         return request.CreateSigningRequestPem();
     }
+
+    /// <summary>
+    /// A USB key: the key pair is generated inside a SoftHSM2 token, the CSR is made by OpenSSL's pkcs11
+    /// engine, the certificate comes through the RA and goes back onto the token, and curl logs in with
+    /// the token-held key.
+    /// </summary>
+    [Test]
+    public async Task UsbKey_CsrFromToken_IssuedThroughRa_CurlLogsInWithTokenKey()
+    {
+        var hsm = SoftHsmToken.Shared;
+        var label = "officer-" + Guid.NewGuid().ToString("N")[..8];
+        var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        var uri = $"pkcs11:token={hsm.Label};object={label};type=private;pin-value={hsm.Pin}";
+        var env = hsm.Environment;
+        var generate = ExternalTool.Run(ExternalTool.Require("pkcs11-tool"), ["--module", SoftHsmToken.ModulePath, "--token-label", hsm.Label, "--login", "--pin", hsm.Pin,
+            "--keypairgen", "--key-type", "EC:prime256v1", "--id", id, "--label", label], environment: env);
+        Assert.That(generate.ExitCode, Is.EqualTo(0), generate.ToString());
+
+        var csrPath = _pki.WriteFile($"{label}.csr", []);
+        var csr = ExternalTool.Run("openssl", ["req", "-new", "-engine", "pkcs11", "-keyform", "engine", "-key", uri, "-subj", "/O=HRSS/CN=Token Officer", "-out", csrPath], environment: env);
+        Assert.That(csr.ExitCode, Is.EqualTo(0), csr.ToString());
+
+        var requestId = await SubmitAsync(await File.ReadAllTextAsync(csrPath), "staff-auth");
+        (await _clients["Alice Officer"].PostAsJsonAsync($"/api/v1/requests/{requestId}/approve", new { reason = "met in person" })).Dispose();
+        (await _clients["Bob Officer"].PostAsJsonAsync($"/api/v1/requests/{requestId}/approve", new { reason = "second check" })).Dispose();
+        string? pem = null;
+        for (var i = 0; i < 75 && pem is null; i++)
+        {
+            await Task.Delay(200);
+            using var response = await _clients[_system].GetAsync($"/api/v1/requests/{requestId}/certificate?format=pem");
+            pem = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }
+
+        Assert.That(pem, Is.Not.Null, "the certificate was not issued");
+        var certificatePath = _pki.WriteFile($"{label}.pem", System.Text.Encoding.ASCII.GetBytes(pem!));
+        var der = _pki.WriteFile($"{label}.der", X509CertificateLoader.LoadCertificate(System.Text.Encoding.ASCII.GetBytes(pem!)).RawData);
+        var write = ExternalTool.Run("pkcs11-tool", ["--module", SoftHsmToken.ModulePath, "--token-label", hsm.Label, "--login", "--pin", hsm.Pin,
+            "--write-object", der, "--type", "cert", "--id", id, "--label", label], environment: env);
+        Assert.That(write.ExitCode, Is.EqualTo(0), write.ToString());
+
+        var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(await File.ReadAllBytesAsync(der)).Subject.ToString();
+        await _host.Services.GetRequiredService<RegistrationAuthority>().SetAccountAsync(identity, "Token Officer", RaRole.Officer, true, "system");
+
+        var curl = ExternalTool.Run(ExternalTool.Require("curl"), ["-s", "--engine", "pkcs11", "--key-type", "ENG", "--key", uri, "--cert", certificatePath,
+            "--cacert", _pki.RootPemPath, $"{_host.Url}/api/v1/queue"], environment: env);
+        Assert.That(curl.StdOut.TrimStart(), Does.StartWith("["), curl.ToString());
+    }
 }
