@@ -133,6 +133,8 @@ public sealed class RaApiTests
     [TestCase("Carol Auditor", "PUT", "/api/v1/accounts", HttpStatusCode.Forbidden)]
     [TestCase("Payroll System", "GET", "/api/v1/queue", HttpStatusCode.Forbidden)]
     [TestCase("Carol Auditor", "POST", "/api/v1/revocations", HttpStatusCode.Forbidden)]
+    [TestCase("Alice Officer", "GET", "/api/v1/audit", HttpStatusCode.Forbidden)]
+    [TestCase("Dave Admin", "GET", "/api/v1/audit", HttpStatusCode.Forbidden)]
     [TestCase("nobody", "GET", "/api/v1/queue", HttpStatusCode.Unauthorized)]
     [TestCase("nobody", "POST", "/api/v1/requests", HttpStatusCode.Unauthorized)]
     public async Task Role_ActionItMustNotPerform_Refused(string who, string method, string path, HttpStatusCode expected)
@@ -200,6 +202,17 @@ public sealed class RaApiTests
         var json = await JsonAsync(response);
         Assert.That(json.GetProperty("keyType").GetString(), Is.EqualTo("ECDSA P-256"));
         Assert.That(json.GetProperty("acceptable").GetBoolean(), Is.False);
+    }
+
+    [Test]
+    public async Task Audit_AuditorFiltersAndSeesChainVerified()
+    {
+        await SubmitAsync(CsrPem(KeyAlgorithm.EcP256, "CN=audited.hrss.example,O=HRSS", "dns:audited.hrss.example"));
+        var json = await (await _clients["Carol Auditor"].GetAsync("/api/v1/audit?action=ra.request_submitted&take=5")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(json.GetProperty("chain").GetProperty("isIntact").GetBoolean(), Is.True);
+        var events = json.GetProperty("events").EnumerateArray().ToList();
+        Assert.That(events, Is.Not.Empty);
+        Assert.That(events.Select(e => e.GetProperty("action").GetString()), Has.All.EqualTo("ra.request_submitted"));
     }
 
     [Test]

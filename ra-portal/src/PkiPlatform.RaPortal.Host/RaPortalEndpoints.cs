@@ -29,6 +29,7 @@ public static class RaPortalEndpoints
     public const string OfficerPolicy = "officer";
     public const string AdminPolicy = "ra-admin";
     public const string ReaderPolicy = "officer-or-auditor";
+    public const string AuditorPolicy = "auditor";
     private const string SubmissionLimiter = "submissions";
     private const long MaxBody = 64 * 1024;
 
@@ -67,7 +68,8 @@ public static class RaPortalEndpoints
         services.AddAuthorizationBuilder()
             .AddPolicy(OfficerPolicy, p => p.RequireRole(nameof(RaRole.Officer)))
             .AddPolicy(AdminPolicy, p => p.RequireRole(nameof(RaRole.RaAdmin)))
-            .AddPolicy(ReaderPolicy, p => p.RequireRole(nameof(RaRole.Officer), nameof(RaRole.Auditor)));
+            .AddPolicy(ReaderPolicy, p => p.RequireRole(nameof(RaRole.Officer), nameof(RaRole.Auditor)))
+            .AddPolicy(AuditorPolicy, p => p.RequireRole(nameof(RaRole.Auditor)));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -151,6 +153,37 @@ public static class RaPortalEndpoints
             var account = await ra.SetAccountAsync(Required(body.Identity, "identity"), body.DisplayName ?? "", role, body.Active, Identity(user), ct);
             return Results.Ok(new { account.Identity, account.DisplayName, Role = account.Role.ToString(), account.Active });
         }).RequireAuthorization(AdminPolicy);
+
+        api.MapGet("/audit", async (string? action, string? actor, string? target, long? before, int? take, CertificateAuthority ca, CancellationToken ct) =>
+        {
+            await using var db = ca.Database.CreateContext();
+            var verification = await CaCore.Audit.AuditTrail.VerifyAsync(db, ct);
+            var query = db.AuditEvents.AsQueryable();
+            if (!string.IsNullOrWhiteSpace(action))
+            {
+                query = query.Where(e => e.Action == action);
+            }
+
+            if (!string.IsNullOrWhiteSpace(actor))
+            {
+                query = query.Where(e => e.Actor.Contains(actor));
+            }
+
+            if (!string.IsNullOrWhiteSpace(target))
+            {
+                query = query.Where(e => e.Target.Contains(target));
+            }
+
+            if (before is { } sequence)
+            {
+                query = query.Where(e => e.Sequence < sequence);
+            }
+
+            var events = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                query.OrderByDescending(e => e.Sequence).Take(Math.Clamp(take ?? 50, 1, 500))
+                    .Select(e => new { e.Sequence, e.Timestamp, e.Actor, e.Action, e.Target, e.Details }), ct);
+            return Results.Ok(new { chain = new { verification.IsIntact, verification.VerifiedEvents, verification.Message }, events });
+        }).RequireAuthorization(AuditorPolicy);
 
         return app;
     }
