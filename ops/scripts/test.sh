@@ -15,6 +15,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v certtool >/dev/null || need+=(gnutls-bin)
 command -v vfychain >/dev/null || need+=(libnss3-tools)
 command -v curl >/dev/null || need+=(curl)
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"

@@ -15,6 +15,7 @@ using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
+using PkiPlatform.RaPortal.Host.Portal;
 using PkiPlatform.ServiceDefaults;
 
 namespace PkiPlatform.RaPortal.Host;
@@ -30,7 +31,7 @@ public static class RaPortalEndpoints
     public const string AdminPolicy = "ra-admin";
     public const string ReaderPolicy = "officer-or-auditor";
     public const string AuditorPolicy = "auditor";
-    private const string SubmissionLimiter = "submissions";
+    public const string SubmissionLimiter = "submissions";
     private const long MaxBody = 64 * 1024;
 
     public static IServiceCollection AddRaPortal(this IServiceCollection services, CertificateAuthority ca, X509Certificate2 root, X509Certificate2 issuing)
@@ -44,6 +45,11 @@ public static class RaPortalEndpoints
         services.AddSingleton<PlatformCertificateValidator>();
         services.AddHostedService<RaWorkerService>();
         services.AddOpenApi();
+        // The pages live in this assembly, whichever host (pki up, tests) is the entry point.
+        services.AddRazorPages().AddApplicationPart(typeof(RaPortalEndpoints).Assembly);
+        services.AddHttpContextAccessor();
+        services.AddScoped<Portal.PortalText>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PortalAuthorizationResultHandler>();
         services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
             .AddCertificate(options =>
             {
@@ -61,7 +67,15 @@ public static class RaPortalEndpoints
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
-                        await Problem(context.HttpContext, StatusCodes.Status401Unauthorized, "ra.client_certificate", Explain(context.HttpContext, root, issuing));
+                        var reason = Explain(context.HttpContext, root, issuing);
+                        if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                        {
+                            await Problem(context.HttpContext, StatusCodes.Status401Unauthorized, "ra.client_certificate", reason);
+                        }
+                        else
+                        {
+                            await RefusalPage(context.HttpContext, StatusCodes.Status401Unauthorized, reason);
+                        }
                     },
                 };
             });
@@ -84,15 +98,20 @@ public static class RaPortalEndpoints
     /// <param name="hosts">When the process also listens on plain HTTP (OCSP, CRL), the host:port patterns of the TLS listener, so the RA answers only there.</param>
     public static WebApplication MapRaPortal(this WebApplication app, params string[] hosts)
     {
+        app.UsePortalSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        var pages = app.MapRazorPages();
+        var styles = app.MapGet("/portal.css", () => Results.Text(Portal.PortalStyles.Css, "text/css"));
         var openApi = app.MapOpenApi();
         var api = app.MapGroup("/api/v1").RequireAuthorization().WithMetadata(new RequestSizeLimitAttribute(MaxBody));
         if (hosts.Length > 0)
         {
             openApi.RequireHost(hosts);
             api.RequireHost(hosts);
+            pages.RequireHost(hosts);
+            styles.RequireHost(hosts);
         }
 
         api.MapPost("/requests/preview", (PreviewBody body, RegistrationAuthority ra) =>
@@ -116,14 +135,8 @@ public static class RaPortalEndpoints
                 throw new PkiException(RaErrorCodes.NotPending, $"request {id} has no certificate yet (status {request.Status})");
             }
 
-            var der = await CertificateAsync(ca, request.Serial, ct);
-            return (format ?? "pem").ToLowerInvariant() switch
-            {
-                "der" => Results.Bytes(der, "application/pkix-cert", $"{request.Serial}.cer"),
-                "p7b" => Results.Bytes(await ChainAsync(ca, der, ct), "application/pkcs7-mime", $"{request.Serial}.p7b"),
-                "pem" => Results.Text(new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", der)) + "\n", "application/x-pem-file"),
-                _ => throw new PkiException(PkiErrorCodes.InvalidArgument, "format must be pem, der or p7b"),
-            };
+            var (bytes, type, name) = await CertificateDownloads.GetAsync(ca, request.Serial, format, ct);
+            return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
         });
 
         api.MapGet("/queue", async (string? status, int? page, RegistrationAuthority ra, CancellationToken ct) =>
@@ -210,23 +223,6 @@ public static class RaPortalEndpoints
 
     private static byte[] Csr(string? pem) => System.Text.Encoding.ASCII.GetBytes(Required(pem, "csr"));
 
-    private static async Task<byte[]> CertificateAsync(CertificateAuthority ca, string serial, CancellationToken ct)
-    {
-        await using var db = ca.Database.CreateContext();
-        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
-            db.Certificates.Where(c => c.Serial == serial).Select(c => c.Der!), ct);
-    }
-
-    /// <summary>A certs-only PKCS#7 (RFC 5652 degenerate SignedData): the certificate and its CA chain.</summary>
-    private static async Task<byte[]> ChainAsync(CertificateAuthority ca, byte[] leaf, CancellationToken ct)
-    {
-        var authorities = await ca.Authorities.AllAsync(ct);
-        var certificates = new List<Asn1Encodable> { Asn1Object.FromByteArray(leaf) };
-        certificates.AddRange(authorities.OrderByDescending(a => a.Id).Select(a => Asn1Object.FromByteArray(a.Entity.CertificateDer)));
-        var signed = new SignedData(new DerSet(), new ContentInfo(CmsObjectIdentifiers.Data, null), new DerSet(certificates.ToArray()), null, new DerSet());
-        return new ContentInfo(CmsObjectIdentifiers.SignedData, signed).GetDerEncoded();
-    }
-
     /// <summary>Why a request was not authenticated, in words the certificate holder can act on.</summary>
     private static string Explain(HttpContext context, X509Certificate2 root, X509Certificate2 issuing)
     {
@@ -254,6 +250,16 @@ public static class RaPortalEndpoints
             _ when status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || status.HasFlag(X509ChainStatusFlags.PartialChain) => "the client certificate was not issued by this platform",
             _ => "the client certificate is not a valid TLS client certificate of this platform",
         };
+    }
+
+    /// <summary>A plain refusal page for browsers (the API gets problem details).</summary>
+    internal static Task RefusalPage(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var encoded = System.Net.WebUtility.HtmlEncode(reason);
+        return context.Response.WriteAsync($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>登录被拒绝 / Login refused</title><link rel=\"stylesheet\" href=\"/portal.css\"></head>" +
+            $"<body><main><h1>登录被拒绝 / Login refused</h1><p id=\"reason\">{encoded}</p><p><a href=\"/\">返回首页 / Home</a></p></main></body></html>");
     }
 
     private static Task Problem(HttpContext context, int status, string code, string detail)

@@ -54,6 +54,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
             Contact = application.Contact.Trim(),
             SubmittedBy = submittedBy,
             RequiredApprovals = profile.Approvals,
+            TrackingCode = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             SubmittedAt = now,
         };
         await using var db = ca.Database.CreateContext();
@@ -153,6 +154,17 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         await using var db = ca.Database.CreateContext();
         return await db.RaRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken)
             ?? throw new PkiException(RaErrorCodes.UnknownRequest, $"no request {requestId}");
+    }
+
+    public async Task<RaRequestEntity?> FindByTrackingCodeAsync(string code, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(code) || code.Length != 32)
+        {
+            return null;
+        }
+
+        await using var db = ca.Database.CreateContext();
+        return await db.RaRequests.AsNoTracking().FirstOrDefaultAsync(r => r.TrackingCode == code, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RaRequestEntity>> QueueAsync(RaRequestStatus status, int skip, int take, CancellationToken cancellationToken = default)

@@ -70,6 +70,8 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("ra_requests");
             e.HasIndex(r => new { r.Status, r.Id });
             e.HasIndex(r => r.SubmittedBy);
+            e.HasIndex(r => r.TrackingCode);
+            e.Property(r => r.TrackingCode).HasMaxLength(64);
             e.Property(r => r.Profile).HasMaxLength(64);
             e.Property(r => r.Serial).HasMaxLength(40);
         });

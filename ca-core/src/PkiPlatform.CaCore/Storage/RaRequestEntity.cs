@@ -38,6 +38,9 @@ public sealed class RaRequestEntity
 
     public string? Outcome { get; set; }
 
+    /// <summary>Unguessable code with which an applicant without a certificate follows the request (portal link).</summary>
+    public string TrackingCode { get; set; } = "";
+
     public DateTime SubmittedAt { get; set; }
 
     public DateTime? DecidedAt { get; set; }

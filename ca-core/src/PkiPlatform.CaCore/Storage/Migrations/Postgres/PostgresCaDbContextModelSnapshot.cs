@@ -452,6 +452,12 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("submitted_by");
 
+                    b.Property<string>("TrackingCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tracking_code");
+
                     b.Property<string>("Unit")
                         .IsRequired()
                         .HasColumnType("text")
@@ -460,6 +466,8 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SubmittedBy");
+
+                    b.HasIndex("TrackingCode");
 
                     b.HasIndex("Status", "Id");
 

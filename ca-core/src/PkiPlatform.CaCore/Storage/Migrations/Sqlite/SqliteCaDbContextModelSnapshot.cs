@@ -435,6 +435,12 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("submitted_by");
 
+                    b.Property<string>("TrackingCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_code");
+
                     b.Property<string>("Unit")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -443,6 +449,8 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("SubmittedBy");
+
+                    b.HasIndex("TrackingCode");
 
                     b.HasIndex("Status", "Id");
 

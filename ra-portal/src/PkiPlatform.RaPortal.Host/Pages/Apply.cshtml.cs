@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Profiles;
+using PkiPlatform.KeyStore;
+using PkiPlatform.RaPortal.Host.Portal;
+
+namespace PkiPlatform.RaPortal.Host.Pages;
+
+/// <summary>The application form: decode and check first (fail fast, every rule shown), then submit.</summary>
+[EnableRateLimiting(RaPortalEndpoints.SubmissionLimiter)]
+public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca, PortalText text) : PageModel
+{
+    [BindProperty] public string Profile { get; set; } = "staff-auth";
+    [BindProperty] public string? ApplicantName { get; set; }
+    [BindProperty] public string? StaffId { get; set; }
+    [BindProperty] public string? Organization { get; set; }
+    [BindProperty] public string? Unit { get; set; }
+    [BindProperty] public string? Contact { get; set; }
+    [BindProperty] public string? Csr { get; set; }
+    [BindProperty] public IFormFile? CsrFile { get; set; }
+
+    public IEnumerable<CertificateProfile> Profiles => ca.Profiles.All.OrderBy(p => p.Name, StringComparer.Ordinal);
+
+    public CsrPreview? Preview { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string? TrackingUrl { get; private set; }
+
+    public Dictionary<string, string> FieldErrors { get; } = [];
+
+    public void OnGet()
+    {
+    }
+
+    public async Task OnPostPreviewAsync() => await RunAsync(submit: false);
+
+    public async Task OnPostSubmitAsync() => await RunAsync(submit: true);
+
+    private async Task RunAsync(bool submit)
+    {
+        var csr = await CsrBytesAsync();
+        if (csr is null)
+        {
+            FieldErrors["Csr"] = text["field.required"];
+            return;
+        }
+
+        try
+        {
+            Preview = ra.Preview(Profile, csr);
+            if (!submit)
+            {
+                return;
+            }
+
+            foreach (var (field, value) in new[] { ("ApplicantName", ApplicantName), ("StaffId", StaffId), ("Organization", Organization) })
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    FieldErrors[field] = text["field.required"];
+                }
+            }
+
+            if (FieldErrors.Count > 0)
+            {
+                return;
+            }
+
+            var submittedBy = User.Identity?.IsAuthenticated == true ? User.Identity.Name! : $"portal:{StaffId!.Trim()}";
+            var request = await ra.SubmitAsync(new RaApplication(Profile, csr, ApplicantName!, StaffId!, Organization!, Unit ?? "", Contact ?? ""), submittedBy, HttpContext.RequestAborted);
+            TrackingUrl = $"/Track/{request.TrackingCode}";
+        }
+        catch (PkiException ex)
+        {
+            Error = ex.Message;
+        }
+    }
+
+    private async Task<byte[]?> CsrBytesAsync()
+    {
+        if (CsrFile is { Length: > 0 and <= CaCore.Issuance.CertificateRequest.MaxDerLength })
+        {
+            using var copy = new MemoryStream();
+            await CsrFile.CopyToAsync(copy);
+            return copy.ToArray();
+        }
+
+        return string.IsNullOrWhiteSpace(Csr) ? null : System.Text.Encoding.ASCII.GetBytes(Csr);
+    }
+}

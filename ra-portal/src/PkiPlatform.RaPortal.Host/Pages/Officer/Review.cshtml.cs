@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.RaPortal.Host.Pages.Officer;
+
+/// <summary>One application: decoded request, profile checks, applicant, and the officer's decision.</summary>
+[Authorize(Policy = RaPortalEndpoints.OfficerPolicy)]
+public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
+{
+    public RaRequestEntity Application { get; private set; } = null!;
+
+    public CsrPreview? Preview { get; private set; }
+
+    public string? Error { get; private set; }
+
+    [BindProperty] public string? Reason { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(long id) => await LoadAsync(id);
+
+    public Task<IActionResult> OnPostApproveAsync(long id) => DecideAsync(id, approve: true);
+
+    public Task<IActionResult> OnPostRejectAsync(long id) => DecideAsync(id, approve: false);
+
+    private async Task<IActionResult> DecideAsync(long id, bool approve)
+    {
+        var officer = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        try
+        {
+            if (approve)
+            {
+                await ra.ApproveAsync(id, officer, Reason ?? "", HttpContext.RequestAborted);
+            }
+            else
+            {
+                await ra.RejectAsync(id, officer, Reason ?? "", HttpContext.RequestAborted);
+            }
+        }
+        catch (PkiException ex)
+        {
+            Error = ex.Message;
+        }
+
+        return await LoadAsync(id);
+    }
+
+    private async Task<IActionResult> LoadAsync(long id)
+    {
+        try
+        {
+            Application = await ra.GetAsync(id, HttpContext.RequestAborted);
+        }
+        catch (PkiException)
+        {
+            return NotFound();
+        }
+
+        if (Application.CsrDer is { } csr)
+        {
+            Preview = ra.Preview(Application.Profile, csr);
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Storage;
+
+namespace PkiPlatform.RaPortal.Host.Pages;
+
+/// <summary>An applicant follows an application by its unguessable tracking code and downloads the certificate.</summary>
+public sealed class TrackModel(RegistrationAuthority ra, CertificateAuthority ca) : PageModel
+{
+    public RaRequestEntity Application { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string code)
+    {
+        var request = await ra.FindByTrackingCodeAsync(code, HttpContext.RequestAborted);
+        if (request is null)
+        {
+            return NotFound();
+        }
+
+        Application = request;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetCertificateAsync(string code, string? format)
+    {
+        var request = await ra.FindByTrackingCodeAsync(code, HttpContext.RequestAborted);
+        if (request is not { Status: RaRequestStatus.Done, Serial: { } serial })
+        {
+            return NotFound();
+        }
+
+        var (bytes, type, name) = await CertificateDownloads.GetAsync(ca, serial, format, HttpContext.RequestAborted);
+        return File(bytes, type, name);
+    }
+}

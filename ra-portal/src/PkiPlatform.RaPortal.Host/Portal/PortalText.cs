@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http;
+
+namespace PkiPlatform.RaPortal.Host.Portal;
+
+/// <summary>The portal's words in Chinese (zh-CN, the default) and English, chosen by the "lang" cookie.</summary>
+public sealed class PortalText(IHttpContextAccessor accessor)
+{
+    public const string Cookie = "lang";
+
+    private static readonly Dictionary<string, (string Zh, string En)> Texts = new(StringComparer.Ordinal)
+    {
+        ["title"] = ("人社电子认证服务 · 注册审核", "HR/SS PKI · Registration Authority"),
+        ["nav.home"] = ("首页", "Home"),
+        ["nav.apply"] = ("申请证书", "Apply for a certificate"),
+        ["nav.queue"] = ("审核队列", "Review queue"),
+        ["lang.switch"] = ("English", "中文"),
+        ["home.intro"] = ("在此申请数字证书；审核员使用 USB Key 证书登录后审核申请。", "Apply for a certificate here; RA officers review applications after logging in with their USB-key certificate."),
+        ["apply.title"] = ("申请证书", "Apply for a certificate"),
+        ["apply.profile"] = ("证书类型", "Certificate profile"),
+        ["apply.name"] = ("姓名", "Name"),
+        ["apply.staffId"] = ("工号", "Staff ID"),
+        ["apply.organization"] = ("单位", "Organisation"),
+        ["apply.unit"] = ("部门", "Unit"),
+        ["apply.contact"] = ("联系方式", "Contact"),
+        ["apply.csr"] = ("证书请求（PKCS#10，PEM 格式）", "Certificate request (PKCS#10, PEM)"),
+        ["apply.csrFile"] = ("或上传请求文件", "or upload the request file"),
+        ["apply.preview"] = ("检查请求", "Check the request"),
+        ["apply.submit"] = ("提交申请", "Submit the application"),
+        ["apply.decoded"] = ("请求内容", "Decoded request"),
+        ["apply.subject"] = ("主题", "Subject"),
+        ["apply.key"] = ("密钥", "Key"),
+        ["apply.sans"] = ("备用名称", "Subject alternative names"),
+        ["apply.rules"] = ("策略检查", "Profile rules"),
+        ["apply.done"] = ("申请已提交。请保存此跟踪链接：", "Application submitted. Keep this tracking link:"),
+        ["track.title"] = ("申请状态", "Application status"),
+        ["track.status"] = ("状态", "Status"),
+        ["track.download"] = ("下载证书", "Download the certificate"),
+        ["queue.title"] = ("待审核申请", "Applications to review"),
+        ["queue.search"] = ("搜索", "Search"),
+        ["queue.empty"] = ("没有待审核的申请。", "No application is waiting."),
+        ["queue.previous"] = ("上一页", "Previous"),
+        ["queue.next"] = ("下一页", "Next"),
+        ["review.title"] = ("审核申请", "Review application"),
+        ["review.approvals"] = ("所需审批人数", "Approvals required"),
+        ["review.reason"] = ("意见（驳回时必填）", "Reason (required to reject)"),
+        ["review.approve"] = ("批准", "Approve"),
+        ["review.reject"] = ("驳回", "Reject"),
+        ["review.submittedBy"] = ("提交者", "Submitted by"),
+        ["field.required"] = ("此项必填", "This field is required"),
+        ["refused.title"] = ("无法登录", "Login refused"),
+    };
+
+    public string Language
+    {
+        get
+        {
+            var requested = accessor.HttpContext?.Request.Cookies[Cookie];
+            return requested == "en" ? "en" : "zh-CN";
+        }
+    }
+
+    public string this[string key] =>
+        Texts.TryGetValue(key, out var text) ? (Language == "en" ? text.En : text.Zh) : key;
+
+    public static string Status(string language, string status) => (language, status) switch
+    {
+        ("en", _) => status,
+        (_, "Pending") => "待审核",
+        (_, "Approved") => "已批准，签发中",
+        (_, "Processing") => "签发中",
+        (_, "Done") => "已完成",
+        (_, "Rejected") => "已驳回",
+        (_, "Failed") => "失败",
+        _ => status,
+    };
+}
