@@ -133,6 +133,7 @@ public sealed class RaApiTests
     [TestCase("Carol Auditor", "PUT", "/api/v1/accounts", HttpStatusCode.Forbidden)]
     [TestCase("Payroll System", "GET", "/api/v1/queue", HttpStatusCode.Forbidden)]
     [TestCase("Carol Auditor", "POST", "/api/v1/revocations", HttpStatusCode.Forbidden)]
+    [TestCase("Payroll System", "POST", "/api/v1/releases", HttpStatusCode.Forbidden)]
     [TestCase("Alice Officer", "GET", "/api/v1/audit", HttpStatusCode.Forbidden)]
     [TestCase("Dave Admin", "GET", "/api/v1/audit", HttpStatusCode.Forbidden)]
     [TestCase("nobody", "GET", "/api/v1/queue", HttpStatusCode.Unauthorized)]

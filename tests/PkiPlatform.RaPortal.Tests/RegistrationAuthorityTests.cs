@@ -153,6 +153,25 @@ public sealed class RegistrationAuthorityTests(string provider)
     }
 
     [Test]
+    public async Task Hold_ThenRelease_ThroughTheRa()
+    {
+        var leaf = await _pki.IssueAsync("staff-auth");
+        await _ra.RequestRevocationAsync(leaf.Serial, RevocationReason.CertificateHold, Alice);
+        await _worker.ProcessAsync();
+        await using (var db = _pki.Ca.Database.CreateContext())
+        {
+            Assert.That((await db.Certificates.SingleAsync(c => c.Serial == leaf.Serial)).Status, Is.EqualTo(CertificateStatus.OnHold));
+        }
+
+        var release = await _ra.RequestReleaseAsync(leaf.Serial, Bob);
+        await _worker.ProcessAsync();
+        Assert.That((await _ra.GetAsync(release.Id)).Outcome, Does.StartWith("released"));
+        await using var check = _pki.Ca.Database.CreateContext();
+        Assert.That((await check.Certificates.SingleAsync(c => c.Serial == leaf.Serial)).Status, Is.EqualTo(CertificateStatus.Issued));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.RequestReleaseAsync(leaf.Serial, Carol))!.Code, Is.EqualTo(RaErrorCodes.Forbidden));
+    }
+
+    [Test]
     public async Task Revocation_ByAuditor_Forbidden()
     {
         var leaf = await _pki.IssueAsync("staff-auth");

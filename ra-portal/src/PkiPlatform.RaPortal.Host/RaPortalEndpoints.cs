@@ -159,6 +159,12 @@ public static class RaPortalEndpoints
             return Results.Created($"/api/v1/requests/{request.Id}", View(request));
         }).RequireAuthorization(OfficerPolicy);
 
+        api.MapPost("/releases", async (RevocationBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await ra.RequestReleaseAsync(Required(body.Serial, "serial"), Identity(user), ct);
+            return Results.Created($"/api/v1/requests/{request.Id}", View(request));
+        }).RequireAuthorization(OfficerPolicy);
+
         api.MapPut("/accounts", async (AccountBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var role = Enum.TryParse<RaRole>(body.Role, ignoreCase: true, out var r) ? r

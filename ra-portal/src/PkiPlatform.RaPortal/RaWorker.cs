@@ -62,6 +62,11 @@ public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
                 request.Serial = issued.Serial;
                 request.Outcome = $"issued {issued.Serial}";
             }
+            else if (request.Kind == RaRequestKind.Release)
+            {
+                var released = await ca.Revocations.ReleaseHoldAsync(request.Serial!, $"ra:request/{id}", cancellationToken);
+                request.Outcome = $"released {released.Serial}";
+            }
             else
             {
                 var revoked = await ca.Revocations.RevokeAsync(request.Serial!, (RevocationReason)request.RevocationReason!.Value, null, $"ra:request/{id}", cancellationToken);

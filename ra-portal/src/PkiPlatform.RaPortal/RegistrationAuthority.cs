@@ -67,8 +67,15 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         return entity;
     }
 
-    /// <summary>An officer asks to revoke; the certificate's profile says how many further officers must approve.</summary>
-    public async Task<RaRequestEntity> RequestRevocationAsync(string serial, RevocationReason reason, string officer, CancellationToken cancellationToken = default)
+    /// <summary>An officer asks to revoke (or hold, with certificateHold); the certificate's profile says how many further officers must approve.</summary>
+    public Task<RaRequestEntity> RequestRevocationAsync(string serial, RevocationReason reason, string officer, CancellationToken cancellationToken = default) =>
+        RequestStatusChangeAsync(serial, RaRequestKind.Revoke, reason, officer, cancellationToken);
+
+    /// <summary>An officer asks to release a held certificate, under the same dual control as revocation.</summary>
+    public Task<RaRequestEntity> RequestReleaseAsync(string serial, string officer, CancellationToken cancellationToken = default) =>
+        RequestStatusChangeAsync(serial, RaRequestKind.Release, RevocationReason.RemoveFromCrl, officer, cancellationToken);
+
+    private async Task<RaRequestEntity> RequestStatusChangeAsync(string serial, RaRequestKind kind, RevocationReason reason, string officer, CancellationToken cancellationToken)
     {
         await RequireRoleAsync(officer, RaRole.Officer, cancellationToken);
         var canonical = SerialNumbers.Normalize(serial);
@@ -79,7 +86,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new RaRequestEntity
         {
-            Kind = RaRequestKind.Revoke,
+            Kind = kind,
             Status = approvals == 0 ? RaRequestStatus.Approved : RaRequestStatus.Pending,
             Profile = certificate.Profile,
             SubjectDn = certificate.SubjectDn,
@@ -93,7 +100,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.RaRequests.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        await ca.Audit.AppendAsync(db, [new AuditRecord(officer, "ra.revocation_requested", $"request/{entity.Id}",
+        await ca.Audit.AppendAsync(db, [new AuditRecord(officer, kind == RaRequestKind.Release ? "ra.release_requested" : "ra.revocation_requested", $"request/{entity.Id}",
             $"serial={canonical}; reason={reason.ToName()}; approvals={approvals}")], cancellationToken);
         await NotifyIfApprovedAsync(db, entity, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -5,4 +5,7 @@ public enum RaRequestKind
 {
     Issue = 0,
     Revoke = 1,
+
+    /// <summary>End a certificateHold (the certificate is valid again).</summary>
+    Release = 2,
 }
