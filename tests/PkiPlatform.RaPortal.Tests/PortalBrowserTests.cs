@@ -33,11 +33,11 @@ public sealed class PortalBrowserTests
         _pki = await TestPki.CreateAsync();
         _host = await RaHost.StartAsync(_pki);
         var ra = _host.Services.GetRequiredService<RegistrationAuthority>();
-        foreach (var name in new[] { "Alice Officer", "Bob Officer" })
+        foreach (var (name, role) in new[] { ("Alice Officer", RaRole.Officer), ("Bob Officer", RaRole.Officer), ("Carol Auditor", RaRole.Auditor), ("Dave Admin", RaRole.RaAdmin) })
         {
             var leaf = await _pki.IssueAsync("staff-auth", $"CN={name},O=HRSS");
             var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(leaf.Der).Subject.ToString();
-            await ra.SetAccountAsync(identity, name, RaRole.Officer, true, "system");
+            await ra.SetAccountAsync(identity, name, role, true, "system");
             _officers[name] = leaf;
         }
 
@@ -156,11 +156,111 @@ public sealed class PortalBrowserTests
         await using var context = await ContextAsync(null);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{_host.Url}/Apply");
-        await page.ClickAsync("header a:last-child"); // language switch
+        await page.ClickAsync("#lang");
         await page.FillAsync("#Csr", new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", TestCsr.Create(KeyAlgorithm.EcP256, "CN=x,O=HRSS").Der)));
         await page.ClickAsync("#submit");
         Assert.That(await page.InnerTextAsync("#ApplicantName-error"), Is.EqualTo("This field is required"));
         Assert.That(await page.GetAttributeAsync("html", "lang"), Is.EqualTo("en"));
         await ShotAsync(page, "apply-errors-en");
+    }
+
+    private async Task<string> ApplyAsync(IBrowserContext context, string name)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{_host.Url}/Apply");
+        await page.FillAsync("#ApplicantName", name);
+        await page.FillAsync("#StaffId", "E" + name.Length);
+        await page.FillAsync("#Organization", "HRSS");
+        await page.FillAsync("#Csr", new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", TestCsr.Create(KeyAlgorithm.EcP256, $"CN={name},O=HRSS").Der)));
+        await page.ClickAsync("#submit");
+        return (await page.GetAttributeAsync("#submitted a", "href"))!;
+    }
+
+    [Test]
+    public async Task Officer_Rejects_ApplicantSeesReason()
+    {
+        await using var applicant = await ContextAsync(null);
+        var tracking = await ApplyAsync(applicant, "Rejected Applicant");
+        await using var officer = await ContextAsync(_officers["Alice Officer"]);
+        var review = await officer.NewPageAsync();
+        await review.GotoAsync($"{_host.Url}/Officer/Queue?q=Rejected");
+        await review.ClickAsync("#queue a");
+        await review.ClickAsync("#reject");
+        Assert.That(await review.InnerTextAsync("#error"), Does.Contain("reason"), "a rejection without a reason is refused");
+        await review.FillAsync("#Reason", "staff ID unknown to HR");
+        await review.ClickAsync("#reject");
+        await ShotAsync(review, "review-rejected");
+
+        var page = await applicant.NewPageAsync();
+        await page.GotoAsync($"{_host.Url}{tracking}");
+        Assert.That(await page.InnerTextAsync("#status"), Is.EqualTo("已驳回"));
+        Assert.That(await page.ContentAsync(), Does.Contain("staff ID unknown to HR"));
+    }
+
+    [Test]
+    public async Task Officer_HoldReleaseRevoke_FromCertificatesPage()
+    {
+        var leaf = await _pki.IssueAsync("staff-auth", "CN=Held In Browser,O=HRSS");
+        await using var officer = await ContextAsync(_officers["Alice Officer"]);
+        var page = await officer.NewPageAsync();
+
+        async Task<string> ActAsync(string button)
+        {
+            await page.GotoAsync($"{_host.Url}/Officer/Certificates?q={leaf.Serial}");
+            await page.ClickAsync($"#certificates {button}");
+            for (var i = 0; i < 20; i++)
+            {
+                await page.GotoAsync($"{_host.Url}/Officer/Certificates?q={leaf.Serial}");
+                var status = await page.InnerTextAsync("#certificates .status");
+                if (status != "Issued" || button == ".release")
+                {
+                    if (!(button == ".release" && status == "OnHold"))
+                    {
+                        return status;
+                    }
+                }
+
+                await Task.Delay(250);
+            }
+
+            return await page.InnerTextAsync("#certificates .status");
+        }
+
+        Assert.That(await ActAsync(".hold"), Is.EqualTo("OnHold"));
+        await ShotAsync(page, "certificates-held");
+        Assert.That(await ActAsync(".release"), Is.EqualTo("Issued"));
+        await page.SelectOptionAsync("#certificates select", "keyCompromise");
+        Assert.That(await ActAsync(".revoke"), Is.EqualTo("Revoked"));
+        await ShotAsync(page, "certificates-revoked");
+    }
+
+    [Test]
+    public async Task AdminAndAuditorPages_OnlyForTheirRoles()
+    {
+        await using var admin = await ContextAsync(_officers["Dave Admin"]);
+        var accounts = await admin.NewPageAsync();
+        await accounts.GotoAsync($"{_host.Url}/Admin/Accounts");
+        await accounts.FillAsync("#Identity", "O=HRSS,CN=New Officer");
+        await accounts.FillAsync("#DisplayName", "New Officer");
+        await accounts.SelectOptionAsync("#Role", "Officer");
+        await accounts.ClickAsync("#save");
+        Assert.That(await accounts.InnerTextAsync("#accounts"), Does.Contain("O=HRSS,CN=New Officer"));
+        await ShotAsync(accounts, "admin-accounts");
+
+        await using var auditor = await ContextAsync(_officers["Carol Auditor"]);
+        var audit = await auditor.NewPageAsync();
+        await audit.GotoAsync($"{_host.Url}/Audit?action=ra.account_changed");
+        Assert.That(await audit.InnerTextAsync("#chain"), Does.StartWith("哈希链校验通过"));
+        Assert.That(await audit.InnerTextAsync("#events"), Does.Contain("New Officer"));
+        await ShotAsync(audit, "audit");
+
+        await using var officer = await ContextAsync(_officers["Alice Officer"]);
+        var refused = await officer.NewPageAsync();
+        var response = await refused.GotoAsync($"{_host.Url}/Admin/Accounts");
+        Assert.That(response!.Status, Is.EqualTo(403));
+        var queue = await (await auditor.NewPageAsync()).GotoAsync($"{_host.Url}/Officer/Queue");
+        Assert.That(queue!.Status, Is.EqualTo(200), "auditors may read the queue");
+        var approve = await (await auditor.NewPageAsync()).GotoAsync($"{_host.Url}/Officer/Certificates");
+        Assert.That(approve!.Status, Is.EqualTo(403), "auditors may not revoke");
     }
 }

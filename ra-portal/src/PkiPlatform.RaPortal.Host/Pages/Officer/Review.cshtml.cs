@@ -9,11 +9,13 @@ namespace PkiPlatform.RaPortal.Host.Pages.Officer;
 
 /// <summary>One application: decoded request, profile checks, applicant, and the officer's decision.</summary>
 [Authorize(Policy = RaPortalEndpoints.OfficerPolicy)]
-public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
+public sealed class ReviewModel(RegistrationAuthority ra, PkiPlatform.CaCore.CertificateAuthority ca) : PageModel
 {
     public RaRequestEntity Application { get; private set; } = null!;
 
     public CsrPreview? Preview { get; private set; }
+
+    public IReadOnlyList<RaRequestEntity> History { get; private set; } = [];
 
     public string? Error { get; private set; }
 
@@ -62,6 +64,11 @@ public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
         {
             Preview = ra.Preview(Application.Profile, csr);
         }
+
+        await using var db = ca.Database.CreateContext();
+        var staffId = Application.ApplicantStaffId;
+        History = staffId.Length == 0 ? [] : await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.RaRequests.Where(r => r.ApplicantStaffId == staffId && r.Id != id).OrderByDescending(r => r.Id).Take(20), HttpContext.RequestAborted);
 
         return Page();
     }

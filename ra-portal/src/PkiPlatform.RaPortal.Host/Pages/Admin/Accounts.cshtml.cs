@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.RaPortal.Host.Pages.Admin;
+
+/// <summary>RA admins bind roles (officer, RA admin, auditor — exclusive) to certificate identities; every change audited.</summary>
+[Authorize(Policy = RaPortalEndpoints.AdminPolicy)]
+public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority ra) : PageModel
+{
+    [BindProperty] public string? Identity { get; set; }
+
+    [BindProperty] public string? DisplayName { get; set; }
+
+    [BindProperty] public RaRole Role { get; set; }
+
+    [BindProperty] public bool Active { get; set; }
+
+    public IReadOnlyList<RaAccountEntity> Accounts { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public Task OnGetAsync() => LoadAsync();
+
+    public async Task OnPostAsync()
+    {
+        try
+        {
+            await ra.SetAccountAsync(Identity ?? "", DisplayName ?? "", Role, Active, User.FindFirstValue(ClaimTypes.NameIdentifier)!, HttpContext.RequestAborted);
+        }
+        catch (PkiException ex)
+        {
+            Error = ex.Message;
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        await using var db = ca.Database.CreateContext();
+        Accounts = await db.RaAccounts.AsNoTracking().OrderBy(a => a.Identity).Take(500).ToListAsync(HttpContext.RequestAborted);
+    }
+}

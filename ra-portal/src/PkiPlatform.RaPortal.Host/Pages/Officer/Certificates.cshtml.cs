@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.RaPortal.Host.Pages.Officer;
+
+/// <summary>Issued certificates, searchable; an officer requests revocation, hold or release (dual control per profile).</summary>
+[Authorize(Policy = RaPortalEndpoints.OfficerPolicy)]
+public sealed class CertificatesModel(CertificateAuthority ca, RegistrationAuthority ra) : PageModel
+{
+    private const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    [BindProperty] public string? Serial { get; set; }
+
+    [BindProperty] public string? Reason { get; set; }
+
+    public IReadOnlyList<CertificateEntity> Certificates { get; private set; } = [];
+
+    public bool HasMore { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public Task OnGetAsync() => LoadAsync();
+
+    public Task OnPostRevokeAsync() => ActAsync(officer => ra.RequestRevocationAsync(Serial ?? "", RevocationReasons.Parse(Reason ?? "unspecified"), officer, HttpContext.RequestAborted));
+
+    public Task OnPostHoldAsync() => ActAsync(officer => ra.RequestRevocationAsync(Serial ?? "", RevocationReason.CertificateHold, officer, HttpContext.RequestAborted));
+
+    public Task OnPostReleaseAsync() => ActAsync(officer => ra.RequestReleaseAsync(Serial ?? "", officer, HttpContext.RequestAborted));
+
+    private async Task ActAsync(Func<string, Task<RaRequestEntity>> action)
+    {
+        try
+        {
+            var request = await action(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
+            Message = $"#{request.Id} {request.Kind} {request.Serial}: {request.Status}";
+        }
+        catch (PkiException ex)
+        {
+            Error = ex.Message;
+        }
+
+        // Give the CA worker a moment, so the list usually shows the new status already.
+        await Task.Delay(300, HttpContext.RequestAborted);
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        PageNumber = Math.Max(1, PageNumber);
+        await using var db = ca.Database.CreateContext();
+        var query = db.Certificates.AsNoTracking().Where(c => c.Status != CertificateStatus.Intent && c.Profile != "ocsp-signing");
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            var serial = Q.Trim().Replace(":", "", StringComparison.Ordinal).ToUpperInvariant();
+            query = query.Where(c => c.Serial == serial || c.SubjectDn.Contains(Q));
+        }
+
+        var page = await query.OrderByDescending(c => c.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1)
+            .Select(c => new CertificateEntity { Serial = c.Serial, SubjectDn = c.SubjectDn, Profile = c.Profile, Status = c.Status, NotAfter = c.NotAfter })
+            .ToListAsync(HttpContext.RequestAborted);
+        HasMore = page.Count > PageSize;
+        Certificates = page.Take(PageSize).ToList();
+    }
+}
