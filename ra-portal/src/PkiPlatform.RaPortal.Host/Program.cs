@@ -1,6 +1,59 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PkiPlatform.CaCore.Authorities;
+using PkiPlatform.CaCore.Hosting;
+using PkiPlatform.RaPortal.Host;
 using PkiPlatform.ServiceDefaults;
+using Serilog;
 
-// The RA host runs inside `pki up`; a stand-alone deployment entry point follows with the portal pages.
+// The RA portal and API as their own host (several may run behind a TCP load balancer; the CA worker
+// in each claims work with SKIP LOCKED):
+//   dotnet PkiPlatform.RaPortal.Host.dll --data /var/lib/pki --port 8443 \
+//          [--Ra:CertificatePath portal.p12 --Ra:CertificatePasswordFile portal.pass]
+// The TLS certificate defaults to the one `pki up` issued (DATA/ra/portal.p12).
 ServiceDefaultsExtensions.CreateBootstrapLogger();
-Console.Error.WriteLine("Run the RA through `pki up` for now; see README.md.");
-return 2;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"]), TimeProvider.System, default);
+    var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");
+    var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? data.Combine("ra", "portal.pass");
+    if (!File.Exists(certificatePath) || !File.Exists(passwordPath))
+    {
+        throw new PkiPlatform.KeyStore.PkiException(PkiPlatform.KeyStore.PkiErrorCodes.InvalidArgument,
+            $"no TLS certificate for the RA: set Ra:CertificatePath and Ra:CertificatePasswordFile (looked for {certificatePath})");
+    }
+
+    var portal = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, (await File.ReadAllTextAsync(passwordPath)).Trim());
+    var root = X509CertificateLoader.LoadCertificate((await runtime.Ca.Authorities.GetAsync(AuthorityInitializer.RootName)).Entity.CertificateDer);
+    var issuing = X509CertificateLoader.LoadCertificate((await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority)).Entity.CertificateDer);
+    var port = int.TryParse(builder.Configuration["port"], out var p) ? p : 8443;
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https =>
+        {
+            https.ServerCertificate = portal;
+            https.ServerCertificateChain = [issuing];
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        }));
+    });
+    builder.AddServiceDefaults();
+    builder.Services.AddRaPortal(runtime.Ca, root, issuing);
+    var app = builder.Build();
+    app.MapServiceDefaults();
+    app.MapRaPortal();
+    await app.RunAsync();
+    return 0;
+}
+catch (PkiPlatform.KeyStore.PkiException ex)
+{
+    Log.Fatal("RA did not start: {Reason}", ex.Message);
+    return 2;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

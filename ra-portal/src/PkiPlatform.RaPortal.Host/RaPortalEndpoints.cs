@@ -48,6 +48,9 @@ public static class RaPortalEndpoints
         // The pages live in this assembly, whichever host (pki up, tests) is the entry point.
         services.AddRazorPages().AddApplicationPart(typeof(RaPortalEndpoints).Assembly);
         services.AddHttpContextAccessor();
+        // Chinese text is written as characters, not numeric entities (still HTML-encoded where it matters).
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddScoped<Portal.PortalText>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PortalAuthorizationResultHandler>();
         services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
