@@ -162,6 +162,8 @@ public sealed class PortalBrowserTests
         Assert.That(await page.InnerTextAsync("#ApplicantName-error"), Is.EqualTo("This field is required"));
         Assert.That(await page.GetAttributeAsync("html", "lang"), Is.EqualTo("en"));
         await ShotAsync(page, "apply-errors-en");
+        await page.ClickAsync("nav.zones a:has-text('UTC')");
+        Assert.That(await page.InnerTextAsync("nav.zones a.current"), Is.EqualTo("UTC"));
     }
 
     private async Task<string> ApplyAsync(IBrowserContext context, string name)

@@ -282,7 +282,10 @@ public sealed class RaApiTests
         await _host.Services.GetRequiredService<RegistrationAuthority>().SetAccountAsync(identity, "Token Officer", RaRole.Officer, true, "system");
 
         var curl = ExternalTool.Run(ExternalTool.Require("curl"), ["-s", "--engine", "pkcs11", "--key-type", "ENG", "--key", uri, "--cert", certificatePath,
+            "--cacert", _pki.RootPemPath, $"{_host.Url}/Officer/Queue"], environment: env);
+        Assert.That(curl.StdOut, Does.Contain("<h1>待审核申请</h1>"), curl.ToString());
+        var api = ExternalTool.Run("curl", ["-s", "--engine", "pkcs11", "--key-type", "ENG", "--key", uri, "--cert", certificatePath,
             "--cacert", _pki.RootPemPath, $"{_host.Url}/api/v1/queue"], environment: env);
-        Assert.That(curl.StdOut.TrimStart(), Does.StartWith("["), curl.ToString());
+        Assert.That(api.StdOut.TrimStart(), Does.StartWith("["), api.ToString());
     }
 }

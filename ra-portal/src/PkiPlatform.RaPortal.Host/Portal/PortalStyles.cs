@@ -24,6 +24,9 @@ internal static class PortalStyles
         table { width: 100%; border-collapse: collapse; margin-top: 1rem; }
         th, td { text-align: left; padding: .45rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         .muted { color: var(--muted); }
+        .zones { max-width: 60rem; margin: .5rem auto 0; font-size: .85rem; display: flex; gap: 1rem; justify-content: flex-end; }
+        .zones a { color: var(--muted); }
+        .zones a.current { font-weight: 700; color: var(--ink); }
         code { word-break: break-all; }
         """;
 }

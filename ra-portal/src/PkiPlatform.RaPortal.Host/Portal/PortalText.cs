@@ -6,6 +6,10 @@ namespace PkiPlatform.RaPortal.Host.Portal;
 public sealed class PortalText(IHttpContextAccessor accessor)
 {
     public const string Cookie = "lang";
+    public const string TimeZoneCookie = "tz";
+
+    /// <summary>Zones offered in the header; the platform's users are in China, so China Standard Time is the default.</summary>
+    public static readonly IReadOnlyList<string> TimeZones = ["Asia/Shanghai", "UTC", "Asia/Hong_Kong", "Europe/London", "America/New_York"];
 
     private static readonly Dictionary<string, (string Zh, string En)> Texts = new(StringComparer.Ordinal)
     {
@@ -53,7 +57,7 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["nav.audit"] = ("审计日志", "Audit trail"),
         ["certs.title"] = ("证书", "Certificates"),
         ["certs.serial"] = ("序列号", "Serial"),
-        ["certs.validTo"] = ("有效期至 (UTC)", "Valid to (UTC)"),
+        ["certs.validTo"] = ("有效期至", "Valid to"),
         ["certs.revoke"] = ("吊销", "Revoke"),
         ["certs.hold"] = ("冻结", "Hold"),
         ["certs.release"] = ("解冻", "Release"),
@@ -79,6 +83,24 @@ public sealed class PortalText(IHttpContextAccessor accessor)
             var requested = accessor.HttpContext?.Request.Cookies[Cookie];
             return requested == "en" ? "en" : "zh-CN";
         }
+    }
+
+    public TimeZoneInfo TimeZone
+    {
+        get
+        {
+            var requested = accessor.HttpContext?.Request.Cookies[TimeZoneCookie];
+            var id = requested is not null && TimeZones.Contains(requested) ? requested : TimeZones[0];
+            return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+        }
+    }
+
+    /// <summary>A UTC time from the database, shown in the user's zone.</summary>
+    public string Time(DateTime utc)
+    {
+        var zone = TimeZone;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+        return $"{local:yyyy-MM-dd HH:mm} ({zone.Id})";
     }
 
     public string this[string key] =>
