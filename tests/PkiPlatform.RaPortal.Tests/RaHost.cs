@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PkiPlatform.RaPortal.Host;
@@ -42,14 +41,7 @@ internal sealed class RaHost : IAsyncDisposable
         var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);
 
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
-        {
-            https.ServerCertificate = serverCertificate;
-            https.ServerCertificateChain = [issuing];
-            // TLS accepts any client certificate (or none): the authentication handler decides and explains.
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
-        })));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https => RaTls.Configure(https, serverCertificate, issuing))));
         builder.AddServiceDefaults();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddRaPortal(pki.Ca, root, issuing);

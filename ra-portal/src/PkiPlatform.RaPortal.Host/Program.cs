@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.RaPortal.Host;
@@ -32,13 +31,7 @@ try
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https =>
-        {
-            https.ServerCertificate = portal;
-            https.ServerCertificateChain = [issuing];
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
-        }));
+        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https => RaTls.Configure(https, portal, issuing)));
     });
     builder.AddServiceDefaults();
     builder.Services.AddRaPortal(runtime.Ca, root, issuing);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PkiPlatform.RaPortal;
 using PkiPlatform.RaPortal.Host;
 using Microsoft.Extensions.Hosting;
@@ -65,14 +64,7 @@ internal static class UpCommand
                     kestrel.ListenLocalhost(plain.Port);
                 }
 
-                kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(raPort), endpoint => endpoint.UseHttps(https =>
-                {
-                    https.ServerCertificate = portal;
-                    https.ServerCertificateChain = [issuingCertificate];
-                    // TLS takes any client certificate or none; the RA's authentication decides and explains.
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    https.AllowAnyClientCertificate();
-                }));
+                kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(raPort), endpoint => endpoint.UseHttps(https => RaTls.Configure(https, portal, issuingCertificate)));
             });
             builder.AddServiceDefaults();
             builder.Services.AddOcspResponder(runtime.Ca, new OcspResponderOptions());
