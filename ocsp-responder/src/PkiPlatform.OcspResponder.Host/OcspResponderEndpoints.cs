@@ -55,7 +55,7 @@ public static class OcspResponderEndpoints
         if (!string.Equals(context.Request.ContentType, OcspRequestType, StringComparison.OrdinalIgnoreCase) ||
             context.Request.ContentLength > limit)
         {
-            await WriteAsync(context, await responder.RespondAsync(ReadOnlyMemory<byte>.Empty, null), cacheHeaders: false);
+            await WriteAsync(context, responder, await responder.RespondAsync(ReadOnlyMemory<byte>.Empty, null), cacheHeaders: false);
             return;
         }
 
@@ -72,7 +72,7 @@ public static class OcspResponderEndpoints
             // Over the limit: answered without reading the rest (an empty request is malformed).
             var body = length > limit ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
             var key = length > limit || length == 0 ? null : Convert.ToBase64String(buffer, 0, length);
-            await WriteAsync(context, await responder.RespondAsync(body, key), cacheHeaders: false);
+            await WriteAsync(context, responder, await responder.RespondAsync(body, key), cacheHeaders: false);
         }
         finally
         {
@@ -88,13 +88,13 @@ public static class OcspResponderEndpoints
         var encoded = start < 0 ? "" : raw[(start + 6)..];
         if (encoded.Length > responder.Options.MaxRequestBytes * 2)
         {
-            await WriteAsync(context, await responder.RespondAsync(ReadOnlyMemory<byte>.Empty, null), cacheHeaders: false);
+            await WriteAsync(context, responder, await responder.RespondAsync(ReadOnlyMemory<byte>.Empty, null), cacheHeaders: false);
             return;
         }
 
         if (responder.TryAnswerFromCache(encoded, out var cached))
         {
-            await WriteAsync(context, cached, cacheHeaders: true);
+            await WriteAsync(context, responder, cached, cacheHeaders: true);
             return;
         }
 
@@ -108,10 +108,10 @@ public static class OcspResponderEndpoints
             der = [];
         }
 
-        await WriteAsync(context, await responder.RespondAsync(der, der.Length == 0 ? null : encoded), cacheHeaders: true);
+        await WriteAsync(context, responder, await responder.RespondAsync(der, der.Length == 0 ? null : encoded), cacheHeaders: true);
     }
 
-    private static Task WriteAsync(HttpContext context, OcspAnswer answer, bool cacheHeaders)
+    private static Task WriteAsync(HttpContext context, OcspResponderService responder, OcspAnswer answer, bool cacheHeaders)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -121,7 +121,7 @@ public static class OcspResponderEndpoints
         {
             // RFC 5019 §6.2: let HTTP caches keep the answer until nextUpdate.
             var headers = response.Headers;
-            headers.CacheControl = snapshot.CacheControl(DateTime.UtcNow);
+            headers.CacheControl = snapshot.CacheControl(responder.UtcNow);
             headers.ETag = snapshot.ETag;
             headers.LastModified = snapshot.LastModified;
             headers.Expires = snapshot.Expires;

@@ -44,6 +44,9 @@ public sealed class OcspResponderService
 
     public int CachedResponses => _cache.Count;
 
+    /// <summary>The responder's clock, for HTTP cache lifetimes.</summary>
+    public DateTime UtcNow => _clock.GetUtcNow().UtcDateTime;
+
     /// <summary>Whether the last status poll reached the database.</summary>
     public bool StatusSourceHealthy { get; private set; } = true;
 

@@ -79,7 +79,7 @@ internal static class BenchCommand
             await using var bench = await BenchPki.CreateAsync(KeyAlgorithmNames.Parse(result.GetValue(algorithm)!), null, cancellationToken);
             var authority = await bench.Ca.Authorities.GetAsync("issuing", cancellationToken);
             var path = Path.Combine(bench.Directory, "bench.crl");
-            var now = DateTime.UtcNow;
+            var now = TimeProvider.System.GetUtcNow().UtcDateTime;
             var document = new CrlDocument(1, null, now, now.AddDays(1), null);
 
             GC.Collect();
