@@ -23,6 +23,10 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<RaRequestEntity> RaRequests => Set<RaRequestEntity>();
 
+    public DbSet<TsaSignerEntity> TsaSigners => Set<TsaSignerEntity>();
+
+    public DbSet<TimestampRecordEntity> TimestampRecords => Set<TimestampRecordEntity>();
+
     public DbSet<RaDecisionEntity> RaDecisions => Set<RaDecisionEntity>();
 
     public DbSet<RaAccountEntity> RaAccounts => Set<RaAccountEntity>();
@@ -64,6 +68,23 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
             e.Property(r => r.KeyLabel).HasMaxLength(64);
             e.Property(r => r.Serial).HasMaxLength(40);
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(r => r.AuthorityId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<TsaSignerEntity>(e =>
+        {
+            e.ToTable("tsa_signers");
+            e.HasIndex(t => new { t.AuthorityId, t.NotAfter });
+            e.Property(t => t.KeyLabel).HasMaxLength(64);
+            e.Property(t => t.Serial).HasMaxLength(40);
+        });
+        modelBuilder.Entity<TimestampRecordEntity>(e =>
+        {
+            e.ToTable("timestamp_records");
+            // RFC 3161 §2.4.2: serialNumber unique for each token from this TSA.
+            e.HasIndex(t => t.Serial).IsUnique();
+            e.Property(t => t.Serial).HasMaxLength(40);
+            e.Property(t => t.HashAlgorithm).HasMaxLength(64);
+            e.Property(t => t.Imprint).HasMaxLength(130);
+            e.Property(t => t.Policy).HasMaxLength(128);
         });
         modelBuilder.Entity<RaRequestEntity>(e =>
         {

@@ -1,0 +1,73 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PkiPlatform.CaCore;
+
+namespace PkiPlatform.TokenService.Host;
+
+/// <summary>
+/// <c>AddTokenService()</c> / <c>MapTokenService()</c>: the RFC 3161 endpoint (application/timestamp-query in,
+/// application/timestamp-reply out; every refusal is a TimeStampResp with failure bits).
+/// </summary>
+public static class TokenServiceEndpoints
+{
+    public const string QueryType = "application/timestamp-query";
+    public const string ReplyType = "application/timestamp-reply";
+
+    public static IServiceCollection AddTokenService(this IServiceCollection services, CertificateAuthority ca, TsaOptions options)
+    {
+        services.TryAddSingleton(ca);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<TimeStampAuthority>();
+        return services;
+    }
+
+    /// <summary>Issues or loads the TSA certificate; call before serving.</summary>
+    public static Task InitializeTokenServiceAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<TimeStampAuthority>().InitializeAsync(cancellationToken);
+
+    public static IEndpointRouteBuilder MapTokenService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/tsa", TimestampAsync);
+        return endpoints;
+    }
+
+    private static async Task TimestampAsync(HttpContext context, TimeStampAuthority tsa, TsaOptions options)
+    {
+        byte[] reply;
+        if (!string.Equals(context.Request.ContentType, QueryType, StringComparison.OrdinalIgnoreCase) || context.Request.ContentLength > options.MaxRequestBytes)
+        {
+            reply = await tsa.RespondAsync(ReadOnlyMemory<byte>.Empty, Requester(context), context.RequestAborted);
+        }
+        else
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(options.MaxRequestBytes + 1);
+            try
+            {
+                var length = 0;
+                int read;
+                while (length <= options.MaxRequestBytes && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length, options.MaxRequestBytes + 1 - length), context.RequestAborted)) > 0)
+                {
+                    length += read;
+                }
+
+                reply = await tsa.RespondAsync(length > options.MaxRequestBytes ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length), Requester(context), context.RequestAborted);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        context.Response.ContentType = ReplyType;
+        context.Response.ContentLength = reply.Length;
+        await context.Response.Body.WriteAsync(reply, context.RequestAborted);
+    }
+
+    private static string Requester(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name! : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

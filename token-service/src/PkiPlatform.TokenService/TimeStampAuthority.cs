@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cmp;
+using Org.BouncyCastle.Asn1.GM;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tsp;
+using Org.BouncyCastle.Utilities.Collections;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+using PkiPlatform.KeyStore.Signing;
+
+namespace PkiPlatform.TokenService;
+
+/// <summary>
+/// RFC 3161 time-stamping (with RFC 5816 ESSCertIDv2): SHA-256/384/512 and SM3 imprints, nonce, certReq,
+/// policies, accuracy, unique random serials; every token recorded as evidence. Refusals are
+/// TimeStampResp with PKIStatusInfo and failure bits, never an error page.
+/// </summary>
+public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions options, TimeProvider clock)
+{
+    private static readonly IList<string> Algorithms =
+        [NistObjectIdentifiers.IdSha256.Id, NistObjectIdentifiers.IdSha384.Id, NistObjectIdentifiers.IdSha512.Id, GMObjectIdentifiers.sm3.Id];
+
+    private X509Certificate? _certificate;
+    private ISigningKey? _signer;
+
+    public X509Certificate Certificate => _certificate ?? throw new InvalidOperationException("call InitializeAsync first");
+
+    /// <summary>Issues the TSA certificate (profile tsa, key in the key store) unless a valid one exists, and loads it.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var issuer = await ca.Authorities.GetAsync(ca.Options.IssuingAuthority, cancellationToken);
+        await using var db = ca.Database.CreateContext();
+        var record = await db.TsaSigners.AsNoTracking()
+            .Where(t => t.AuthorityId == issuer.Id && t.NotAfter > now.AddDays(30))
+            .OrderByDescending(t => t.NotAfter).FirstOrDefaultAsync(cancellationToken);
+        if (record is null)
+        {
+            var label = $"tsa-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+            var key = await ca.KeyCustody.GenerateAsync(label, issuer.KeyAlgorithm, "tsa", cancellationToken);
+            var organization = issuer.Subject.GetValueList(X509Name.O).FirstOrDefault() ?? "PKI";
+            var subject = new X509Name([X509Name.CN, X509Name.O], [$"{organization} Time-Stamping Authority", organization]);
+            var csr = new Pkcs10CertificationRequest(new KeySignatureFactory(ca.Keys.GetSigner(label)), subject, PublicKeyFactory.CreateKey(key.SubjectPublicKeyInfo), null);
+            var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(csr.GetEncoded(), "tsa", options.CertificateValidityDays), "tsa", cancellationToken);
+            record = new TsaSignerEntity
+            {
+                AuthorityId = issuer.Id, KeyLabel = label, Serial = issued.Serial, CertificateDer = issued.Der,
+                NotBefore = issued.NotBefore, NotAfter = issued.NotAfter, CreatedAt = now,
+            };
+            db.TsaSigners.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        _certificate = new X509CertificateParser().ReadCertificate(record.CertificateDer);
+        _signer = ca.Keys.GetSigner(record.KeyLabel);
+    }
+
+    /// <summary>Answers one TimeStampReq (DER) with a DER TimeStampResp.</summary>
+    public async Task<byte[]> RespondAsync(ReadOnlyMemory<byte> body, string requester, CancellationToken cancellationToken = default)
+    {
+        var certificate = Certificate;
+        if (body.Length == 0 || body.Length > options.MaxRequestBytes)
+        {
+            return Refuse(PkiFailureInfo.BadRequest, $"the request must be 1..{options.MaxRequestBytes} bytes");
+        }
+
+        TimeStampRequest request;
+        try
+        {
+            request = new TimeStampRequest(body.ToArray());
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or TspException)
+        {
+            return Refuse(PkiFailureInfo.BadDataFormat, "the request is not a DER TimeStampReq");
+        }
+
+        if (!Algorithms.Contains(request.MessageImprintAlgOid))
+        {
+            return Refuse(PkiFailureInfo.BadAlg, $"hash algorithm {request.MessageImprintAlgOid} is not accepted; use SHA-256, SHA-384, SHA-512 or SM3");
+        }
+
+        var policies = options.AcceptedPolicies.Append(options.DefaultPolicy).Distinct().ToList();
+        var generator = new TimeStampTokenGenerator(
+            new SignerInfoGeneratorBuilder().Build(new KeySignatureFactory(_signer!), certificate),
+            Asn1DigestFactory.Get(NistObjectIdentifiers.IdSha256), // ESSCertIDv2 with SHA-256 (RFC 5816)
+            new DerObjectIdentifier(options.DefaultPolicy),
+            true);
+        generator.SetAccuracySeconds(options.AccuracySeconds);
+        generator.SetCertificates(CollectionUtilities.CreateStore(new List<X509Certificate> { certificate }));
+        var responder = new TimeStampResponseGenerator(generator, Algorithms, policies);
+
+        var serial = new Org.BouncyCastle.Math.BigInteger(1, SerialNumbers.Generate());
+        var genTime = ExtensionBuilder.WholeSeconds(clock.GetUtcNow().UtcDateTime);
+        var response = responder.Generate(request, serial, genTime);
+        if (response.Status is not (0 or 1))
+        {
+            return response.GetEncoded(); // rejection with failure info, built by BouncyCastle's validation
+        }
+
+        // Evidence first: a token that could not be recorded is not handed out.
+        await using var db = ca.Database.CreateContext();
+        db.TimestampRecords.Add(new TimestampRecordEntity
+        {
+            Serial = SerialNumbers.ToHex(serial.ToByteArrayUnsigned()),
+            GenTime = genTime,
+            HashAlgorithm = request.MessageImprintAlgOid,
+            Imprint = Convert.ToHexString(request.GetMessageImprintDigest()),
+            Policy = request.ReqPolicy ?? options.DefaultPolicy,
+            Requester = requester.Length > 256 ? requester[..256] : requester,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return response.GetEncoded();
+    }
+
+    private static byte[] Refuse(int failure, string text) =>
+        new TimeStampResponseGenerator(null!, Algorithms).GenerateFailResponse(PkiStatus.Rejection, failure, text).GetEncoded();
+}
