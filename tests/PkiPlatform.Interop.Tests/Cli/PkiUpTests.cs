@@ -92,6 +92,16 @@ public sealed class PkiUpTests
             Assert.That(curl.StdOut.Trim(), Is.EqualTo("[]"), curl.ToString());
             var anonymous = ExternalTool.Run("curl", ["-s", "--cacert", Path.Combine(ca, "root.pem"), $"https://127.0.0.1:{raPort}/api/v1/queue"]);
             Assert.That(anonymous.StdOut, Does.Contain("a client certificate issued by this platform is required"));
+
+            // Time-stamping over TLS, verified by openssl ts.
+            var query = Path.Combine(root, "q.tsq");
+            var reply = Path.Combine(root, "r.tsr");
+            Tools.OpenSsl("ts", "-query", "-data", csr, "-sha256", "-cert", "-out", query);
+            var stamp = ExternalTool.Run("curl", ["-s", "--cacert", Path.Combine(ca, "root.pem"), "-H", "Content-Type: application/timestamp-query",
+                "--data-binary", "@" + query, "-o", reply, $"https://127.0.0.1:{raPort}/tsa"]);
+            Assert.That(stamp.ExitCode, Is.EqualTo(0), stamp.ToString());
+            var tsVerify = Tools.OpenSsl("ts", "-verify", "-queryfile", query, "-in", reply, "-CAfile", Path.Combine(ca, "root.pem"), "-untrusted", Path.Combine(ca, "issuing.pem"));
+            Assert.That(tsVerify.StdOut, Does.Contain("Verification: OK"), tsVerify.ToString());
         }
         finally
         {

@@ -30,9 +30,16 @@ public static class TokenServiceEndpoints
     public static Task InitializeTokenServiceAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
         services.GetRequiredService<TimeStampAuthority>().InitializeAsync(cancellationToken);
 
-    public static IEndpointRouteBuilder MapTokenService(this IEndpointRouteBuilder endpoints)
+    /// <param name="endpoints">The routes.</param>
+    /// <param name="hosts">Host:port patterns of the TLS listener when the process also serves plain HTTP.</param>
+    public static IEndpointRouteBuilder MapTokenService(this IEndpointRouteBuilder endpoints, params string[] hosts)
     {
-        endpoints.MapPost("/tsa", TimestampAsync);
+        var tsa = endpoints.MapPost("/tsa", TimestampAsync);
+        if (hosts.Length > 0)
+        {
+            tsa.RequireHost(hosts);
+        }
+
         return endpoints;
     }
 

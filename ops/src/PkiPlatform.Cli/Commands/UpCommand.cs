@@ -4,6 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using PkiPlatform.RaPortal;
 using PkiPlatform.RaPortal.Host;
+using PkiPlatform.TokenService;
+using PkiPlatform.TokenService.Host;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using PkiPlatform.CaCore.Authorities;
@@ -25,7 +27,7 @@ internal static class UpCommand
     {
         var urls = new Option<string?>("--urls") { Description = "Listen address of the OCSP/CRL/AIA endpoints (default: scheme, host and port of ca.ocspUrl in pki.json)" };
         var raPort = new Option<int>("--ra-port") { Description = "HTTPS port of the RA API (client certificates) on 127.0.0.1", DefaultValueFactory = _ => 8443 };
-        var command = new Command("up", "Run the platform: RA API and CA worker, OCSP responder, CRL and CA certificate distribution") { urls, raPort };
+        var command = new Command("up", "Run the platform: RA portal, API and CA worker, time-stamping, OCSP responder, CRL and CA certificate distribution") { urls, raPort };
         command.SetRun(async (result, cancellationToken) =>
         {
             var data = CliOptions.DataOf(result);
@@ -69,17 +71,22 @@ internal static class UpCommand
             builder.AddServiceDefaults();
             builder.Services.AddOcspResponder(runtime.Ca, new OcspResponderOptions());
             builder.Services.AddRaPortal(runtime.Ca, rootCertificate, issuingCertificate);
+            builder.Services.AddTokenService(runtime.Ca, new TsaOptions());
             builder.Services.AddHostedService<CrlScheduleService>();
             await using var app = builder.Build();
             await app.Services.InitializeOcspResponderAsync(cancellationToken);
+            await app.Services.InitializeTokenServiceAsync(cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();
             app.MapRaPortal($"*:{result.GetValue(raPort)}");
+            app.MapTokenService($"*:{result.GetValue(raPort)}");
             await app.StartAsync(cancellationToken);
 
             var ca = runtime.Config.Ca;
             Console.WriteLine($"PkiPlatform is up (data: {data.Path}), listening on {listen} and {ra}");
+            Console.WriteLine($"  RA portal:        {ra}/Apply (applicants), {ra}/Officer/Queue (officers: client certificate)");
             Console.WriteLine($"  RA API (mTLS):    {ra}/api/v1/…   OpenAPI: {ra}/openapi/v1.json");
+            Console.WriteLine($"  time-stamping:    {ra}/tsa   (RFC 3161: openssl ts -query … | curl --data-binary @q.tsq -H 'Content-Type: application/timestamp-query')");
             foreach (var credential in credentials)
             {
                 Console.WriteLine($"  {credential.Role,-8} login:   {credential.Path}   password: {credential.Password}   (shown once)");
