@@ -131,4 +131,25 @@ public sealed class TimeStampTests
         var wrongType = ExternalTool.Run("openssl", "ts", "-reply", "-in", await StampAsync(Query("type", "-sha256"), "type", "text/plain"), "-text").StdOut;
         Assert.That(wrongType, Does.Contain("Status: Rejected").And.Contain("transaction not permitted or supported"), wrongType); // badRequest
     }
+
+    [Test]
+    public async Task ConcurrentRequests_EachTokenRecordedOnce()
+    {
+        var query = await File.ReadAllBytesAsync(Query("concurrent", "-sha256"));
+        await using var before = _pki.Ca.Database.CreateContext();
+        var count = await before.TimestampRecords.CountAsync();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+        {
+            using var content = new ByteArrayContent(query);
+            content.Headers.ContentType = new MediaTypeHeaderValue(TokenServiceEndpoints.QueryType);
+            using var response = await _http.PostAsync(_url, content);
+            return new Org.BouncyCastle.Tsp.TimeStampResponse(await response.Content.ReadAsByteArrayAsync());
+        }));
+
+        Assert.That(replies.Select(r => r.Status), Has.All.EqualTo(0));
+        Assert.That(replies.Select(r => r.TimeStampToken.TimeStampInfo.SerialNumber).Distinct().Count(), Is.EqualTo(60));
+        await using var after = _pki.Ca.Database.CreateContext();
+        Assert.That(await after.TimestampRecords.CountAsync(), Is.EqualTo(count + 60));
+    }
 }

@@ -24,8 +24,10 @@ namespace PkiPlatform.TokenService;
 /// policies, accuracy, unique random serials; every token recorded as evidence. Refusals are
 /// TimeStampResp with PKIStatusInfo and failure bits, never an error page.
 /// </summary>
-public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions options, TimeProvider clock)
+public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions options, TimeProvider clock) : IAsyncDisposable
 {
+    private readonly EvidenceWriter _evidence = new(ca.Database);
+
     private static readonly IList<string> Algorithms =
         [NistObjectIdentifiers.IdSha256.Id, NistObjectIdentifiers.IdSha384.Id, NistObjectIdentifiers.IdSha512.Id, GMObjectIdentifiers.sm3.Id];
 
@@ -107,8 +109,7 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
         }
 
         // Evidence first: a token that could not be recorded is not handed out.
-        await using var db = ca.Database.CreateContext();
-        db.TimestampRecords.Add(new TimestampRecordEntity
+        await _evidence.RecordAsync(new TimestampRecordEntity
         {
             Serial = SerialNumbers.ToHex(serial.ToByteArrayUnsigned()),
             GenTime = genTime,
@@ -116,10 +117,11 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
             Imprint = Convert.ToHexString(request.GetMessageImprintDigest()),
             Policy = request.ReqPolicy ?? options.DefaultPolicy,
             Requester = requester.Length > 256 ? requester[..256] : requester,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        }).WaitAsync(cancellationToken);
         return response.GetEncoded();
     }
+
+    public ValueTask DisposeAsync() => _evidence.DisposeAsync();
 
     private static byte[] Refuse(int failure, string text) =>
         new TimeStampResponseGenerator(null!, Algorithms).GenerateFailResponse(PkiStatus.Rejection, failure, text).GetEncoded();
