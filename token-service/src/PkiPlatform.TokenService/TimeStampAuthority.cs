@@ -3,6 +3,7 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cmp;
 using Org.BouncyCastle.Asn1.GM;
 using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Tsp;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Crypto.Operators;
@@ -32,7 +33,7 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
         [NistObjectIdentifiers.IdSha256.Id, NistObjectIdentifiers.IdSha384.Id, NistObjectIdentifiers.IdSha512.Id, GMObjectIdentifiers.sm3.Id];
 
     private X509Certificate? _certificate;
-    private ISigningKey? _signer;
+    private TimeStampTokenWriter? _writer;
 
     public X509Certificate Certificate => _certificate ?? throw new InvalidOperationException("call InitializeAsync first");
 
@@ -63,7 +64,7 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
         }
 
         _certificate = new X509CertificateParser().ReadCertificate(record.CertificateDer);
-        _signer = ca.Keys.GetSigner(record.KeyLabel);
+        _writer = new TimeStampTokenWriter(ca.Keys.GetSigner(record.KeyLabel), X509CertificateStructure.GetInstance(record.CertificateDer));
     }
 
     /// <summary>Answers one TimeStampReq (DER) with a DER TimeStampResp.</summary>
@@ -75,53 +76,67 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
             return Refuse(PkiFailureInfo.BadRequest, $"the request must be 1..{options.MaxRequestBytes} bytes");
         }
 
-        TimeStampRequest request;
+        TimeStampReq request;
         try
         {
-            request = new TimeStampRequest(body.ToArray());
+            request = TimeStampReq.GetInstance(Asn1Object.FromByteArray(body.ToArray()));
+            _ = request.MessageImprint.HashAlgorithm.Algorithm;
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or TspException)
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or NullReferenceException)
         {
             return Refuse(PkiFailureInfo.BadDataFormat, "the request is not a DER TimeStampReq");
         }
 
-        if (!Algorithms.Contains(request.MessageImprintAlgOid))
+        var algorithm = request.MessageImprint.HashAlgorithm.Algorithm.Id;
+        if (!Algorithms.Contains(algorithm))
         {
-            return Refuse(PkiFailureInfo.BadAlg, $"hash algorithm {request.MessageImprintAlgOid} is not accepted; use SHA-256, SHA-384, SHA-512 or SM3");
+            return Refuse(PkiFailureInfo.BadAlg, $"hash algorithm {algorithm} is not accepted; use SHA-256, SHA-384, SHA-512 or SM3");
         }
 
-        var policies = options.AcceptedPolicies.Append(options.DefaultPolicy).Distinct().ToList();
-        var generator = new TimeStampTokenGenerator(
-            new SignerInfoGeneratorBuilder().Build(new KeySignatureFactory(_signer!), certificate),
-            Asn1DigestFactory.Get(NistObjectIdentifiers.IdSha256), // ESSCertIDv2 with SHA-256 (RFC 5816)
-            new DerObjectIdentifier(options.DefaultPolicy),
-            true);
-        generator.SetAccuracySeconds(options.AccuracySeconds);
-        generator.SetCertificates(CollectionUtilities.CreateStore(new List<X509Certificate> { certificate }));
-        var responder = new TimeStampResponseGenerator(generator, Algorithms, policies);
+        var imprint = request.MessageImprint.GetHashedMessage();
+        if (imprint.Length != ImprintLength(algorithm))
+        {
+            return Refuse(PkiFailureInfo.BadDataFormat, $"the message imprint is {imprint.Length} bytes; {algorithm} gives {ImprintLength(algorithm)}");
+        }
+
+        if (request.Version.IntValueExact != 1)
+        {
+            return Refuse(PkiFailureInfo.BadDataFormat, "only TimeStampReq version 1 exists (RFC 3161 §2.4.1)");
+        }
+
+        var policy = request.ReqPolicy?.Id ?? options.DefaultPolicy;
+        if (policy != options.DefaultPolicy && !options.AcceptedPolicies.Contains(policy))
+        {
+            return Refuse(PkiFailureInfo.UnacceptedPolicy, $"policy {policy} is not offered by this TSA");
+        }
+
+        if (request.Extensions is not null)
+        {
+            return Refuse(PkiFailureInfo.UnacceptedExtension, "request extensions are not supported");
+        }
 
         var serial = new Org.BouncyCastle.Math.BigInteger(1, SerialNumbers.Generate());
         var genTime = ExtensionBuilder.WholeSeconds(clock.GetUtcNow().UtcDateTime);
-        var response = responder.Generate(request, serial, genTime);
-        if (response.Status is not (0 or 1))
-        {
-            return response.GetEncoded(); // rejection with failure info, built by BouncyCastle's validation
-        }
+        var response = _writer!.Write(request.MessageImprint, new DerObjectIdentifier(policy), serial, genTime, options.AccuracySeconds,
+            request.Nonce, request.CertReq?.IsTrue ?? false);
 
         // Evidence first: a token that could not be recorded is not handed out.
         await _evidence.RecordAsync(new TimestampRecordEntity
         {
             Serial = SerialNumbers.ToHex(serial.ToByteArrayUnsigned()),
             GenTime = genTime,
-            HashAlgorithm = request.MessageImprintAlgOid,
-            Imprint = Convert.ToHexString(request.GetMessageImprintDigest()),
-            Policy = request.ReqPolicy ?? options.DefaultPolicy,
+            HashAlgorithm = algorithm,
+            Imprint = Convert.ToHexString(imprint),
+            Policy = policy,
             Requester = requester.Length > 256 ? requester[..256] : requester,
         }).WaitAsync(cancellationToken);
-        return response.GetEncoded();
+        return response;
     }
 
     public ValueTask DisposeAsync() => _evidence.DisposeAsync();
+
+    private static int ImprintLength(string algorithm) =>
+        algorithm == NistObjectIdentifiers.IdSha384.Id ? 48 : algorithm == NistObjectIdentifiers.IdSha512.Id ? 64 : 32;
 
     private static byte[] Refuse(int failure, string text) =>
         new TimeStampResponseGenerator(null!, Algorithms).GenerateFailResponse(PkiStatus.Rejection, failure, text).GetEncoded();
