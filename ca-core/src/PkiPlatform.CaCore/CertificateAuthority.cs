@@ -32,6 +32,7 @@ public sealed class CertificateAuthority
         Revocations = new RevocationService(database, Authorities, audit, clock);
         Crls = new CrlService(database, Authorities, options, audit, clock, publishDirectory);
         KeyCustody = new KeyCustody(database, keys, audit);
+        ServiceCertificates = new ServiceCertificates(keys, KeyCustody, Issuer);
     }
 
     public CaDatabase Database { get; }
@@ -55,4 +56,6 @@ public sealed class CertificateAuthority
     public CrlService Crls { get; }
 
     public KeyCustody KeyCustody { get; }
+
+    public ServiceCertificates ServiceCertificates { get; }
 }

@@ -1,12 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Pkcs;
-using Org.BouncyCastle.Security;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Authorities;
-using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Storage;
-using PkiPlatform.KeyStore.Signing;
 
 namespace PkiPlatform.OcspResponder;
 
@@ -38,13 +34,10 @@ public sealed class ResponderProvisioner(CertificateAuthority ca, OcspResponderO
         }
 
         var label = $"ocsp-{authority.Name}-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-        var key = await ca.KeyCustody.GenerateAsync(label, authority.KeyAlgorithm, "ocsp-responder", cancellationToken);
         var commonName = $"{authority.Subject.GetValueList(X509Name.CN).FirstOrDefault() ?? authority.Name} OCSP Responder";
         var subject = new X509Name([X509Name.CN], [commonName.Length > 64 ? commonName[..64] : commonName]);
-        var csr = new Pkcs10CertificationRequest(new KeySignatureFactory(ca.Keys.GetSigner(label)), subject,
-            PublicKeyFactory.CreateKey(key.SubjectPublicKeyInfo), null);
-        var issued = await ca.Issuer.IssueFromAsync(authority.Name,
-            new IssuanceRequest(csr.GetEncoded(), "ocsp-signing", options.ResponderValidityDays), "ocsp-responder", cancellationToken);
+        var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(authority.Name, authority.KeyAlgorithm, label, subject,
+            "ocsp-signing", options.ResponderValidityDays, "ocsp-responder", cancellationToken);
 
         await using var store = ca.Database.CreateContext();
         store.Responders.Add(new ResponderEntity

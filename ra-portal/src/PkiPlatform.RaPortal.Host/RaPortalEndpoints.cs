@@ -9,8 +9,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Cms;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;

@@ -5,18 +5,11 @@ using Org.BouncyCastle.Asn1.GM;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Asn1.Tsp;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Crypto.Operators;
-using Org.BouncyCastle.Pkcs;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;
-using Org.BouncyCastle.Utilities.Collections;
 using Org.BouncyCastle.X509;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Storage;
-using PkiPlatform.KeyStore;
-using PkiPlatform.KeyStore.Signing;
 
 namespace PkiPlatform.TokenService;
 
@@ -49,11 +42,9 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
         if (record is null)
         {
             var label = $"tsa-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-            var key = await ca.KeyCustody.GenerateAsync(label, issuer.KeyAlgorithm, "tsa", cancellationToken);
             var organization = issuer.Subject.GetValueList(X509Name.O).FirstOrDefault() ?? "PKI";
             var subject = new X509Name([X509Name.CN, X509Name.O], [$"{organization} Time-Stamping Authority", organization]);
-            var csr = new Pkcs10CertificationRequest(new KeySignatureFactory(ca.Keys.GetSigner(label)), subject, PublicKeyFactory.CreateKey(key.SubjectPublicKeyInfo), null);
-            var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(csr.GetEncoded(), "tsa", options.CertificateValidityDays), "tsa", cancellationToken);
+            var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(issuer.Name, issuer.KeyAlgorithm, label, subject, "tsa", options.CertificateValidityDays, "tsa", cancellationToken);
             record = new TsaSignerEntity
             {
                 AuthorityId = issuer.Id, KeyLabel = label, Serial = issued.Serial, CertificateDer = issued.Der,

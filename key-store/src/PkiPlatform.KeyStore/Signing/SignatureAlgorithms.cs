@@ -11,6 +11,9 @@ namespace PkiPlatform.KeyStore.Signing;
 /// <summary>AlgorithmIdentifiers and hashes for each <see cref="SignatureAlgorithm"/>.</summary>
 public static class SignatureAlgorithms
 {
+    /// <summary>GM/T 0009 §10 default SM2 user ID "1234567812345678" (signer ID in SM3withSM2).</summary>
+    public static ReadOnlySpan<byte> Sm2DefaultUserId => "1234567812345678"u8;
+
     /// <summary>
     /// The AlgorithmIdentifier written into certificates, CRLs and responses. RFC 5758 §3.2: ECDSA
     /// identifiers carry no parameters; RFC 4055 §5: sha*WithRSAEncryption carries NULL; GM/T 0015:

@@ -7,14 +7,11 @@ namespace PkiPlatform.KeyStore.Signing;
 /// <summary>SM3withSM2 through BouncyCastle with the GM/T 0009 default signer ID.</summary>
 internal sealed class Sm2SignatureOperation : ISignatureOperation
 {
-    /// <summary>GM/T 0009 §10 default user ID "1234567812345678".</summary>
-    public static readonly byte[] DefaultUserId = "1234567812345678"u8.ToArray();
-
     private readonly SM2Signer _signer = new();
 
     public Sm2SignatureOperation(ECPrivateKeyParameters key)
     {
-        _signer.Init(true, new ParametersWithID(new ParametersWithRandom(key, new SecureRandom()), DefaultUserId));
+        _signer.Init(true, new ParametersWithID(new ParametersWithRandom(key, new SecureRandom()), SignatureAlgorithms.Sm2DefaultUserId.ToArray()));
     }
 
     public void Update(ReadOnlySpan<byte> data) => _signer.BlockUpdate(data);

@@ -7,6 +7,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 using PkiPlatform.CaCore.Profiles;
+using PkiPlatform.KeyStore.Signing;
 
 namespace PkiPlatform.CaCore.Issuance.Checks;
 
@@ -42,7 +43,7 @@ public sealed class CsrSignatureCheck : IIssuanceCheck
             else if (algorithm.Equals(GMObjectIdentifiers.sm2sign_with_sm3))
             {
                 var signer = new SM2Signer();
-                signer.Init(false, new ParametersWithID((ECPublicKeyParameters)PublicKeyFactory.CreateKey(request.PublicKey), Sm2Id));
+                signer.Init(false, new ParametersWithID((ECPublicKeyParameters)PublicKeyFactory.CreateKey(request.PublicKey), SignatureAlgorithms.Sm2DefaultUserId.ToArray()));
                 signer.BlockUpdate(signed, 0, signed.Length);
                 valid = signer.VerifySignature(signature);
             }
@@ -64,8 +65,6 @@ public sealed class CsrSignatureCheck : IIssuanceCheck
             return CheckResult.Fail(Rule, $"the CSR signature cannot be checked: {ex.Message}");
         }
     }
-
-    private static readonly byte[] Sm2Id = "1234567812345678"u8.ToArray();
 
     private static bool TryRsaHash(DerObjectIdentifier oid, out HashAlgorithmName hash)
     {
