@@ -20,6 +20,9 @@ public interface IKeyStore : IDisposable
     /// <summary>A signer for the key; cheap to call repeatedly (implementations cache loaded keys).</summary>
     ISigningKey GetSigner(string label);
 
+    /// <summary>The key for unwrapping CMS content-encryption keys (RSA-OAEP, ECDH).</summary>
+    IDecryptionKey GetDecrypter(string label);
+
     /// <summary>Destroys the key irrevocably.</summary>
     void Destroy(string label);
 }

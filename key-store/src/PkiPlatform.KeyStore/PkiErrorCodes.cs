@@ -27,4 +27,12 @@ public static class PkiErrorCodes
     public const string NotOnHold = "ca.not_on_hold";
     public const string InvalidArgument = "argument.invalid";
     public const string Storage = "storage.failure";
+    public const string CmsMalformed = "cms.malformed";
+    public const string CmsWrongContentType = "cms.wrong_content_type";
+    public const string CmsContentMissing = "cms.content_missing";
+    public const string CmsUnsupportedAlgorithm = "cms.unsupported_algorithm";
+    public const string CmsTooLarge = "cms.too_large";
+    public const string CmsNotRecipient = "cms.not_recipient";
+    public const string ServiceKeyForbidden = "token.key_forbidden";
+    public const string ServiceKeyNotFound = "token.key_not_found";
 }

@@ -58,7 +58,10 @@ public static partial class ServiceDefaultsExtensions
         _ when code.StartsWith("csr.", StringComparison.Ordinal) || code.StartsWith("profile.", StringComparison.Ordinal) || code.StartsWith("argument.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
         "ca.already_revoked" or "ca.not_on_hold" or "ca.already_initialised" or "keystore.key_exists"
             or "ra.not_pending" or "ra.own_request" or "ra.already_decided" => StatusCodes.Status409Conflict,
-        "ra.forbidden" => StatusCodes.Status403Forbidden,
+        "ra.forbidden" or "token.key_forbidden" => StatusCodes.Status403Forbidden,
+        "cms.too_large" => StatusCodes.Status413PayloadTooLarge,
+        "cms.not_recipient" => StatusCodes.Status422UnprocessableEntity,
+        _ when code.StartsWith("cms.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
         "ra.unknown_request" => StatusCodes.Status404NotFound,
         "ra.invalid_application" => StatusCodes.Status400BadRequest,
         "lint.failed" => StatusCodes.Status422UnprocessableEntity,

@@ -36,6 +36,8 @@ public sealed class ProfileInteropTests(KeyAlgorithm caAlgorithm)
         yield return new TestCaseData("business-system", KeyAlgorithm.EcP256, "CN=Pension System,O=HRSS", new[] { "dns:pension.hrss.example" }, "sslclient");
         yield return new TestCaseData("business-system", KeyAlgorithm.Rsa3072, "CN=Payroll,O=HRSS", Array.Empty<string>(), "sslserver");
         yield return new TestCaseData("ocsp-signing", KeyAlgorithm.EcP256, "CN=HRSS OCSP Responder,O=HRSS", Array.Empty<string>(), "ocsphelper");
+        yield return new TestCaseData("system-signing", KeyAlgorithm.EcP256, "CN=Pension System Signer,O=HRSS", Array.Empty<string>(), "smimesign");
+        yield return new TestCaseData("system-encryption", KeyAlgorithm.Rsa2048, "CN=Pension System Decryption,O=HRSS", Array.Empty<string>(), "smimeencrypt");
         yield return new TestCaseData("tsa", KeyAlgorithm.EcP256, "CN=HRSS TSA,O=HRSS", Array.Empty<string>(), "timestampsign");
         yield return new TestCaseData("tsa", KeyAlgorithm.Rsa2048, "CN=HRSS TSA RSA,O=HRSS", Array.Empty<string>(), "timestampsign");
     }

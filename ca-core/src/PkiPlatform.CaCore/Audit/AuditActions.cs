@@ -12,4 +12,8 @@ public static class AuditActions
     public const string CertificateReleased = "certificate.released";
     public const string CrlGenerated = "crl.generated";
     public const string ResponderProvisioned = "ocsp.responder_provisioned";
+    public const string ServiceKeyCreated = "service_key.created";
+    public const string ServiceKeyDisabled = "service_key.disabled";
+    public const string CmsSigned = "cms.signed";
+    public const string CmsDecrypted = "cms.decrypted";
 }

@@ -31,6 +31,8 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<RaAccountEntity> RaAccounts => Set<RaAccountEntity>();
 
+    public DbSet<ServiceKeyEntity> ServiceKeys => Set<ServiceKeyEntity>();
+
     public abstract bool IsPostgres { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -75,6 +77,16 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(t => new { t.AuthorityId, t.NotAfter });
             e.Property(t => t.KeyLabel).HasMaxLength(64);
             e.Property(t => t.Serial).HasMaxLength(40);
+        });
+        modelBuilder.Entity<ServiceKeyEntity>(e =>
+        {
+            e.ToTable("service_keys");
+            e.HasIndex(k => k.KeyLabel).IsUnique();
+            e.HasIndex(k => k.Owner);
+            e.Property(k => k.KeyLabel).HasMaxLength(64);
+            e.Property(k => k.Owner).HasMaxLength(512);
+            e.Property(k => k.Usage).HasMaxLength(16);
+            e.Property(k => k.Serial).HasMaxLength(40);
         });
         modelBuilder.Entity<TimestampRecordEntity>(e =>
         {

@@ -161,6 +161,13 @@ public sealed class Pkcs11KeyStore : IKeyStore
         return _signers.GetOrAdd(label, new Pkcs11SigningKey(info, this));
     }
 
+    /// <summary>
+    /// Not yet: keys are generated for signing only (CKA_SIGN, no CKA_DECRYPT/CKA_DERIVE), so an HSM key cannot
+    /// open envelopes. Hold decryption keys in the software store until C_Decrypt (OAEP) and C_DeriveKey (ECDH) land.
+    /// </summary>
+    public IDecryptionKey GetDecrypter(string label) =>
+        throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"key '{label}' is in an HSM; decryption with HSM keys is not supported yet (keys are generated for signing only)");
+
     public void Destroy(string label)
     {
         WithSession((session, _) =>

@@ -19,6 +19,7 @@ public sealed class SoftwareKeyStore : IKeyStore
     private readonly ScryptKdf _kdf;
     private readonly KeyFile _store;
     private readonly ConcurrentDictionary<string, SoftwareSigningKey> _loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SoftwareDecryptionKey> _decrypters = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
 
     /// <summary>Opens (or creates) the store and checks the passphrase at once.</summary>
@@ -108,6 +109,30 @@ public sealed class SoftwareKeyStore : IKeyStore
         }
     }
 
+    public IDecryptionKey GetDecrypter(string label)
+    {
+        if (_decrypters.TryGetValue(label, out var cached))
+        {
+            return cached;
+        }
+
+        KeyLabel.Validate(label);
+        var file = ReadKeyFile(ExistingKeyPath(label));
+        var pkcs8 = Open(file);
+        try
+        {
+            return _decrypters.GetOrAdd(label, new SoftwareDecryptionKey(ToInfo(file), pkcs8));
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PkiException(PkiErrorCodes.CorruptKey, $"key '{label}' decrypted but is not a valid {file.Algorithm} key", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
     public void Destroy(string label)
     {
         KeyLabel.Validate(label);
@@ -124,6 +149,11 @@ public sealed class SoftwareKeyStore : IKeyStore
         {
             signer.Dispose();
         }
+
+        if (_decrypters.TryRemove(label, out var decrypter))
+        {
+            decrypter.Dispose();
+        }
     }
 
     public void Dispose()
@@ -133,7 +163,13 @@ public sealed class SoftwareKeyStore : IKeyStore
             signer.Dispose();
         }
 
+        foreach (var decrypter in _decrypters.Values)
+        {
+            decrypter.Dispose();
+        }
+
         _loaded.Clear();
+        _decrypters.Clear();
         _kdf.Dispose();
     }
 

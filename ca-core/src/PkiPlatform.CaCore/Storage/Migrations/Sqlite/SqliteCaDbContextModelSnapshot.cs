@@ -504,6 +504,64 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                     b.ToTable("ocsp_responders", (string)null);
                 });
 
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.ServiceKeyEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("KeyLabel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_label");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("not_after");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.Property<string>("Usage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("usage");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyLabel")
+                        .IsUnique();
+
+                    b.HasIndex("Owner");
+
+                    b.ToTable("service_keys", (string)null);
+                });
+
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.TimestampRecordEntity", b =>
                 {
                     b.Property<long>("Id")

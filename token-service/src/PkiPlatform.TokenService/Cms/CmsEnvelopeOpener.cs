@@ -1,0 +1,263 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using IssuerAndSerialNumber = Org.BouncyCastle.Asn1.Cms.IssuerAndSerialNumber;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Audit;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.TokenService.Cms;
+
+/// <summary>
+/// Opens CMS EnvelopedData with the calling system's decryption keys. The private key stays in the key
+/// store: it answers RSA-OAEP or ECDH; this class derives the key-encryption key (X9.63 KDF, RFC 5753),
+/// unwraps the content-encryption key (AES key wrap, RFC 3394) and decrypts AES-CBC content.
+/// RSAES-PKCS1-v1_5 key transport is refused: a decryption service would be a Bleichenbacher oracle.
+/// </summary>
+public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
+{
+    private static readonly Dictionary<string, (HashAlgorithmName Hash, int Bytes)> KdfSchemes = new(StringComparer.Ordinal)
+    {
+        ["1.3.132.1.11.1"] = (HashAlgorithmName.SHA256, 32),
+        ["1.3.132.1.11.2"] = (HashAlgorithmName.SHA384, 48),
+        ["1.3.132.1.11.3"] = (HashAlgorithmName.SHA512, 64),
+    };
+
+    private static readonly Dictionary<string, int> KeyWraps = new(StringComparer.Ordinal)
+    {
+        ["2.16.840.1.101.3.4.1.5"] = 16,
+        ["2.16.840.1.101.3.4.1.25"] = 24,
+        ["2.16.840.1.101.3.4.1.45"] = 32,
+    };
+
+    private static readonly Dictionary<string, int> ContentCiphers = new(StringComparer.Ordinal)
+    {
+        ["2.16.840.1.101.3.4.1.2"] = 16,
+        ["2.16.840.1.101.3.4.1.22"] = 24,
+        ["2.16.840.1.101.3.4.1.42"] = 32,
+    };
+
+    /// <param name="caller">The system's identity (client-certificate subject DN).</param>
+    /// <param name="keyLabel">One of the caller's decryption keys, or null to try all of them.</param>
+    /// <param name="enveloped">A DER/BER ContentInfo holding EnvelopedData.</param>
+    public async Task<byte[]> DecryptAsync(string caller, string? keyLabel, byte[] enveloped, CancellationToken cancellationToken = default)
+    {
+        var info = CmsInput.ParseContentInfo(enveloped);
+        CmsInput.ExpectContentType(info, CmsObjectIdentifiers.EnvelopedData, "EnvelopedData");
+        EnvelopedData data;
+        try
+        {
+            data = EnvelopedData.GetInstance(info.Content);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException)
+        {
+            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the EnvelopedData is malformed: {ex.Message}", ex);
+        }
+
+        List<ServiceKeyEntity> candidates = keyLabel is null
+            ? (await keys.ListAsync(caller, cancellationToken)).Where(k => k.Usage == "decrypt").ToList()
+            : [await keys.ResolveAsync(keyLabel, caller, ServiceKeyUsage.Decrypt, cancellationToken)];
+        foreach (var key in candidates)
+        {
+            var certificate = new X509CertificateParser().ReadCertificate(key.CertificateDer);
+            foreach (var recipient in data.RecipientInfos)
+            {
+                var cek = RecipientInfo.GetInstance(recipient).Info switch
+                {
+                    KeyTransRecipientInfo transport when Matches(transport.RecipientIdentifier, certificate) => Unwrap(transport, key),
+                    KeyAgreeRecipientInfo agreement => Unwrap(agreement, certificate, key),
+                    _ => null,
+                };
+                if (cek is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var content = DecryptContent(data.EncryptedContentInfo, cek);
+                    await using var db = ca.Database.CreateContext();
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsDecrypted, key.KeyLabel, $"bytes={content.Length}")], cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return content;
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(cek);
+                }
+            }
+        }
+
+        throw new PkiException(PkiErrorCodes.CmsNotRecipient, candidates.Count == 0
+            ? "you hold no decryption keys in this service"
+            : $"none of the {data.RecipientInfos.Count} recipients of this EnvelopedData is a key held for you");
+    }
+
+    private byte[] Unwrap(KeyTransRecipientInfo transport, ServiceKeyEntity key)
+    {
+        var algorithm = transport.KeyEncryptionAlgorithm;
+        if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,
+                "RSAES-PKCS1-v1_5 key transport is refused (a decryption service must not be a padding oracle); encrypt with RSAES-OAEP (openssl cms -encrypt -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256)");
+        }
+
+        if (!algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsaesOaep))
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"key-encryption algorithm {algorithm.Algorithm.Id} is not supported (RSAES-OAEP or ECDH)");
+        }
+
+        var parameters = RsaesOaepParameters.GetInstance(algorithm.Parameters ?? DerSequence.Empty);
+        var hash = parameters.HashAlgorithm.Algorithm.Id switch
+        {
+            "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
+            "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
+            "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
+            "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
+            var other => throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"RSAES-OAEP hash {other} is not supported"),
+        };
+        try
+        {
+            return ca.Keys.GetDecrypter(key.KeyLabel).DecryptOaep(transport.EncryptedKey.GetOctets(), hash);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PkiException(PkiErrorCodes.CmsMalformed, "the encrypted key does not decrypt with your key (wrong recipient data or corrupted message)", ex);
+        }
+    }
+
+    private byte[]? Unwrap(KeyAgreeRecipientInfo agreement, X509Certificate certificate, ServiceKeyEntity key)
+    {
+        var encrypted = agreement.RecipientEncryptedKeys.Cast<Asn1Encodable>().Select(RecipientEncryptedKey.GetInstance)
+            .FirstOrDefault(r => Matches(r.Identifier, certificate));
+        if (encrypted is null)
+        {
+            return null;
+        }
+
+        var scheme = agreement.KeyEncryptionAlgorithm.Algorithm.Id;
+        if (!KdfSchemes.TryGetValue(scheme, out var kdf))
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"key-agreement scheme {scheme} is not supported (dhSinglePass-stdDH-sha256/384/512kdf-scheme)");
+        }
+
+        var wrap = AlgorithmIdentifier.GetInstance(agreement.KeyEncryptionAlgorithm.Parameters);
+        if (!KeyWraps.TryGetValue(wrap.Algorithm.Id, out var kekLength))
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"key wrap {wrap.Algorithm.Id} is not supported (AES key wrap)");
+        }
+
+        var originator = agreement.Originator.OriginatorKey
+            ?? throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, "only ephemeral-static ECDH (originatorKey) is supported");
+        var curve = SubjectPublicKeyInfo.GetInstance(certificate.CertificateStructure.SubjectPublicKeyInfo).Algorithm.Parameters;
+        var peer = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiersEc, curve), originator.PublicKey.GetBytes());
+        var z = ca.Keys.GetDecrypter(key.KeyLabel).AgreeEcdh(peer.GetDerEncoded());
+        try
+        {
+            // RFC 5753 §7.2: ECC-CMS-SharedInfo { keyInfo, entityUInfo [0] ukm OPTIONAL, suppPubInfo [2] key length in bits }.
+            var sharedInfo = new List<Asn1Encodable> { new AlgorithmIdentifier(wrap.Algorithm) };
+            if (agreement.UserKeyingMaterial is { } ukm)
+            {
+                sharedInfo.Add(new DerTaggedObject(true, 0, ukm));
+            }
+
+            sharedInfo.Add(new DerTaggedObject(true, 2, new DerOctetString(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(kekLength * 8)))));
+            var kek = X963Kdf(kdf.Hash, z, new DerSequence(sharedInfo.ToArray()).GetDerEncoded(), kekLength);
+            var unwrap = new AesWrapEngine();
+            unwrap.Init(false, new KeyParameter(kek));
+            var wrapped = encrypted.EncryptedKey.GetOctets();
+            try
+            {
+                return unwrap.Unwrap(wrapped, 0, wrapped.Length);
+            }
+            catch (Org.BouncyCastle.Crypto.InvalidCipherTextException ex)
+            {
+                throw new PkiException(PkiErrorCodes.CmsMalformed, "the wrapped key does not unwrap with your key (wrong recipient data or corrupted message)", ex);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(kek);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(z);
+        }
+    }
+
+    private static readonly DerObjectIdentifier X9ObjectIdentifiersEc = Org.BouncyCastle.Asn1.X9.X9ObjectIdentifiers.IdECPublicKey;
+
+    /// <summary>ANSI X9.63 KDF: Hash(Z || counter || SharedInfo), counter from 1.</summary>
+    private static byte[] X963Kdf(HashAlgorithmName hash, byte[] z, byte[] sharedInfo, int length)
+    {
+        var output = new byte[length];
+        var counter = new byte[4];
+        for (uint i = 1, offset = 0; offset < length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(counter, i);
+            using var digest = IncrementalHash.CreateHash(hash);
+            digest.AppendData(z);
+            digest.AppendData(counter);
+            digest.AppendData(sharedInfo);
+            var block = digest.GetHashAndReset();
+            var take = (int)Math.Min(block.Length, length - offset);
+            block.AsSpan(0, take).CopyTo(output.AsSpan((int)offset));
+            offset += (uint)take;
+        }
+
+        return output;
+    }
+
+    private static byte[] DecryptContent(EncryptedContentInfo content, byte[] cek)
+    {
+        var algorithm = content.ContentEncryptionAlgorithm;
+        if (!ContentCiphers.TryGetValue(algorithm.Algorithm.Id, out var keyLength))
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"content-encryption algorithm {algorithm.Algorithm.Id} is not supported (AES-128/192/256-CBC)");
+        }
+
+        if (cek.Length != keyLength)
+        {
+            throw new PkiException(PkiErrorCodes.CmsMalformed, "the content-encryption key has the wrong length for the cipher");
+        }
+
+        var encrypted = content.EncryptedContent?.GetOctets()
+            ?? throw new PkiException(PkiErrorCodes.CmsContentMissing, "the EnvelopedData carries no encrypted content (detached envelopes are not supported)");
+        using var aes = Aes.Create();
+        aes.Key = cek;
+        try
+        {
+            return aes.DecryptCbc(encrypted, Asn1OctetString.GetInstance(algorithm.Parameters).GetOctets(), PaddingMode.PKCS7);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PkiException(PkiErrorCodes.CmsMalformed, "the content does not decrypt (corrupted message)", ex);
+        }
+    }
+
+    private static bool Matches(RecipientIdentifier identifier, X509Certificate certificate) =>
+        identifier.ID is Asn1TaggedObject tagged
+            ? SubjectKeyIdentifierMatches(Asn1OctetString.GetInstance(tagged, false).GetOctets(), certificate)
+            : IssuerSerialMatches(IssuerAndSerialNumber.GetInstance(identifier.ID), certificate);
+
+    private static bool Matches(KeyAgreeRecipientIdentifier identifier, X509Certificate certificate) =>
+        identifier.IssuerAndSerialNumber is { } issuerSerial
+            ? IssuerSerialMatches(issuerSerial, certificate)
+            : SubjectKeyIdentifierMatches(identifier.RKeyID.SubjectKeyIdentifier.GetOctets(), certificate);
+
+    private static bool IssuerSerialMatches(IssuerAndSerialNumber issuerSerial, X509Certificate certificate) =>
+        issuerSerial.Issuer.Equivalent(certificate.IssuerDN) && issuerSerial.SerialNumber.Value.Equals(certificate.SerialNumber);
+
+    private static bool SubjectKeyIdentifierMatches(byte[] keyId, X509Certificate certificate)
+    {
+        var extension = certificate.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        return extension is not null && Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension.GetOctets())).GetOctets().AsSpan().SequenceEqual(keyId);
+    }
+}

@@ -1,0 +1,67 @@
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.TokenService.Cms;
+
+/// <summary>
+/// CMS EnvelopedData (RFC 5652 §6) for one or more recipient certificates: AES-256-CBC content encryption;
+/// RSA recipients get RSAES-OAEP with SHA-256 (RFC 8017, RFC 4055), EC recipients ECDH with an ephemeral key,
+/// the X9.63 SHA-256 KDF and AES-256 key wrap (RFC 5753 dhSinglePass-stdDH-sha256kdf-scheme, RFC 3394).
+/// </summary>
+public static class CmsEnvelopeWriter
+{
+    public const int MaxRecipients = 100;
+
+    public static byte[] Encrypt(byte[] content, IReadOnlyList<X509Certificate> recipients)
+    {
+        if (recipients.Count == 0 || recipients.Count > MaxRecipients)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"name 1..{MaxRecipients} recipient certificates");
+        }
+
+        var generator = new CmsEnvelopedDataGenerator();
+        foreach (var recipient in recipients)
+        {
+            var usage = recipient.GetKeyUsage();
+            switch (recipient.GetPublicKey())
+            {
+                case RsaKeyParameters rsa:
+                    // RFC 5280 §4.2.1.3: bit 2 keyEncipherment for key transport.
+                    if (usage is not null && !usage[2])
+                    {
+                        throw new PkiException(PkiErrorCodes.InvalidArgument, $"recipient '{recipient.SubjectDN}' is not an encryption certificate (its key usage lacks keyEncipherment)");
+                    }
+
+                    if (rsa.Modulus.BitLength < 2048)
+                    {
+                        throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"recipient '{recipient.SubjectDN}' has a {rsa.Modulus.BitLength}-bit RSA key; at least 2048 bits are required");
+                    }
+
+                    generator.AddRecipientInfoGenerator(new KeyTransRecipientInfoGenerator(recipient, new Asn1KeyWrapper("RSA/NONE/OAEPWITHSHA256ANDMGF1PADDING", recipient)));
+                    break;
+                case ECPublicKeyParameters ec when ec.PublicKeyParamSet?.Id is "1.2.840.10045.3.1.7" or "1.3.132.0.34" or "1.3.132.0.35":
+                    // Bit 4 keyAgreement.
+                    if (usage is not null && !usage[4])
+                    {
+                        throw new PkiException(PkiErrorCodes.InvalidArgument, $"recipient '{recipient.SubjectDN}' is not an encryption certificate (its key usage lacks keyAgreement)");
+                    }
+
+                    var ephemeral = new ECKeyPairGenerator();
+                    ephemeral.Init(new ECKeyGenerationParameters(ec.PublicKeyParamSet, new SecureRandom()));
+                    var pair = ephemeral.GenerateKeyPair();
+                    generator.AddKeyAgreementRecipient(CmsEnvelopedGenerator.ECDHSha256Kdf, pair.Private, pair.Public, recipient, CmsEnvelopedGenerator.Aes256Wrap);
+                    break;
+                default:
+                    throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,
+                        $"recipient '{recipient.SubjectDN}' has a key this service cannot encrypt for (RSA of 2048+ bits or EC P-256/P-384/P-521; SM2 envelopes are not supported yet)");
+            }
+        }
+
+        return generator.Generate(new CmsProcessableByteArray(content), Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.IdAes256Cbc).ContentInfo.GetDerEncoded();
+    }
+}

@@ -1,0 +1,324 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using Org.BouncyCastle.Asn1.Ess;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Tsp;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TokenService.Validation;
+
+namespace PkiPlatform.TokenService.Cms;
+
+/// <summary>
+/// Verifies CMS SignedData (RFC 5652; attached or detached, any number of signers) and raw signatures:
+/// the signature over the content and signed attributes, the ESS signing-certificate(-v2) binding, an
+/// embedded RFC 3161 timestamp, the certificate path to the configured anchors (RFC 5280 §6.1) and the
+/// status of every certificate in it (OCSP, then CRL). With a valid timestamp, the path and status are
+/// judged at the timestamp's time (a certificate revoked after it does not spoil the signature).
+/// </summary>
+public sealed class SignatureVerifier(PathValidator paths, RevocationChecker revocation, TimeProvider clock, AlgorithmPolicy? policy = null)
+{
+    private readonly AlgorithmPolicy _policy = policy ?? AlgorithmPolicy.Default;
+
+    /// <param name="signedData">A DER/BER ContentInfo holding SignedData.</param>
+    /// <param name="detachedContent">The content of a detached signature; null for an attached one.</param>
+    /// <param name="crls">Offline CRLs: when given, status comes from them (RFC 5280 §6.3) instead of OCSP/CRL fetches.</param>
+    public async Task<VerificationReport> VerifyAsync(byte[] signedData, byte[]? detachedContent = null, IReadOnlyList<X509Crl>? crls = null, CancellationToken cancellationToken = default)
+    {
+        var info = CmsInput.ParseContentInfo(signedData);
+        CmsInput.ExpectContentType(info, CmsObjectIdentifiers.SignedData, "SignedData");
+        CmsSignedData cms;
+        byte[]? content = null;
+        try
+        {
+            var parsed = Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(info.Content);
+            var detached = parsed.EncapContentInfo.Content is null;
+            if (detached && detachedContent is null)
+            {
+                throw new PkiException(PkiErrorCodes.CmsContentMissing, "the SignedData is detached (it carries no content): send the signed content along with it");
+            }
+
+            if (!detached && detachedContent is not null)
+            {
+                throw new PkiException(PkiErrorCodes.CmsWrongContentType, "the SignedData carries its content (attached); do not send content separately");
+            }
+
+            content = detached ? null : Asn1OctetString.GetInstance(parsed.EncapContentInfo.Content).GetOctets();
+            cms = detached ? new CmsSignedData(new CmsProcessableByteArray(detachedContent), info) : new CmsSignedData(info);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or CmsException or IOException)
+        {
+            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
+        }
+
+        var certificates = cms.GetCertificates().EnumerateMatches(null).ToList();
+        var verdicts = new List<SignerVerdict>();
+        var index = 0;
+        foreach (var signer in cms.GetSignerInfos().GetSigners())
+        {
+            var certificate = certificates.FirstOrDefault(c => signer.SignerID.Match(c));
+            verdicts.Add(await VerifySignerAsync(index++, signer, certificate, certificates, crls, cancellationToken));
+        }
+
+        return new VerificationReport(verdicts.Count > 0 && verdicts.TrueForAll(v => v.Verdict == SignerVerdict.ValidVerdict),
+            cms.SignedContentType.Id, detachedContent is not null, verdicts) { Content = content };
+    }
+
+    /// <summary>A raw signature (no CMS) over <paramref name="data"/> by the key of <paramref name="certificateDer"/>.</summary>
+    /// <param name="signatureAlgorithm">e.g. SHA256withECDSA, SHA256withRSA, SHA256withRSAandMGF1, SM3withSM2.</param>
+    public async Task<VerificationReport> VerifyRawAsync(byte[] data, byte[] signature, byte[] certificateDer, string signatureAlgorithm,
+        IReadOnlyList<X509Certificate>? chain = null, CancellationToken cancellationToken = default)
+    {
+        var certificate = CmsInput.ParseCertificate(certificateDer);
+        var findings = new List<string>();
+        bool signatureValid;
+        try
+        {
+            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(signatureAlgorithm);
+            var digestName = signatureAlgorithm.Split("WITH", StringSplitOptions.None)[0].ToUpperInvariant();
+            if (digestName is "SHA1" or "MD5")
+            {
+                throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm {signatureAlgorithm} is refused by the algorithm policy (use SHA-256 or stronger)");
+            }
+
+            verifier.Init(false, certificate.GetPublicKey());
+            verifier.BlockUpdate(data, 0, data.Length);
+            signatureValid = verifier.VerifySignature(signature);
+        }
+        catch (Org.BouncyCastle.Security.SecurityUtilityException ex)
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm '{signatureAlgorithm}' is not known (e.g. SHA256withECDSA, SHA256withRSA, SHA256withRSAandMGF1, SM3withSM2): {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm '{signatureAlgorithm}' does not fit the certificate's key: {ex.Message}", ex);
+        }
+
+        if (_policy.CheckKey(certificate) is { } keyProblem)
+        {
+            findings.Add(keyProblem);
+        }
+
+        var verdict = signatureValid
+            ? await JudgeCertificateAsync(certificate, chain ?? [], clock.GetUtcNow().UtcDateTime, null, findings, cancellationToken)
+            : Finding(findings, "the signature does not match the data and the certificate's key");
+        return new VerificationReport(verdict.Verdict == SignerVerdict.ValidVerdict && findings.Count == verdict.Reasons.Count, "raw", true,
+            [Describe(verdict, 0, certificate, AlgorithmPolicy.DigestName(signatureAlgorithm), null, null)]);
+    }
+
+    private async Task<SignerVerdict> VerifySignerAsync(int index, SignerInformation signer, X509Certificate? certificate,
+        List<X509Certificate> carried, IReadOnlyList<X509Crl>? crls, CancellationToken cancellationToken)
+    {
+        var digest = AlgorithmPolicy.DigestName(signer.DigestAlgorithmID.Algorithm.Id);
+        var signingTime = SigningTime(signer);
+        if (certificate is null)
+        {
+            return new SignerVerdict { Index = index, DigestAlgorithm = digest, SigningTime = signingTime, Reasons = ["the signer's certificate is not in the SignedData; it cannot be identified"] };
+        }
+
+        var findings = new List<string>();
+        if (_policy.CheckDigest(signer.DigestAlgorithmID.Algorithm.Id) is { } digestProblem)
+        {
+            findings.Add(digestProblem);
+        }
+
+        if (_policy.CheckKey(certificate) is { } keyProblem)
+        {
+            findings.Add(keyProblem);
+        }
+
+        if (findings.Count > 0)
+        {
+            return Describe(new Judgement(SignerVerdict.InvalidVerdict, findings), index, certificate, digest, signingTime, null);
+        }
+
+        try
+        {
+            if (!signer.Verify(certificate.GetPublicKey()))
+            {
+                findings.Add("the signature does not match the content (the content or the signature was altered, or another key signed)");
+            }
+        }
+        catch (Exception ex) when (ex is CmsException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.SecurityUtilityException)
+        {
+            findings.Add(ex.Message.Contains("message-digest", StringComparison.Ordinal)
+                ? "the content does not match the message-digest the signer signed (the content was altered)"
+                : $"the signature cannot be checked: {ex.Message}");
+        }
+
+        if (findings.Count == 0 && SigningCertificateMismatch(signer, certificate) is { } binding)
+        {
+            findings.Add(binding);
+        }
+
+        if (findings.Count > 0)
+        {
+            return Describe(new Judgement(SignerVerdict.InvalidVerdict, findings), index, certificate, digest, signingTime, null);
+        }
+
+        var timestamp = await VerifyTimestampAsync(signer, carried, cancellationToken);
+        var at = timestamp is { Valid: true, Time: { } stamped } ? stamped : clock.GetUtcNow().UtcDateTime;
+        var judgement = await JudgeCertificateAsync(certificate, carried, at, crls, findings, cancellationToken);
+        return Describe(judgement, index, certificate, digest, signingTime, timestamp);
+    }
+
+    /// <summary>Key usage, path and status of the signer's certificate at <paramref name="at"/>.</summary>
+    private async Task<Judgement> JudgeCertificateAsync(X509Certificate certificate, IReadOnlyList<X509Certificate> carried, DateTime at,
+        IReadOnlyList<X509Crl>? crls, List<string> findings, CancellationToken cancellationToken)
+    {
+        var usage = certificate.GetKeyUsage();
+        if (usage is not null && !usage[0] && !usage[1])
+        {
+            return Finding(findings, "the signer certificate's key usage allows neither digitalSignature nor nonRepudiation");
+        }
+
+        var path = paths.Validate(certificate, carried, at, crls);
+        if (!path.IsValid)
+        {
+            return Finding(findings, $"certificate path not valid at {at:yyyy-MM-dd HH:mm} UTC: {path.Failure}");
+        }
+
+        findings.Add($"signature verified; path to trust anchor '{path.Anchor!.SubjectDN}' valid at {at:yyyy-MM-dd HH:mm} UTC");
+        if (crls is not null)
+        {
+            findings.Add("status checked against the supplied CRLs");
+            return new Judgement(SignerVerdict.ValidVerdict, findings);
+        }
+
+        string? source = null;
+        for (var i = 0; i < path.Path.Count; i++)
+        {
+            var subject = path.Path[i];
+            var issuer = i + 1 < path.Path.Count ? path.Path[i + 1] : path.Anchor!;
+            var status = await revocation.CheckAsync(subject, issuer, cancellationToken);
+            var who = i == 0 ? "signer certificate" : $"CA certificate '{subject.SubjectDN}'";
+            source ??= status.Source;
+            switch (status.State)
+            {
+                case RevocationState.Revoked when status.RevokedAt <= at:
+                    return Finding(findings, $"{who} revoked on {status.RevokedAt:yyyy-MM-dd HH:mm} UTC, reason {status.ReasonName ?? "unspecified"} ({status.Source})", source: status.Source);
+                case RevocationState.Revoked:
+                    findings.Add($"{who} revoked on {status.RevokedAt:yyyy-MM-dd HH:mm} UTC, after the time-stamped signing time; the signature stands");
+                    break;
+                case RevocationState.Unknown:
+                    findings.Add($"{who}: revocation status unavailable ({status.Detail})");
+                    return new Judgement(SignerVerdict.IndeterminateVerdict, findings, status.Source);
+                default:
+                    break;
+            }
+        }
+
+        findings.Add($"not revoked ({source ?? "no certificates to check"})");
+        return new Judgement(SignerVerdict.ValidVerdict, findings, source);
+    }
+
+    private async Task<TimestampVerdict?> VerifyTimestampAsync(SignerInformation signer, List<X509Certificate> carried, CancellationToken cancellationToken)
+    {
+        var attribute = signer.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
+        if (attribute is null)
+        {
+            return null;
+        }
+
+        TimeStampToken token;
+        try
+        {
+            token = new TimeStampToken(Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(attribute.AttrValues[0]));
+        }
+        catch (Exception ex) when (ex is TspException or ArgumentException or IOException or CmsException)
+        {
+            return new TimestampVerdict(false, null, null, $"the embedded timestamp is malformed: {ex.Message}");
+        }
+
+        var info = token.TimeStampInfo;
+        var tokenCertificates = token.GetCertificates().EnumerateMatches(null).ToList();
+        var tsa = tokenCertificates.FirstOrDefault(c => token.SignerID.Match(c)) ?? carried.FirstOrDefault(c => token.SignerID.Match(c));
+        if (tsa is null)
+        {
+            return new TimestampVerdict(false, info.GenTime, null, "the timestamp does not carry the TSA certificate");
+        }
+
+        try
+        {
+            // Checks the signature, the ESS certificate binding and the TSA certificate's critical timeStamping EKU.
+            token.Validate(tsa);
+        }
+        catch (Exception ex) when (ex is TspException or TspValidationException or ArgumentException or Org.BouncyCastle.Security.Certificates.CertificateException)
+        {
+            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), $"the timestamp is not valid: {ex.Message}");
+        }
+
+        var expected = Org.BouncyCastle.Security.DigestUtilities.CalculateDigest(info.MessageImprintAlgOid, signer.GetSignature());
+        if (!expected.AsSpan().SequenceEqual(info.GetMessageImprintDigest()))
+        {
+            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), "the timestamp covers other data than this signature");
+        }
+
+        var path = paths.Validate(tsa, tokenCertificates.Concat(carried), info.GenTime);
+        if (!path.IsValid)
+        {
+            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), $"the TSA certificate path is not valid: {path.Failure}");
+        }
+
+        var status = await revocation.CheckAsync(tsa, path.Path.Count > 1 ? path.Path[1] : path.Anchor!, cancellationToken);
+        if (status.State == RevocationState.Revoked && status.RevokedAt <= clock.GetUtcNow().UtcDateTime && status.Reason == CaCore.Revocation.RevocationReason.KeyCompromise)
+        {
+            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), $"the TSA certificate was revoked for key compromise on {status.RevokedAt:yyyy-MM-dd}");
+        }
+
+        return new TimestampVerdict(true, info.GenTime, tsa.SubjectDN.ToString(), null);
+    }
+
+    /// <summary>RFC 5035 / RFC 2634 §5.4: the signed ESSCertID(v2) must name the certificate used to verify.</summary>
+    private static string? SigningCertificateMismatch(SignerInformation signer, X509Certificate certificate)
+    {
+        var v2 = signer.SignedAttributes?[PkcsObjectIdentifiers.IdAASigningCertificateV2];
+        if (v2 is not null)
+        {
+            var id = SigningCertificateV2.GetInstance(v2.AttrValues[0]).GetCerts()[0];
+            var hash = Org.BouncyCastle.Security.DigestUtilities.CalculateDigest(id.HashAlgorithm.Algorithm, certificate.GetEncoded());
+            return hash.AsSpan().SequenceEqual(id.GetCertHash()) ? null : "the signed signing-certificate-v2 attribute names another certificate than the one in the SignedData";
+        }
+
+        var v1 = signer.SignedAttributes?[PkcsObjectIdentifiers.IdAASigningCertificate];
+        if (v1 is not null)
+        {
+            var id = SigningCertificate.GetInstance(v1.AttrValues[0]).GetCerts()[0];
+            return Org.BouncyCastle.Security.DigestUtilities.CalculateDigest("SHA-1", certificate.GetEncoded()).AsSpan().SequenceEqual(id.GetCertHash()) ? null : "the signed signing-certificate attribute names another certificate than the one in the SignedData";
+        }
+
+        return null;
+    }
+
+    private static DateTime? SigningTime(SignerInformation signer)
+    {
+        var attribute = signer.SignedAttributes?[CmsAttributes.SigningTime];
+        return attribute is null ? null : Org.BouncyCastle.Asn1.Cms.Time.GetInstance(attribute.AttrValues[0]).ToDateTime().ToUniversalTime();
+    }
+
+    private static Judgement Finding(List<string> findings, string reason, string verdict = SignerVerdict.InvalidVerdict, string? source = null)
+    {
+        findings.Insert(0, reason);
+        return new Judgement(verdict, findings, source);
+    }
+
+    private static SignerVerdict Describe(Judgement judgement, int index, X509Certificate certificate, string digest, DateTime? signingTime, TimestampVerdict? timestamp) => new()
+    {
+        Index = index,
+        Verdict = judgement.Verdict,
+        Subject = certificate.SubjectDN.ToString(),
+        Issuer = certificate.IssuerDN.ToString(),
+        Serial = SerialNumbers.ToHex(certificate.SerialNumber.ToByteArrayUnsigned()),
+        DigestAlgorithm = digest,
+        SigningTime = signingTime,
+        Timestamp = timestamp,
+        RevocationSource = judgement.Source,
+        Reasons = timestamp is { Valid: false, Reason: { } why } ? [.. judgement.Reasons, $"embedded timestamp ignored: {why}"] : judgement.Reasons,
+    };
+
+    private sealed record Judgement(string Verdict, IReadOnlyList<string> Reasons, string? Source = null);
+}

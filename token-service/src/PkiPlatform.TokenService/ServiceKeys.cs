@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1.X509;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Audit;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.TokenService;
+
+/// <summary>
+/// Keys the platform holds for business systems. Each belongs to exactly one system, named by the subject
+/// DN of the client certificate it authenticates with, and serves one purpose. Creating one generates the
+/// key in the key store and issues its certificate (profile system-signing or system-encryption).
+/// </summary>
+public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
+{
+    public async Task<ServiceKeyEntity> CreateAsync(string owner, ServiceKeyUsage usage, KeyAlgorithm algorithm, X509Name subject, int validityDays,
+        string actor, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "the owner (subject DN of the system's client certificate) is required");
+        }
+
+        var normalizedOwner = new X509Name(owner).ToString();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var label = $"{(usage == ServiceKeyUsage.Sign ? "sign" : "decrypt")}-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        var profile = usage == ServiceKeyUsage.Sign ? "system-signing" : "system-encryption";
+        var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(ca.Options.IssuingAuthority, algorithm, label, subject, profile, validityDays, actor, cancellationToken);
+        var entity = new ServiceKeyEntity
+        {
+            KeyLabel = label, Owner = normalizedOwner, Usage = Name(usage), Serial = issued.Serial, CertificateDer = issued.Der,
+            NotAfter = issued.NotAfter, CreatedAt = now,
+        };
+        await using var db = ca.Database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.ServiceKeys.Add(entity);
+        await db.SaveChangesAsync(cancellationToken);
+        await ca.Audit.AppendAsync(db, [new AuditRecord(actor, AuditActions.ServiceKeyCreated, label,
+            $"owner={normalizedOwner}; usage={entity.Usage}; serial={issued.Serial}; algorithm={algorithm.ToName()}")], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return entity;
+    }
+
+    public async Task<IReadOnlyList<ServiceKeyEntity>> ListAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        return await db.ServiceKeys.AsNoTracking().Where(k => k.Owner == owner && k.DisabledAt == null).OrderBy(k => k.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The key <paramref name="label"/> if <paramref name="caller"/> owns it, it serves <paramref name="usage"/> and its certificate is current.</summary>
+    public async Task<ServiceKeyEntity> ResolveAsync(string label, string caller, ServiceKeyUsage usage, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        var key = await db.ServiceKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyLabel == label, cancellationToken)
+            ?? throw new PkiException(PkiErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'; list yours with GET /api/v1/token/keys");
+        if (!string.Equals(key.Owner, caller, StringComparison.Ordinal))
+        {
+            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"service key '{label}' belongs to another system");
+        }
+
+        if (key.Usage != Name(usage))
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"service key '{label}' is a {key.Usage} key; use a {Name(usage)} key for this operation");
+        }
+
+        if (key.DisabledAt is not null)
+        {
+            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"service key '{label}' was disabled on {key.DisabledAt:yyyy-MM-dd}");
+        }
+
+        var status = await db.Certificates.AsNoTracking().Where(c => c.Serial == key.Serial).Select(c => new { c.Status, c.RevokedAt }).FirstAsync(cancellationToken);
+        if (status.Status is CertificateStatus.Revoked or CertificateStatus.OnHold)
+        {
+            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"the certificate of service key '{label}' was revoked on {status.RevokedAt:yyyy-MM-dd}; create a new key");
+        }
+
+        if (key.NotAfter <= clock.GetUtcNow().UtcDateTime)
+        {
+            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"the certificate of service key '{label}' expired on {key.NotAfter:yyyy-MM-dd}; create a new key");
+        }
+
+        return key;
+    }
+
+    private static string Name(ServiceKeyUsage usage) => usage == ServiceKeyUsage.Sign ? "sign" : "decrypt";
+}
