@@ -23,6 +23,9 @@ public static class TokenServiceEndpoints
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<TimeStampAuthority>();
+        services.AddSingleton<ServiceKeys>();
+        services.AddSingleton(sp => new Cms.CmsSignatureCreator(ca, sp.GetRequiredService<ServiceKeys>(), sp.GetRequiredService<TimeStampAuthority>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Cms.CmsEnvelopeOpener>();
         return services;
     }
 

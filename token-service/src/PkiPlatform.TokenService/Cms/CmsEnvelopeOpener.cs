@@ -24,6 +24,8 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
 {
     private static readonly Dictionary<string, (HashAlgorithmName Hash, int Bytes)> KdfSchemes = new(StringComparer.Ordinal)
     {
+        // OpenSSL's default for EC recipients; SHA-1 only stretches a secret here, no collision resistance is needed.
+        ["1.3.133.16.840.63.0.2"] = (HashAlgorithmName.SHA1, 20),
         ["1.3.132.1.11.1"] = (HashAlgorithmName.SHA256, 32),
         ["1.3.132.1.11.2"] = (HashAlgorithmName.SHA384, 48),
         ["1.3.132.1.11.3"] = (HashAlgorithmName.SHA512, 64),
@@ -161,15 +163,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         var z = ca.Keys.GetDecrypter(key.KeyLabel).AgreeEcdh(peer.GetDerEncoded());
         try
         {
-            // RFC 5753 §7.2: ECC-CMS-SharedInfo { keyInfo, entityUInfo [0] ukm OPTIONAL, suppPubInfo [2] key length in bits }.
-            var sharedInfo = new List<Asn1Encodable> { new AlgorithmIdentifier(wrap.Algorithm) };
-            if (agreement.UserKeyingMaterial is { } ukm)
-            {
-                sharedInfo.Add(new DerTaggedObject(true, 0, ukm));
-            }
-
-            sharedInfo.Add(new DerTaggedObject(true, 2, new DerOctetString(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(kekLength * 8)))));
-            var kek = X963Kdf(kdf.Hash, z, new DerSequence(sharedInfo.ToArray()).GetDerEncoded(), kekLength);
+            var kek = EccCmsKek.Derive(kdf.Hash, z, wrap.Algorithm, agreement.UserKeyingMaterial, kekLength);
             var unwrap = new AesWrapEngine();
             unwrap.Init(false, new KeyParameter(kek));
             var wrapped = encrypted.EncryptedKey.GetOctets();
@@ -193,27 +187,6 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
     }
 
     private static readonly DerObjectIdentifier X9ObjectIdentifiersEc = Org.BouncyCastle.Asn1.X9.X9ObjectIdentifiers.IdECPublicKey;
-
-    /// <summary>ANSI X9.63 KDF: Hash(Z || counter || SharedInfo), counter from 1.</summary>
-    private static byte[] X963Kdf(HashAlgorithmName hash, byte[] z, byte[] sharedInfo, int length)
-    {
-        var output = new byte[length];
-        var counter = new byte[4];
-        for (uint i = 1, offset = 0; offset < length; i++)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(counter, i);
-            using var digest = IncrementalHash.CreateHash(hash);
-            digest.AppendData(z);
-            digest.AppendData(counter);
-            digest.AppendData(sharedInfo);
-            var block = digest.GetHashAndReset();
-            var take = (int)Math.Min(block.Length, length - offset);
-            block.AsSpan(0, take).CopyTo(output.AsSpan((int)offset));
-            offset += (uint)take;
-        }
-
-        return output;
-    }
 
     private static byte[] DecryptContent(EncryptedContentInfo content, byte[] cek)
     {

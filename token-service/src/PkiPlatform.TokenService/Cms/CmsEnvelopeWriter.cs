@@ -1,8 +1,6 @@
 using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using PkiPlatform.KeyStore;
 
@@ -11,7 +9,7 @@ namespace PkiPlatform.TokenService.Cms;
 /// <summary>
 /// CMS EnvelopedData (RFC 5652 §6) for one or more recipient certificates: AES-256-CBC content encryption;
 /// RSA recipients get RSAES-OAEP with SHA-256 (RFC 8017, RFC 4055), EC recipients ECDH with an ephemeral key,
-/// the X9.63 SHA-256 KDF and AES-256 key wrap (RFC 5753 dhSinglePass-stdDH-sha256kdf-scheme, RFC 3394).
+/// the X9.63 SHA-256 KDF and AES-256 key wrap (<see cref="EcdhRecipientInfoGenerator"/>).
 /// </summary>
 public static class CmsEnvelopeWriter
 {
@@ -51,10 +49,7 @@ public static class CmsEnvelopeWriter
                         throw new PkiException(PkiErrorCodes.InvalidArgument, $"recipient '{recipient.SubjectDN}' is not an encryption certificate (its key usage lacks keyAgreement)");
                     }
 
-                    var ephemeral = new ECKeyPairGenerator();
-                    ephemeral.Init(new ECKeyGenerationParameters(ec.PublicKeyParamSet, new SecureRandom()));
-                    var pair = ephemeral.GenerateKeyPair();
-                    generator.AddKeyAgreementRecipient(CmsEnvelopedGenerator.ECDHSha256Kdf, pair.Private, pair.Public, recipient, CmsEnvelopedGenerator.Aes256Wrap);
+                    generator.AddRecipientInfoGenerator(new EcdhRecipientInfoGenerator(recipient));
                     break;
                 default:
                     throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,

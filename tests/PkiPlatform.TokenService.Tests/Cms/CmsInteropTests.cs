@@ -1,0 +1,227 @@
+using System.Text;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+using PkiPlatform.TokenService.Cms;
+
+namespace PkiPlatform.TokenService.Tests.Cms;
+
+/// <summary>
+/// CMS sign / verify / encrypt / decrypt against `openssl cms`, with status from the real OCSP responder
+/// the certificates' AIA names.
+/// </summary>
+[NonParallelizable]
+public sealed class CmsInteropTests
+{
+    private static readonly byte[] Document = Encoding.UTF8.GetBytes("养老保险待遇核定表 2026-11\r\nPension award notice, HRSS\r\n");
+
+    private CmsTestPlatform _platform = null!;
+    private string _documentPath = "";
+    private string _openssl = "";
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        _openssl = ExternalTool.Require("openssl");
+        _platform = await CmsTestPlatform.StartAsync();
+        _documentPath = _platform.Pki.WriteFile("document.txt", Document);
+    }
+
+    [OneTimeTearDown]
+    public async Task OneTimeTearDown() => await _platform.DisposeAsync();
+
+    private string Write(string name, byte[] content) => _platform.Pki.WriteFile(name, content);
+
+    private string Out(string name) => Path.Combine(_platform.Pki.Directory, name);
+
+    [Test]
+    public async Task SignAsync_Attached_OpenSslCmsVerifyAccepts()
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign);
+        var signed = Write("attached.p7m", await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: false, timestamp: false));
+
+        var run = ExternalTool.Run(_openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", signed, "-CAfile", _platform.Pki.RootPemPath, "-purpose", "smimesign", "-out", Out("attached.out"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdErr, Does.Contain("Verification successful"));
+        Assert.That(File.ReadAllBytes(Out("attached.out")), Is.EqualTo(Document));
+        var attributes = ExternalTool.Run(_openssl, "cms", "-cmsout", "-print", "-inform", "DER", "-in", signed).StdOut;
+        Assert.That(attributes, Does.Contain("id-smime-aa-signingCertificateV2").And.Contain("signingTime"));
+    }
+
+    [Test]
+    public async Task SignAsync_DetachedWithTimestamp_OpenSslVerifiesAndOurVerifierReportsTheTimestamp()
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign, KeyAlgorithm.Rsa2048);
+        var der = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: true, timestamp: true);
+        var signed = Write("detached.p7s", der);
+
+        var run = ExternalTool.Run(_openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", signed, "-content", _documentPath, "-CAfile", _platform.Pki.RootPemPath, "-out", "/dev/null");
+        var report = await _platform.Verifier.VerifyAsync(der, Document);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)) + report.Signers[0].Timestamp);
+        Assert.That(report.Signers[0].Timestamp, Is.Not.Null);
+        Assert.That(report.Signers[0].Timestamp!.Valid, Is.True, report.Signers[0].Timestamp!.Reason);
+        Assert.That(report.Signers[0].RevocationSource, Does.StartWith("OCSP http://127.0.0.1"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_OpenSslSigned_Valid()
+    {
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Li Si,O=HRSS", ["email:lisi@hrss.example"]);
+        var signed = Out("openssl-signed.p7m");
+        var run = ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath,
+            "-certfile", _platform.Pki.IssuingPemPath, "-md", "sha256", "-outform", "DER", "-out", signed);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed));
+
+        Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)) + report.Signers[0].Timestamp);
+        Assert.That(report.Content, Is.EqualTo(Document));
+        Assert.That(report.Signers.Single().Subject, Does.Contain("CN=Li Si"));
+        Assert.That(report.Signers.Single().Reasons, Has.Some.Contains("not revoked (OCSP"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_TamperedContent_InvalidContentAltered()
+    {
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Wang Wu,O=HRSS", ["email:wangwu@hrss.example"]);
+        var signed = Out("openssl-detached.p7s");
+        ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath, "-outform", "DER", "-out", signed);
+        var tampered = (byte[])Document.Clone();
+        tampered[^3] ^= 0x01;
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed), tampered);
+
+        Assert.That(report.Valid, Is.False);
+        Assert.That(report.Signers.Single().Verdict, Is.EqualTo(SignerVerdict.InvalidVerdict));
+        Assert.That(report.Signers.Single().Reasons[0], Does.Contain("content was altered"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_ExpiredSigner_InvalidExpired()
+    {
+        var leaf = _platform.Pki.ExpiredLeaf;
+        var signed = Out("expired.p7m");
+        ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath, "-outform", "DER", "-out", signed);
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed));
+
+        Assert.That(report.Valid, Is.False);
+        Assert.That(report.Signers.Single().Reasons[0], Does.Contain("expired"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_RevokedSigner_InvalidWithDateAndReason()
+    {
+        var leaf = await _platform.Pki.RevokedLeafAsync(RevocationReason.KeyCompromise);
+        var signed = Out("revoked.p7m");
+        ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath, "-outform", "DER", "-out", signed);
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed));
+
+        Assert.That(report.Valid, Is.False);
+        Assert.That(report.Signers.Single().Reasons[0], Does.Match(@"^signer certificate revoked on \d{4}-\d\d-\d\d \d\d:\d\d UTC, reason keyCompromise \(OCSP http://127\.0\.0\.1"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_OtherAnchor_InvalidNoPath()
+    {
+        await using var other = await TestPki.CreateAsync();
+        var leaf = await other.IssueAsync("staff-signing", "CN=Stranger,O=Elsewhere", ["email:s@elsewhere.example"]);
+        var signed = Out("stranger.p7m");
+        ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath,
+            "-certfile", other.IssuingPemPath, "-outform", "DER", "-out", signed);
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed));
+
+        Assert.That(report.Valid, Is.False);
+        Assert.That(report.Signers.Single().Reasons[0], Does.Contain("trust anchor"));
+    }
+
+    [TestCase(KeyAlgorithm.Rsa2048)]
+    [TestCase(KeyAlgorithm.EcP256)]
+    public async Task Encrypt_OpenSslCmsDecryptOpensIt(KeyAlgorithm algorithm)
+    {
+        var recipient = await _platform.Pki.IssueAsync("staff-encryption", $"CN=Recipient {algorithm},O=HRSS", key: algorithm);
+        var envelope = Write($"envelope-{algorithm}.p7m", CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(recipient.Der)]));
+
+        var run = ExternalTool.Run(_openssl, "cms", "-decrypt", "-binary", "-inform", "DER", "-in", envelope, "-recip", recipient.CertificatePath, "-inkey", recipient.KeyPath, "-out", Out($"opened-{algorithm}.txt"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(File.ReadAllBytes(Out($"opened-{algorithm}.txt")), Is.EqualTo(Document));
+    }
+
+    [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256" })]
+    [TestCase(KeyAlgorithm.EcP256, new[] { "-keyopt", "ecdh_kdf_md:sha256" })]
+    [TestCase(KeyAlgorithm.EcP384, new string[0])]
+    public async Task DecryptAsync_OpenSslEnvelope_Opened(KeyAlgorithm algorithm, string[] options)
+    {
+        var (key, certificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, algorithm);
+        var envelope = Out($"openssl-envelope-{algorithm}.p7m");
+        var run = ExternalTool.Run(_openssl, ["cms", "-encrypt", "-binary", "-aes256", "-in", _documentPath, "-outform", "DER", "-out", envelope, "-recip", certificate, .. options]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+
+        var opened = await _platform.Opener.DecryptAsync(CmsTestPlatform.Owner, null, File.ReadAllBytes(envelope));
+
+        Assert.That(opened, Is.EqualTo(Document));
+    }
+
+    [Test]
+    public async Task DecryptAsync_RsaPkcs1v15Envelope_RefusedWithHowToFix()
+    {
+        var (key, certificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.Rsa2048);
+        var envelope = Out("pkcs1.p7m");
+        ExternalTool.Run(_openssl, "cms", "-encrypt", "-binary", "-aes256", "-in", _documentPath, "-outform", "DER", "-out", envelope, certificate);
+
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync(CmsTestPlatform.Owner, key.KeyLabel, File.ReadAllBytes(envelope)));
+
+        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsUnsupportedAlgorithm));
+        Assert.That(error.Message, Does.Contain("rsa_padding_mode:oaep"));
+    }
+
+    [Test]
+    public async Task DecryptAsync_NotARecipient_Refused()
+    {
+        await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.EcP256, owner: "CN=Lonely System,O=HRSS");
+        var stranger = await _platform.Pki.IssueAsync("staff-encryption", "CN=Somebody Else,O=HRSS", key: KeyAlgorithm.EcP256);
+        var envelope = CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(stranger.Der)]);
+
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync("CN=Lonely System,O=HRSS", null, envelope));
+
+        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsNotRecipient));
+    }
+
+    [Test]
+    public async Task SignAsync_KeyOfAnotherSystem_Forbidden()
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign);
+
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Signer.SignAsync("CN=Intruder,O=HRSS", key.KeyLabel, Document, false, false));
+
+        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.ServiceKeyForbidden));
+    }
+
+    [Test]
+    public void VerifyAsync_NotDer_MalformedWithReason()
+    {
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync("not a signature"u8.ToArray()));
+
+        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsMalformed));
+        Assert.That(error.Message, Does.Contain("ContentInfo"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_EnvelopedData_WrongContentType()
+    {
+        var recipient = await _platform.Pki.IssueAsync("staff-encryption", "CN=Recipient,O=HRSS", key: KeyAlgorithm.Rsa2048);
+        var envelope = CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(recipient.Der)]);
+
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(envelope));
+
+        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsWrongContentType));
+        Assert.That(error.Message, Does.Contain("got EnvelopedData"));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore.Configuration;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+using PkiPlatform.OcspResponder;
+using PkiPlatform.OcspResponder.Host;
+using PkiPlatform.TestKit;
+using PkiPlatform.TokenService.Cms;
+using PkiPlatform.TokenService.Host;
+using PkiPlatform.TokenService.Validation;
+
+namespace PkiPlatform.TokenService.Tests.Cms;
+
+/// <summary>
+/// A test PKI whose certificates point (AIA, CDP) at a real OCSP responder and CRL distribution on
+/// 127.0.0.1, with the token service (TSA, signer, envelopes) and a verifier trusting the test root.
+/// </summary>
+internal sealed class CmsTestPlatform : IAsyncDisposable
+{
+    public const string Owner = "CN=Pension System,O=HRSS";
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private CmsTestPlatform(TestPki pki, WebApplication app, string url)
+    {
+        Pki = pki;
+        _app = app;
+        Url = url;
+        Keys = app.Services.GetRequiredService<ServiceKeys>();
+        Signer = app.Services.GetRequiredService<CmsSignatureCreator>();
+        Opener = app.Services.GetRequiredService<CmsEnvelopeOpener>();
+        Root = new X509CertificateParser().ReadCertificate(pki.RootDer);
+        Issuing = new X509CertificateParser().ReadCertificate(pki.IssuingDer);
+        Verifier = NewVerifier([Root]);
+    }
+
+    public TestPki Pki { get; }
+
+    public string Url { get; }
+
+    public ServiceKeys Keys { get; }
+
+    public CmsSignatureCreator Signer { get; }
+
+    public CmsEnvelopeOpener Opener { get; }
+
+    public SignatureVerifier Verifier { get; }
+
+    public X509Certificate Root { get; }
+
+    public X509Certificate Issuing { get; }
+
+    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public SignatureVerifier NewVerifier(IReadOnlyList<X509Certificate> anchors, AlgorithmPolicy? policy = null) =>
+        new(new PathValidator(anchors, [Issuing]), new RevocationChecker(_http, Pki.Clock), Pki.Clock, policy);
+
+    public static async Task<CmsTestPlatform> StartAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" });
+        // The CA certificates' status comes from CRLs (they name no OCSP responder).
+        await pki.Ca.Crls.PublishAllAsync(false, "test");
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddOcspResponder(pki.Ca, new OcspResponderOptions { StatusPollSeconds = 1 });
+        builder.Services.AddTokenService(pki.Ca, new TsaOptions());
+        var app = builder.Build();
+        await app.Services.InitializeOcspResponderAsync();
+        await app.Services.InitializeTokenServiceAsync();
+        app.MapOcspResponder();
+        app.MapTokenService();
+        await app.StartAsync();
+        return new CmsTestPlatform(pki, app, url);
+    }
+
+    public async Task<(ServiceKeyEntity Key, string CertificatePath)> CreateKeyAsync(ServiceKeyUsage usage, KeyAlgorithm algorithm = KeyAlgorithm.EcP256, string owner = Owner)
+    {
+        var key = await Keys.CreateAsync(owner, usage, algorithm, new X509Name($"CN=Pension System {usage} {algorithm},O=HRSS"), 365, "test");
+        return (key, Pki.WriteFile(key.KeyLabel + ".pem", System.Text.Encoding.ASCII.GetBytes(Pem.Certificate(key.CertificateDer))));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Pki.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
