@@ -37,6 +37,12 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         {
             var parsed = Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(info.Content);
             var detached = parsed.EncapContentInfo.Content is null;
+            if (parsed.SignerInfos.Count == 0)
+            {
+                // Certificates-only SignedData (RFC 5652 §5.1 degenerate case): nothing is signed.
+                return new VerificationReport(false, parsed.EncapContentInfo.ContentType.Id, detached, []);
+            }
+
             if (detached && detachedContent is null)
             {
                 throw new PkiException(PkiErrorCodes.CmsContentMissing, "the SignedData is detached (it carries no content): send the signed content along with it");
@@ -47,7 +53,13 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
                 throw new PkiException(PkiErrorCodes.CmsWrongContentType, "the SignedData carries its content (attached); do not send content separately");
             }
 
-            content = detached ? null : Asn1OctetString.GetInstance(parsed.EncapContentInfo.Content).GetOctets();
+            // PKCS#7 v1.5 (RFC 2315) allows content of any type, e.g. Authenticode's SEQUENCE; CMS has an OCTET STRING.
+            content = parsed.EncapContentInfo.Content switch
+            {
+                null => null,
+                Asn1OctetString octets => octets.GetOctets(),
+                var other => other.ToAsn1Object().GetEncoded(),
+            };
             cms = detached ? new CmsSignedData(new CmsProcessableByteArray(detachedContent), info) : new CmsSignedData(info);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidCastException or CmsException or IOException)
