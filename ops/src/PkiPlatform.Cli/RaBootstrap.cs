@@ -9,11 +9,13 @@ using PkiPlatform.RaPortal;
 namespace PkiPlatform.Cli;
 
 /// <summary>
-/// First run of <c>pki up</c>: the RA's TLS certificate, and a first RA admin and officer credential
-/// (PKCS#12 files with generated passwords, printed once). Kept under DATA/ra and DATA/credentials, 0600.
+/// First run of <c>pki up</c>: the RA's TLS certificate, a first RA admin and officer credential and a
+/// demo business-system credential for the token service (PKCS#12 files with generated passwords, printed once). Kept under DATA/ra and DATA/credentials, 0600.
 /// </summary>
 internal static class RaBootstrap
 {
+    public const string SystemRole = "System";
+
     public sealed record Credential(string Role, string Path, string Password, string Identity);
 
     public static string PortalCertificatePath(DataDirectory data) => data.Combine("ra", "portal.p12");
@@ -44,6 +46,16 @@ internal static class RaBootstrap
                 var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(certificate.RawData).Subject.ToString();
                 await ra.SetAccountAsync(identity, name, role, true, "system", cancellationToken);
                 created.Add(new Credential(role.ToString(), path, secret, identity));
+            }
+
+            // A business system for the token service's signing API (mTLS; its keys are created by pki up).
+            var systemSecret = NewPassword();
+            var system = await IssueAsync(runtime, "business-system", "CN=Demo Business System,O=HRSS PKI", [], systemSecret, cancellationToken);
+            var systemPath = data.Combine("credentials", "system.p12");
+            DataDirectory.WriteOwnerOnly(systemPath, system);
+            using (var certificate = X509CertificateLoader.LoadPkcs12(system, systemSecret))
+            {
+                created.Add(new Credential(SystemRole, systemPath, systemSecret, Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(certificate.RawData).Subject.ToString()));
             }
         }
 

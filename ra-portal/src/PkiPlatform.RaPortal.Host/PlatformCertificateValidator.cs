@@ -1,10 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Certificate;
-using Microsoft.EntityFrameworkCore;
-using Org.BouncyCastle.Asn1.X509;
 using PkiPlatform.CaCore;
-using PkiPlatform.CaCore.Issuance;
-using PkiPlatform.CaCore.Storage;
+using PkiPlatform.CaCore.Revocation;
 
 namespace PkiPlatform.RaPortal.Host;
 
@@ -22,27 +19,13 @@ public sealed class PlatformCertificateValidator(CertificateAuthority ca, Regist
 
     public async Task ValidateAsync(CertificateValidatedContext context)
     {
-        var certificate = X509CertificateStructure.GetInstance(context.ClientCertificate.RawData);
-        var serial = SerialNumbers.ToHex(certificate.SerialNumber.Value.ToByteArrayUnsigned());
-        await using var db = ca.Database.CreateContext();
-        var record = await db.Certificates.AsNoTracking()
-            .Where(c => c.Serial == serial)
-            .Select(c => new { c.Status, c.RevokedAt, c.RevocationReason, c.SubjectDn })
-            .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (record is null || record.Status == CertificateStatus.Intent)
+        var (identity, refusal) = await PlatformCredentialCheck.CheckAsync(ca, context.ClientCertificate.RawData, context.HttpContext.RequestAborted);
+        if (identity is null)
         {
-            Refuse(context, "the client certificate was not issued by this platform");
+            Refuse(context, refusal!);
             return;
         }
 
-        if (record.Status is CertificateStatus.Revoked or CertificateStatus.OnHold)
-        {
-            var reason = ((CaCore.Revocation.RevocationReason)(record.RevocationReason ?? 0)).ToString();
-            Refuse(context, $"the client certificate was revoked on {record.RevokedAt:yyyy-MM-dd HH:mm} UTC ({reason})");
-            return;
-        }
-
-        var identity = certificate.Subject.ToString();
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, identity, ClaimValueTypes.String, context.Options.ClaimsIssuer),

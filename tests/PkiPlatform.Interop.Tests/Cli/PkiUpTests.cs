@@ -79,10 +79,14 @@ public sealed class PkiUpTests
             Assert.That(aia.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/pkix-cert"));
 
             // The first officer credential printed on first run logs in to the RA API with curl.
-            string printed;
-            lock (output)
+            string printed = "";
+            for (var i = 0; i < 150 && !printed.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal); i++)
             {
-                printed = output.ToString();
+                await Task.Delay(200);
+                lock (output)
+                {
+                    printed = output.ToString();
+                }
             }
 
             var login = System.Text.RegularExpressions.Regex.Match(printed, @"Officer  login:\s+(\S+)\s+password: (\S+)");
@@ -102,6 +106,26 @@ public sealed class PkiUpTests
             Assert.That(stamp.ExitCode, Is.EqualTo(0), stamp.ToString());
             var tsVerify = Tools.OpenSsl("ts", "-verify", "-queryfile", query, "-in", reply, "-CAfile", Path.Combine(ca, "root.pem"), "-untrusted", Path.Combine(ca, "issuing.pem"));
             Assert.That(tsVerify.StdOut, Does.Contain("Verification: OK"), tsVerify.ToString());
+
+            // The signing API with the demo business system's credential and key: openssl cms verifies the result,
+            // and the service's own verifier says why it is valid.
+            var system = System.Text.RegularExpressions.Regex.Match(printed, @"System\s+login:\s+(\S+)\s+password: (\S+)");
+            var signKey = System.Text.RegularExpressions.Regex.Match(printed, @"demo system keys: (\S+) \(sign\)");
+            Assert.That(system.Success && signKey.Success, Is.True, printed);
+            string[] asSystem = ["-s", "--cert-type", "P12", "--cert", $"{system.Groups[1].Value}:{system.Groups[2].Value}", "--cacert", Path.Combine(ca, "root.pem")];
+            var signed = Path.Combine(root, "csr.p7m");
+            var sign = ExternalTool.Run("curl", [.. asSystem, "--data-binary", "@" + csr, "-o", signed, "-w", "%{http_code}",
+                $"https://127.0.0.1:{raPort}/api/v1/token/sign?key={signKey.Groups[1].Value}&timestamp=true"]);
+            Assert.That(sign.StdOut, Is.EqualTo("200"), sign.ToString());
+            var cmsVerify = Tools.OpenSsl("cms", "-verify", "-binary", "-inform", "DER", "-in", signed, "-CAfile", Path.Combine(ca, "root.pem"), "-out", "/dev/null");
+            Assert.That(cmsVerify.StdErr, Does.Contain("Verification successful"), cmsVerify.ToString());
+            var body = Path.Combine(root, "verify.json");
+            File.WriteAllText(body, System.Text.Json.JsonSerializer.Serialize(new { signedData = Convert.ToBase64String(File.ReadAllBytes(signed)) }));
+            var verified = ExternalTool.Run("curl", [.. asSystem, "-H", "Content-Type: application/json", "--data-binary", "@" + body, $"https://127.0.0.1:{raPort}/api/v1/token/verify"]);
+            Assert.That(verified.StdOut, Does.Contain("\"valid\":true").And.Contain("\"verdict\":\"valid\""), verified.ToString());
+            var stolen = ExternalTool.Run("curl", ["-s", "--cert-type", "P12", "--cert", $"{login.Groups[1].Value}:{login.Groups[2].Value}", "--cacert", Path.Combine(ca, "root.pem"),
+                "--data-binary", "@" + csr, $"https://127.0.0.1:{raPort}/api/v1/token/sign?key={signKey.Groups[1].Value}"]);
+            Assert.That(stolen.StdOut, Does.Contain("token.key_forbidden").And.Contain("belongs to another system"), stolen.ToString());
         }
         finally
         {

@@ -4,10 +4,11 @@ using PkiPlatform.TokenService;
 using PkiPlatform.TokenService.Host;
 using Serilog;
 
-// The time-stamping authority as its own host:
+// The token service (time-stamping authority and signing API) as its own host:
 //   dotnet PkiPlatform.TokenService.Host.dll --data /var/lib/pki --urls https://0.0.0.0:8318
 // (HTTPS through the standard Kestrel:Certificates:Default settings; the data directory gives the
-// database and the key store holding the TSA key). Settings in the "Tsa" section.
+// database and the key store holding the TSA and service keys). Settings in the "Tsa" and "Signing"
+// sections. Callers of /api/v1/token authenticate with client certificates issued by this platform.
 ServiceDefaultsExtensions.CreateBootstrapLogger();
 try
 {
@@ -15,11 +16,25 @@ try
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
     var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"]), TimeProvider.System, default);
     var options = builder.Configuration.GetSection("Tsa").Get<TsaOptions>() ?? new TsaOptions();
+    var signing = builder.Configuration.GetSection("Signing").Get<SigningServiceOptions>() ?? new SigningServiceOptions();
+    var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
+    var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority);
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+    {
+        // Any client certificate or none at TLS; the authentication handler judges it and explains a refusal.
+        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+        https.AllowAnyClientCertificate();
+    }));
     builder.AddServiceDefaults();
-    builder.Services.AddTokenService(runtime.Ca, options);
+    builder.Services.AddTokenService(runtime.Ca, options, signing);
+    builder.Services.AddTokenServiceClientCertificates(runtime.Ca,
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer));
     var app = builder.Build();
     await app.Services.InitializeTokenServiceAsync();
     app.MapServiceDefaults();
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.MapTokenService();
     await app.RunAsync();
     return 0;

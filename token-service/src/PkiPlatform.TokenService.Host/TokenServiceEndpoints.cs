@@ -10,15 +10,25 @@ namespace PkiPlatform.TokenService.Host;
 
 /// <summary>
 /// <c>AddTokenService()</c> / <c>MapTokenService()</c>: the RFC 3161 endpoint (application/timestamp-query in,
-/// application/timestamp-reply out; every refusal is a TimeStampResp with failure bits).
+/// application/timestamp-reply out; every refusal is a TimeStampResp with failure bits) and the signing
+/// service API (<see cref="TokenApiEndpoints"/>; needs client-certificate authentication registered by the host).
 /// </summary>
 public static class TokenServiceEndpoints
 {
     public const string QueryType = "application/timestamp-query";
     public const string ReplyType = "application/timestamp-reply";
 
-    public static IServiceCollection AddTokenService(this IServiceCollection services, CertificateAuthority ca, TsaOptions options)
+    public static IServiceCollection AddTokenService(this IServiceCollection services, CertificateAuthority ca, TsaOptions options, SigningServiceOptions? signing = null)
     {
+        signing ??= new SigningServiceOptions();
+        services.AddSingleton(signing);
+        // OCSP and CRL fetches for verification: short timeouts, no redirects to elsewhere, bounded answers.
+        services.AddSingleton(sp => new TokenVerification(ca, signing,
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                Timeout = TimeSpan.FromSeconds(signing.RevocationFetchSeconds),
+                MaxResponseContentBufferSize = 64 * 1024 * 1024,
+            }, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(ca);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -30,8 +40,11 @@ public static class TokenServiceEndpoints
     }
 
     /// <summary>Issues or loads the TSA certificate; call before serving.</summary>
-    public static Task InitializeTokenServiceAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
-        services.GetRequiredService<TimeStampAuthority>().InitializeAsync(cancellationToken);
+    public static async Task InitializeTokenServiceAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await services.GetRequiredService<TimeStampAuthority>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<TokenVerification>().InitializeAsync(cancellationToken);
+    }
 
     /// <param name="endpoints">The routes.</param>
     /// <param name="hosts">Host:port patterns of the TLS listener when the process also serves plain HTTP.</param>
@@ -43,6 +56,7 @@ public static class TokenServiceEndpoints
             tsa.RequireHost(hosts);
         }
 
+        endpoints.MapTokenApi(hosts);
         return endpoints;
     }
 

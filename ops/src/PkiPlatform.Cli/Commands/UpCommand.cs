@@ -81,12 +81,27 @@ internal static class UpCommand
             app.MapRaPortal($"*:{result.GetValue(raPort)}");
             app.MapTokenService($"*:{result.GetValue(raPort)}");
             await app.StartAsync(cancellationToken);
+            var serviceKeys = new List<string>();
+            foreach (var system in credentials.Where(c => c.Role == RaBootstrap.SystemRole))
+            {
+                var keys = app.Services.GetRequiredService<ServiceKeys>();
+                var sign = await keys.CreateAsync(system.Identity, ServiceKeyUsage.Sign, KeyStore.KeyAlgorithm.EcP256,
+                    new Org.BouncyCastle.Asn1.X509.X509Name("CN=Demo Business System Signing,O=HRSS PKI"), 365, "pki-up:bootstrap", cancellationToken);
+                var decrypt = await keys.CreateAsync(system.Identity, ServiceKeyUsage.Decrypt, KeyStore.KeyAlgorithm.Rsa2048,
+                    new Org.BouncyCastle.Asn1.X509.X509Name("CN=Demo Business System Encryption,O=HRSS PKI"), 365, "pki-up:bootstrap", cancellationToken);
+                serviceKeys.Add($"{sign.KeyLabel} (sign), {decrypt.KeyLabel} (decrypt)");
+            }
 
             var ca = runtime.Config.Ca;
             Console.WriteLine($"PkiPlatform is up (data: {data.Path}), listening on {listen} and {ra}");
             Console.WriteLine($"  RA portal:        {ra}/Apply (applicants), {ra}/Officer/Queue (officers: client certificate)");
             Console.WriteLine($"  RA API (mTLS):    {ra}/api/v1/…   OpenAPI: {ra}/openapi/v1.json");
             Console.WriteLine($"  time-stamping:    {ra}/tsa   (RFC 3161: openssl ts -query … | curl --data-binary @q.tsq -H 'Content-Type: application/timestamp-query')");
+            Console.WriteLine($"  signing API (mTLS): {ra}/api/v1/token/keys | sign?key=…&detached=…&timestamp=… | verify | verify-raw | encrypt | decrypt?key=…");
+            foreach (var line in serviceKeys)
+            {
+                Console.WriteLine($"  demo system keys: {line}");
+            }
             foreach (var credential in credentials)
             {
                 Console.WriteLine($"  {credential.Role,-8} login:   {credential.Path}   password: {credential.Password}   (shown once)");
@@ -94,7 +109,12 @@ internal static class UpCommand
 
             if (credentials.Count > 0)
             {
-                Console.WriteLine($"  try:              curl --cert-type P12 --cert {credentials[^1].Path}:{credentials[^1].Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} {ra}/api/v1/queue");
+                var officer = credentials.Last(c => c.Role != RaBootstrap.SystemRole);
+                Console.WriteLine($"  try:              curl --cert-type P12 --cert {officer.Path}:{officer.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} {ra}/api/v1/queue");
+                if (credentials.FirstOrDefault(c => c.Role == RaBootstrap.SystemRole) is { } system)
+                {
+                    Console.WriteLine($"  try:              curl --cert-type P12 --cert {system.Path}:{system.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} --data-binary @FILE '{ra}/api/v1/token/sign?key=KEY&timestamp=true' -o FILE.p7m");
+                }
             }
 
             Console.WriteLine($"  OCSP responder:   {ca.OcspUrl}   (POST, or GET {ca.OcspUrl}/<base64 request>)");

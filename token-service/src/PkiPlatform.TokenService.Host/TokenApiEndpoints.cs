@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Org.BouncyCastle.X509;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TokenService.Cms;
+
+namespace PkiPlatform.TokenService.Host;
+
+/// <summary>
+/// The signing service REST API under /api/v1/token, for business systems authenticated by client
+/// certificate (the caller's identity is its certificate subject; keys are resolved against it).
+/// Binary in and out for sign, encrypt and decrypt; JSON reports for verify. Errors are RFC 9457 problems.
+/// </summary>
+public static class TokenApiEndpoints
+{
+    public const string SignedDataType = "application/pkcs7-mime";
+    public const string DetachedSignatureType = "application/pkcs7-signature";
+
+    public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder endpoints, params string[] hosts)
+    {
+        var api = endpoints.MapGroup("/api/v1/token").RequireAuthorization();
+        if (hosts.Length > 0)
+        {
+            api.RequireHost(hosts);
+        }
+
+        api.MapGet("/keys", async (ClaimsPrincipal user, ServiceKeys keys, CancellationToken ct) =>
+            Results.Ok((await keys.ListAsync(Caller(user), ct)).Select(k => new ServiceKeyView(k.KeyLabel, k.Usage, k.Serial, k.NotAfter,
+                Pem(k.CertificateDer)))));
+
+        api.MapPost("/sign", async (HttpContext context, string? key, bool? detached, bool? timestamp, CmsSignatureCreator signer, SigningServiceOptions options) =>
+        {
+            var content = await ReadBodyAsync(context, options);
+            var der = await signer.SignAsync(Caller(context.User), Required(key, "key"), content, detached ?? false, timestamp ?? false, context.RequestAborted);
+            return Results.Bytes(der, detached == true ? DetachedSignatureType : SignedDataType);
+        });
+
+        api.MapPost("/verify", async (VerifyBody body, TokenVerification verification, CancellationToken ct) =>
+        {
+            var report = await verification.Verifier.VerifyAsync(Base64(body.SignedData, "signedData"), body.Content is null ? null : Base64(body.Content, "content"), cancellationToken: ct);
+            return Results.Ok(report with { Content = body.ReturnContent ? report.Content : null });
+        });
+
+        api.MapPost("/verify-raw", async (VerifyRawBody body, TokenVerification verification, CancellationToken ct) =>
+            Results.Ok(await verification.Verifier.VerifyRawAsync(Base64(body.Data, "data"), Base64(body.Signature, "signature"),
+                Certificate(body.Certificate, "certificate"), Required(body.Algorithm, "algorithm"), cancellationToken: ct)));
+
+        api.MapPost("/encrypt", (EncryptBody body) =>
+        {
+            var parser = new X509CertificateParser();
+            var recipients = (body.Recipients ?? []).Select(r => parser.ReadCertificate(Certificate(r, "recipients[]"))).ToList();
+            return Results.Bytes(CmsEnvelopeWriter.Encrypt(Base64(body.Content, "content"), recipients), SignedDataType);
+        });
+
+        api.MapPost("/decrypt", async (HttpContext context, string? key, CmsEnvelopeOpener opener, SigningServiceOptions options) =>
+            Results.Bytes(await opener.DecryptAsync(Caller(context.User), key, await ReadBodyAsync(context, options), context.RequestAborted), "application/octet-stream"));
+
+        return endpoints;
+    }
+
+    private static string Caller(ClaimsPrincipal user) => user.Identity?.Name ?? throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, "no client certificate identity");
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context, SigningServiceOptions options)
+    {
+        if (context.Request.ContentLength > options.MaxBodyBytes)
+        {
+            throw new PkiException(PkiErrorCodes.CmsTooLarge, $"the body is {context.Request.ContentLength} bytes; at most {options.MaxBodyBytes} are accepted");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > options.MaxBodyBytes)
+            {
+                throw new PkiException(PkiErrorCodes.CmsTooLarge, $"the body exceeds {options.MaxBodyBytes} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Required(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? throw new PkiException(PkiErrorCodes.InvalidArgument, $"'{name}' is required") : value;
+
+    private static byte[] Base64(string? value, string name)
+    {
+        try
+        {
+            return Convert.FromBase64String(Required(value, name));
+        }
+        catch (FormatException ex)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"'{name}' must be base64", ex);
+        }
+    }
+
+    /// <summary>A certificate given as PEM text or base64 DER.</summary>
+    private static byte[] Certificate(string? value, string name)
+    {
+        var text = Required(value, name);
+        if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            var body = text.Split("-----")[2];
+            return Base64(string.Concat(body.Where(c => !char.IsWhiteSpace(c))), name);
+        }
+
+        return Base64(text, name);
+    }
+
+    private static string Pem(byte[] der) =>
+        "-----BEGIN CERTIFICATE-----\n" + string.Join("\n", Convert.ToBase64String(der).Chunk(64).Select(c => new string(c))) + "\n-----END CERTIFICATE-----\n";
+
+    public sealed record ServiceKeyView(string Label, string Usage, string Serial, DateTime NotAfter, string Certificate);
+
+    public sealed record VerifyBody(string? SignedData, string? Content, bool ReturnContent = false);
+
+    public sealed record VerifyRawBody(string? Data, string? Signature, string? Certificate, string? Algorithm);
+
+    public sealed record EncryptBody(string? Content, IReadOnlyList<string>? Recipients);
+}
