@@ -53,7 +53,7 @@ public sealed class AlgorithmPolicy
     /// <returns>Null if the signer's key is acceptable, else why not.</returns>
     public string? CheckKey(X509Certificate certificate)
     {
-        var key = certificate.GetPublicKey();
+        var key = PublicKeys.Of(certificate);
         switch (key)
         {
             case RsaKeyParameters rsa when rsa.Modulus.BitLength < 2048 && !_legacy:

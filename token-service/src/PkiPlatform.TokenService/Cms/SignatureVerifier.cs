@@ -97,7 +97,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
                 throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm {signatureAlgorithm} is refused by the algorithm policy (use SHA-256 or stronger)");
             }
 
-            verifier.Init(false, certificate.GetPublicKey());
+            verifier.Init(false, PublicKeys.Of(certificate));
             verifier.BlockUpdate(data, 0, data.Length);
             signatureValid = verifier.VerifySignature(signature);
         }
@@ -150,7 +150,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
 
         try
         {
-            if (!signer.Verify(certificate.GetPublicKey()))
+            if (!signer.Verify(PublicKeys.Of(certificate)))
             {
                 findings.Add("the signature does not match the content (the content or the signature was altered, or another key signed)");
             }
