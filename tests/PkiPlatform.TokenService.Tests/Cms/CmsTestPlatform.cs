@@ -1,10 +1,14 @@
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PkiPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.X509;
+using X509Certificate = Org.BouncyCastle.X509.X509Certificate;
+using X509CertificateParser = Org.BouncyCastle.X509.X509CertificateParser;
 using PkiPlatform.CaCore.Configuration;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
@@ -45,6 +49,36 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The HTTPS listener of /api/v1/token.</summary>
+    public string ApiUrl { get; private init; } = "";
+
+    private X509Certificate2 RootCertificate { get; init; } = null!;
+
+    /// <summary>An HTTPS client trusting only the test root, presenting <paramref name="client"/> if given.</summary>
+    public HttpClient ApiClient(TestLeaf? client)
+    {
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(RootCertificate);
+                chain.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(Pki.IssuingDer));
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        if (client is not null)
+        {
+            using var ephemeral = X509Certificate2.CreateFromPemFile(client.CertificatePath, client.KeyPath);
+            handler.ClientCertificates.Add(X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null));
+        }
+
+        return new HttpClient(handler) { BaseAddress = new Uri(ApiUrl) };
+    }
+
     public ServiceKeys Keys { get; }
 
     public CmsSignatureCreator Signer { get; }
@@ -69,18 +103,40 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
         var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" });
         // The CA certificates' status comes from CRLs (they name no OCSP responder).
         await pki.Ca.Crls.PublishAllAsync(false, "test");
+        var server = await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]);
+        using var ephemeral = X509Certificate2.CreateFromPemFile(server.CertificatePath, server.KeyPath);
+        var serverCertificate = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+        var root = X509CertificateLoader.LoadCertificate(pki.RootDer);
+        var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);
+        var apiPort = FreePort();
+
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Plain HTTP for OCSP/CRL, HTTPS with client certificates for the signing API, as in production.
+            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+            kestrel.Listen(System.Net.IPAddress.Loopback, apiPort, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = serverCertificate;
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        });
+        builder.AddServiceDefaults();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddOcspResponder(pki.Ca, new OcspResponderOptions { StatusPollSeconds = 1 });
-        builder.Services.AddTokenService(pki.Ca, new TsaOptions());
+        builder.Services.AddTokenService(pki.Ca, new TsaOptions(), new SigningServiceOptions { MaxBodyBytes = 256 * 1024 });
+        builder.Services.AddTokenServiceClientCertificates(pki.Ca, root, issuing);
         var app = builder.Build();
         await app.Services.InitializeOcspResponderAsync();
         await app.Services.InitializeTokenServiceAsync();
+        app.MapServiceDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOcspResponder();
         app.MapTokenService();
         await app.StartAsync();
-        return new CmsTestPlatform(pki, app, url);
+        return new CmsTestPlatform(pki, app, url) { ApiUrl = $"https://127.0.0.1:{apiPort}", RootCertificate = root };
     }
 
     public async Task<(ServiceKeyEntity Key, string CertificatePath)> CreateKeyAsync(ServiceKeyUsage usage, KeyAlgorithm algorithm = KeyAlgorithm.EcP256, string owner = Owner)

@@ -45,7 +45,8 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
     public async Task<IReadOnlyList<ServiceKeyEntity>> ListAsync(string owner, CancellationToken cancellationToken = default)
     {
         await using var db = ca.Database.CreateContext();
-        return await db.ServiceKeys.AsNoTracking().Where(k => k.Owner == owner && k.DisabledAt == null).OrderBy(k => k.Id).ToListAsync(cancellationToken);
+        var keys = await db.ServiceKeys.AsNoTracking().Where(k => k.DisabledAt == null).OrderBy(k => k.Id).ToListAsync(cancellationToken);
+        return keys.Where(k => SameSystem(k.Owner, owner)).ToList();
     }
 
     /// <summary>The key <paramref name="label"/> if <paramref name="caller"/> owns it, it serves <paramref name="usage"/> and its certificate is current.</summary>
@@ -54,7 +55,7 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         await using var db = ca.Database.CreateContext();
         var key = await db.ServiceKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyLabel == label, cancellationToken)
             ?? throw new PkiException(PkiErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'; list yours with GET /api/v1/token/keys");
-        if (!string.Equals(key.Owner, caller, StringComparison.Ordinal))
+        if (!SameSystem(key.Owner, caller))
         {
             throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"service key '{label}' belongs to another system");
         }
@@ -81,6 +82,19 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         }
 
         return key;
+    }
+
+    /// <summary>RFC 5280 §7.1 name comparison (attribute order and case-insensitive matching as X.520 allows).</summary>
+    private static bool SameSystem(string owner, string caller)
+    {
+        try
+        {
+            return new X509Name(owner).Equivalent(new X509Name(caller));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static string Name(ServiceKeyUsage usage) => usage == ServiceKeyUsage.Sign ? "sign" : "decrypt";

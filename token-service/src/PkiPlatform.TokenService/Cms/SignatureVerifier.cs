@@ -90,13 +90,14 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         bool signatureValid;
         try
         {
-            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(signatureAlgorithm);
-            var digestName = signatureAlgorithm.Split("WITH", StringSplitOptions.None)[0].ToUpperInvariant();
-            if (digestName is "SHA1" or "MD5")
+            var with = signatureAlgorithm.IndexOf("with", StringComparison.OrdinalIgnoreCase);
+            var digestName = (with > 0 ? signatureAlgorithm[..with] : signatureAlgorithm).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
+            if (digestName is "SHA1" or "MD5" or "MD2")
             {
                 throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm {signatureAlgorithm} is refused by the algorithm policy (use SHA-256 or stronger)");
             }
 
+            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(signatureAlgorithm);
             verifier.Init(false, PublicKeys.Of(certificate));
             verifier.BlockUpdate(data, 0, data.Length);
             signatureValid = verifier.VerifySignature(signature);

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.TokenService.Tests.Cms;
+
+/// <summary>/api/v1/token over HTTPS with client certificates: the answers and the RFC 9457 refusals.</summary>
+[NonParallelizable]
+public sealed class TokenApiTests
+{
+    private CmsTestPlatform _platform = null!;
+    private TestLeaf _system = null!;
+    private string _signKey = "";
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        _platform = await CmsTestPlatform.StartAsync();
+        _system = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.Owner);
+        _signKey = (await _platform.CreateKeyAsync(ServiceKeyUsage.Sign)).Key.KeyLabel;
+    }
+
+    [OneTimeTearDown]
+    public async Task OneTimeTearDown() => await _platform.DisposeAsync();
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    [Test]
+    public async Task Keys_WithoutClientCertificate_401Problem()
+    {
+        using var http = _platform.ApiClient(null);
+
+        using var response = await http.GetAsync("/api/v1/token/keys");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await ProblemAsync(response)).GetProperty("detail").GetString(), Does.Contain("client certificate"));
+    }
+
+    [Test]
+    public async Task Keys_RevokedClientCertificate_401SaysRevoked()
+    {
+        var revoked = await _platform.Pki.IssueAsync("business-system", "CN=Retired System,O=HRSS");
+        await _platform.Pki.Ca.Revocations.RevokeAsync(revoked.Serial, CaCore.Revocation.RevocationReason.CessationOfOperation, null, "test");
+        using var http = _platform.ApiClient(revoked);
+
+        using var response = await http.GetAsync("/api/v1/token/keys");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await ProblemAsync(response)).GetProperty("detail").GetString(), Does.Contain("revoked"));
+    }
+
+    [Test]
+    public async Task SignThenVerify_OverHttps_ValidVerdict()
+    {
+        using var http = _platform.ApiClient(_system);
+
+        using var keys = await http.GetAsync("/api/v1/token/keys");
+        using var signed = await http.PostAsync($"/api/v1/token/sign?key={_signKey}&timestamp=true", new ByteArrayContent("社保卡申领表"u8.ToArray()));
+        var der = await signed.Content.ReadAsByteArrayAsync();
+        using var verified = await http.PostAsJsonAsync("/api/v1/token/verify", new { signedData = Convert.ToBase64String(der), returnContent = true });
+        var report = JsonDocument.Parse(await verified.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.That(await keys.Content.ReadAsStringAsync(), Does.Contain(_signKey));
+        Assert.That(signed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(signed.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/pkcs7-mime"));
+        Assert.That(report.GetProperty("valid").GetBoolean(), Is.True, report.ToString());
+        Assert.That(report.GetProperty("signers")[0].GetProperty("timestamp").GetProperty("valid").GetBoolean(), Is.True);
+        Assert.That(Convert.FromBase64String(report.GetProperty("content").GetString()!), Is.EqualTo("社保卡申领表"u8.ToArray()));
+    }
+
+    [Test]
+    public async Task Sign_UnknownKey_404Problem()
+    {
+        using var http = _platform.ApiClient(_system);
+
+        using var response = await http.PostAsync("/api/v1/token/sign?key=no-such-key", new ByteArrayContent([1, 2, 3]));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await ProblemAsync(response)).GetProperty("code").GetString(), Is.EqualTo("token.key_not_found"));
+    }
+
+    [Test]
+    public async Task Sign_Oversized_413Problem()
+    {
+        using var http = _platform.ApiClient(_system);
+
+        using var response = await http.PostAsync($"/api/v1/token/sign?key={_signKey}", new ByteArrayContent(new byte[256 * 1024 + 1]));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That((await ProblemAsync(response)).GetProperty("code").GetString(), Is.EqualTo("cms.too_large"));
+    }
+
+    [Test]
+    public async Task Verify_NotDer_400ProblemSaysWhatToSend()
+    {
+        using var http = _platform.ApiClient(_system);
+
+        using var response = await http.PostAsJsonAsync("/api/v1/token/verify", new { signedData = Convert.ToBase64String("hello"u8.ToArray()) });
+        var problem = await ProblemAsync(response);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("cms.malformed"));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("ContentInfo"));
+    }
+
+    [Test]
+    public async Task Decrypt_SignedDataBody_400WrongContentType()
+    {
+        using var http = _platform.ApiClient(_system);
+        var signed = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, _signKey, [1, 2, 3], false, false);
+
+        using var response = await http.PostAsync("/api/v1/token/decrypt", new ByteArrayContent(signed));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ProblemAsync(response)).GetProperty("detail").GetString(), Does.Contain("expected CMS EnvelopedData").And.Contain("got SignedData"));
+    }
+
+    [Test]
+    public async Task VerifyRaw_Sha1_400AlgorithmPolicy()
+    {
+        using var http = _platform.ApiClient(_system);
+
+        using var response = await http.PostAsJsonAsync("/api/v1/token/verify-raw", new
+        {
+            data = Convert.ToBase64String([1]), signature = Convert.ToBase64String([2]),
+            certificate = Convert.ToBase64String(_platform.Pki.IssuingDer), algorithm = "SHA1withECDSA",
+        });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ProblemAsync(response)).GetProperty("detail").GetString(), Does.Contain("algorithm policy"));
+    }
+}
