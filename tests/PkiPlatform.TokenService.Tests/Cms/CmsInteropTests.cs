@@ -67,6 +67,19 @@ public sealed class CmsInteropTests
         Assert.That(report.Signers[0].RevocationSource, Does.StartWith("OCSP http://127.0.0.1"));
     }
 
+    [TestCase(KeyAlgorithm.Sm2)]
+    [TestCase(KeyAlgorithm.EcP384)]
+    [TestCase(KeyAlgorithm.Rsa3072)]
+    public async Task SignAsync_OtherKeyTypes_OurVerifierAccepts(KeyAlgorithm algorithm)
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign, algorithm);
+        var der = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: false, timestamp: false);
+
+        var report = await _platform.Verifier.VerifyAsync(der);
+
+        Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)));
+    }
+
     [Test]
     public async Task VerifyAsync_OpenSslSigned_Valid()
     {
