@@ -151,7 +151,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
 
         try
         {
-            if (!signer.Verify(PublicKeys.Of(certificate)))
+            if (!signer.Verify(PublicKeys.Of(certificate)) && !SignedOverReceivedAttributeOrder(signer, certificate))
             {
                 findings.Add("the signature does not match the content (the content or the signature was altered, or another key signed)");
             }
@@ -284,6 +284,47 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         }
 
         return new TimestampVerdict(true, info.GenTime, tsa.SubjectDN.ToString(), null);
+    }
+
+    /// <summary>
+    /// Some signers put signed attributes in a SET whose order is not DER's, and signed that encoding.
+    /// RFC 5652 §5.4 asks for DER, but OpenSSL verifies the attributes as received; BouncyCastle re-sorts
+    /// them first. The message digest was already checked by BouncyCastle; this re-checks only the signature
+    /// over the attributes in the order they arrived.
+    /// </summary>
+    private static bool SignedOverReceivedAttributeOrder(SignerInformation signer, X509Certificate certificate)
+    {
+        var attributes = signer.SignerInfo.SignedAttrs;
+        if (attributes is null)
+        {
+            return false;
+        }
+
+        var received = attributes.GetEncoded(Asn1Encodable.DL);
+        if (received.AsSpan().SequenceEqual(attributes.GetEncoded(Asn1Encodable.Der)))
+        {
+            return false;
+        }
+
+        var digest = Org.BouncyCastle.Security.DigestUtilities.GetAlgorithmName(signer.DigestAlgorithmID.Algorithm).Replace("-", "", StringComparison.Ordinal);
+        var name = signer.SignatureAlgorithm.Algorithm.Id switch
+        {
+            "1.2.840.113549.1.1.1" => $"{digest}withRSA",
+            "1.2.840.10045.2.1" => $"{digest}withECDSA",
+            "1.2.840.10040.4.1" => $"{digest}withDSA",
+            var other => other,
+        };
+        try
+        {
+            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(name);
+            verifier.Init(false, PublicKeys.Of(certificate));
+            verifier.BlockUpdate(received, 0, received.Length);
+            return verifier.VerifySignature(signer.GetSignature());
+        }
+        catch (Org.BouncyCastle.Security.SecurityUtilityException)
+        {
+            return false;
+        }
     }
 
     /// <summary>RFC 5035 / RFC 2634 §5.4: the signed ESSCertID(v2) must name the certificate used to verify.</summary>
