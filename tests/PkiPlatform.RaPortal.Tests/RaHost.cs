@@ -54,35 +54,9 @@ internal sealed class RaHost : IAsyncDisposable
     }
 
     /// <summary>An HTTPS client that trusts only the platform root and presents <paramref name="clientCertificate"/>, if any.</summary>
-    public HttpClient Client(X509Certificate2? clientCertificate)
-    {
-        var handler = new HttpClientHandler
-        {
-            ClientCertificateOptions = ClientCertificateOption.Manual,
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(Root);
-                chain.ChainPolicy.ExtraStore.Add(Issuing);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(certificate);
-            },
-        };
-        if (clientCertificate is not null)
-        {
-            handler.ClientCertificates.Add(clientCertificate);
-        }
+    public HttpClient Client(X509Certificate2? clientCertificate) => PlatformHttps.Client(Url, Root, Issuing, clientCertificate);
 
-        return new HttpClient(handler) { BaseAddress = new Uri(Url) };
-    }
-
-    public static X509Certificate2 Load(TestLeaf leaf)
-    {
-        using var ephemeral = X509Certificate2.CreateFromPemFile(leaf.CertificatePath, leaf.KeyPath);
-        // A PKCS#12 round trip gives SslStream a key it can use on every platform.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
-    }
+    public static X509Certificate2 Load(TestLeaf leaf) => PlatformHttps.Load(leaf);
 
     public async ValueTask DisposeAsync()
     {

@@ -55,13 +55,7 @@ public static class RaPortalEndpoints
             .AddCertificate(options =>
             {
                 // Only the platform's own anchors, never the OS store; status comes from the CA's records.
-                options.AllowedCertificateTypes = CertificateTypes.Chained;
-                options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
-                options.CustomTrustStore.Add(root);
-                options.AdditionalChainCertificates.Add(issuing);
-                options.RevocationMode = X509RevocationMode.NoCheck;
-                options.ValidateValidityPeriod = true;
-                options.ValidateCertificateUse = true;
+                ServiceDefaults.PlatformClientCertificates.Trust(options, root, issuing);
                 options.Events = new CertificateAuthenticationEvents
                 {
                     OnCertificateValidated = context => context.HttpContext.RequestServices.GetRequiredService<PlatformCertificateValidator>().ValidateAsync(context),

@@ -55,29 +55,8 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
     private X509Certificate2 RootCertificate { get; init; } = null!;
 
     /// <summary>An HTTPS client trusting only the test root, presenting <paramref name="client"/> if given.</summary>
-    public HttpClient ApiClient(TestLeaf? client)
-    {
-        var handler = new HttpClientHandler
-        {
-            ClientCertificateOptions = ClientCertificateOption.Manual,
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(RootCertificate);
-                chain.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(Pki.IssuingDer));
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(certificate);
-            },
-        };
-        if (client is not null)
-        {
-            using var ephemeral = X509Certificate2.CreateFromPemFile(client.CertificatePath, client.KeyPath);
-            handler.ClientCertificates.Add(X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null));
-        }
-
-        return new HttpClient(handler) { BaseAddress = new Uri(ApiUrl) };
-    }
+    public HttpClient ApiClient(TestLeaf? client) =>
+        PlatformHttps.Client(ApiUrl, RootCertificate, X509CertificateLoader.LoadCertificate(Pki.IssuingDer), client is null ? null : PlatformHttps.Load(client));
 
     public ServiceKeys Keys { get; }
 
@@ -103,9 +82,7 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
         var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" });
         // The CA certificates' status comes from CRLs (they name no OCSP responder).
         await pki.Ca.Crls.PublishAllAsync(false, "test");
-        var server = await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]);
-        using var ephemeral = X509Certificate2.CreateFromPemFile(server.CertificatePath, server.KeyPath);
-        var serverCertificate = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+        var serverCertificate = PlatformHttps.Load(await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]));
         var root = X509CertificateLoader.LoadCertificate(pki.RootDer);
         var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);
         var apiPort = FreePort();

@@ -21,12 +21,7 @@ public static class TokenServiceAuthentication
         services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
             .AddCertificate(options =>
             {
-                options.AllowedCertificateTypes = CertificateTypes.Chained;
-                options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
-                options.CustomTrustStore.Add(root);
-                options.AdditionalChainCertificates.Add(issuing);
-                options.RevocationMode = X509RevocationMode.NoCheck;
-                options.ValidateCertificateUse = true;
+                PkiPlatform.ServiceDefaults.PlatformClientCertificates.Trust(options, root, issuing);
                 options.Events = new CertificateAuthenticationEvents
                 {
                     OnCertificateValidated = async context =>
