@@ -13,6 +13,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     ShowCommand.Create(),
     AuditCommand.Create(),
     KeyCommand.Create(),
+    ServiceKeyCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),
 };

@@ -100,6 +100,31 @@ public sealed class PkiCliTests
     }
 
     [Test]
+    public void ServiceKey_CreateListDisable_CertificateRevokedAndAudited()
+    {
+        var create = PkiCli.Run(_data, "service-key", "create", "--owner", "CN=Payroll System,O=HRSS", "--usage", "sign", "--subject", "CN=Payroll Signing,O=HRSS");
+        Assert.That(create.ExitCode, Is.EqualTo(0), create.ToString());
+        var label = System.Text.RegularExpressions.Regex.Match(create.StdOut, @"created (\S+) \(sign").Groups[1].Value;
+        var certificate = Path.Combine(_root, "service-key.pem");
+        File.WriteAllText(certificate, create.StdOut[create.StdOut.IndexOf("-----BEGIN", StringComparison.Ordinal)..]);
+        var text = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-ext", "keyUsage,extendedKeyUsage").StdOut;
+        Assert.That(text, Does.Contain("Digital Signature, Non Repudiation").And.Contain("E-mail Protection"));
+
+        Assert.That(PkiCli.Run(_data, "service-key", "list", "--owner", "O=HRSS,CN=Payroll System").StdOut, Does.Contain(label));
+        Assert.That(PkiCli.Run(_data, "service-key", "disable", label).ExitCode, Is.EqualTo(0));
+
+        Assert.That(PkiCli.Run(_data, "service-key", "list").StdOut, Does.Contain(label).And.Contain("disabled"));
+        var serial = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-serial").StdOut.Trim().Split('=')[1];
+        Assert.That(PkiCli.Run(_data, "show", serial).StdOut, Does.Contain("status:     revoked").And.Contain("cessationOfOperation"));
+        Assert.That(PkiCli.Run(_data, "audit", "list").StdOut, Does.Contain("service_key.created").And.Contain("service_key.disabled"));
+        AssertOneLineError(PkiCli.Run(_data, "service-key", "disable", label), "already disabled");
+    }
+
+    [Test]
+    public void ServiceKey_BadUsage_OneLineError() =>
+        AssertOneLineError(PkiCli.Run(_data, "service-key", "create", "--owner", "CN=X,O=HRSS", "--usage", "encrypt", "--subject", "CN=X,O=HRSS"), "--usage must be sign or decrypt");
+
+    [Test]
     public void Issue_ToStdout_PemOnly()
     {
         var run = PkiCli.Run(_data, "issue", "--profile", "staff-signing", "--csr", Csr("stdout-user"));

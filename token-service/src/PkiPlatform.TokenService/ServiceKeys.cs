@@ -49,6 +49,49 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         return keys.Where(k => SameSystem(k.Owner, owner)).ToList();
     }
 
+    /// <summary>Every service key (disabled ones too), optionally of one owner; for operators.</summary>
+    public async Task<IReadOnlyList<ServiceKeyEntity>> ListAllAsync(string? owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        var keys = await db.ServiceKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync(cancellationToken);
+        return owner is null ? keys : keys.Where(k => SameSystem(k.Owner, owner)).ToList();
+    }
+
+    /// <summary>
+    /// Takes a key out of service and revokes its certificate (cessationOfOperation). The key stays in the key
+    /// store: a decryption key may still be needed to open old data, by an operator, later.
+    /// </summary>
+    public async Task DisableAsync(string label, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        var key = await db.ServiceKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyLabel == label, cancellationToken)
+            ?? throw new PkiException(PkiErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'");
+        if (key.DisabledAt is not null)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"service key '{label}' was already disabled on {key.DisabledAt:yyyy-MM-dd}");
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Conditional update: of two operators disabling at once, one wins and one is told.
+            if (await db.ServiceKeys.Where(k => k.Id == key.Id && k.DisabledAt == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.DisabledAt, now), cancellationToken) == 0)
+            {
+                throw new PkiException(PkiErrorCodes.InvalidArgument, $"service key '{label}' was disabled meanwhile");
+            }
+
+            await ca.Audit.AppendAsync(db, [new AuditRecord(actor, AuditActions.ServiceKeyDisabled, label, $"owner={key.Owner}; serial={key.Serial}")], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var status = await db.Certificates.AsNoTracking().Where(c => c.Serial == key.Serial).Select(c => c.Status).FirstAsync(cancellationToken);
+        if (status == CertificateStatus.Issued)
+        {
+            await ca.Revocations.RevokeAsync(key.Serial, CaCore.Revocation.RevocationReason.CessationOfOperation, null, actor, cancellationToken);
+        }
+    }
+
     /// <summary>The key <paramref name="label"/> if <paramref name="caller"/> owns it, it serves <paramref name="usage"/> and its certificate is current.</summary>
     public async Task<ServiceKeyEntity> ResolveAsync(string label, string caller, ServiceKeyUsage usage, CancellationToken cancellationToken = default)
     {
