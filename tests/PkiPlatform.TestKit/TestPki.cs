@@ -18,9 +18,9 @@ namespace PkiPlatform.TestKit;
 public sealed class TestPki : IAsyncDisposable
 {
     private readonly TestDatabase _database;
-    private readonly SoftwareKeyStore _keys;
+    private readonly IKeyStore _keys;
 
-    private TestPki(string directory, TestDatabase database, SoftwareKeyStore keys, CertificateAuthority ca, FakeTimeProvider clock)
+    private TestPki(string directory, TestDatabase database, IKeyStore keys, CertificateAuthority ca, FakeTimeProvider clock)
     {
         Directory = directory;
         _database = database;
@@ -53,11 +53,15 @@ public sealed class TestPki : IAsyncDisposable
     /// <summary>A staff-auth certificate that expired before "now".</summary>
     public TestLeaf ExpiredLeaf { get; private set; } = null!;
 
-    public static async Task<TestPki> CreateAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, string provider = "sqlite", CaOptions? options = null)
+    /// <param name="algorithm">Key type of the root and issuing CA.</param>
+    /// <param name="provider">"sqlite" or "postgres".</param>
+    /// <param name="options">CA options (URLs in certificates).</param>
+    /// <param name="keys">The key store, e.g. a PKCS#11 store on the shared SoftHSM2 token; disposed with the PKI. Default: a fresh software store.</param>
+    public static async Task<TestPki> CreateAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, string provider = "sqlite", CaOptions? options = null, IKeyStore? keys = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("pki-test-").FullName;
         var database = await TestDatabase.CreateAsync(provider);
-        var keys = new SoftwareKeyStore(new SoftwareKeyStoreOptions
+        keys ??= new SoftwareKeyStore(new SoftwareKeyStoreOptions
         {
             Directory = Path.Combine(directory, "keys"),
             Passphrase = "test passphrase " + Guid.NewGuid(),

@@ -10,7 +10,7 @@ public interface IKeyStore : IDisposable
     string Backend { get; }
 
     /// <summary>Generates a key pair under a new label; a taken label is an error.</summary>
-    KeyInfo Generate(string label, KeyAlgorithm algorithm);
+    KeyInfo Generate(string label, KeyAlgorithm algorithm, KeyPurpose purpose = KeyPurpose.Signing);
 
     /// <summary>The key under <paramref name="label"/>; <see cref="PkiErrorCodes.KeyNotFound"/> if there is none.</summary>
     KeyInfo Get(string label);

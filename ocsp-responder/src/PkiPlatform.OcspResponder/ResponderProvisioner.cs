@@ -37,7 +37,7 @@ public sealed class ResponderProvisioner(CertificateAuthority ca, OcspResponderO
         var commonName = $"{authority.Subject.GetValueList(X509Name.CN).FirstOrDefault() ?? authority.Name} OCSP Responder";
         var subject = new X509Name([X509Name.CN], [commonName.Length > 64 ? commonName[..64] : commonName]);
         var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(authority.Name, authority.KeyAlgorithm, label, subject,
-            "ocsp-signing", options.ResponderValidityDays, "ocsp-responder", cancellationToken);
+            "ocsp-signing", options.ResponderValidityDays, "ocsp-responder", cancellationToken: cancellationToken);
 
         await using var store = ca.Database.CreateContext();
         store.Responders.Add(new ResponderEntity

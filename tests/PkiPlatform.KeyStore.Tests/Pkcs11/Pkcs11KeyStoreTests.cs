@@ -33,6 +33,54 @@ public sealed class Pkcs11KeyStoreTests
         Assert.That(KeyVerification.Verify(info, signature, [.. data, 1], signed), Is.False);
     }
 
+    /// <summary>SoftHSM2 2.6 implements CKM_RSA_PKCS_OAEP with SHA-1 only (OAEP's security does not rest on collision resistance).</summary>
+    [Test]
+    public void DecryptOaep_DecryptionKeyOnToken_OpensWhatDotNetEncrypted()
+    {
+        using var store = Open();
+        var label = NewLabel();
+        var info = store.Generate(label, KeyAlgorithm.Rsa2048, KeyPurpose.Decryption);
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportSubjectPublicKeyInfo(info.SubjectPublicKeyInfo, out _);
+        var cek = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+        var opened = store.GetDecrypter(label).DecryptOaep(rsa.Encrypt(cek, System.Security.Cryptography.RSAEncryptionPadding.OaepSHA1), System.Security.Cryptography.HashAlgorithmName.SHA1);
+        var sha256 = Assert.Throws<PkiException>(() =>
+            store.GetDecrypter(label).DecryptOaep(rsa.Encrypt(cek, System.Security.Cryptography.RSAEncryptionPadding.OaepSHA256), System.Security.Cryptography.HashAlgorithmName.SHA256));
+
+        Assert.That(opened, Is.EqualTo(cek));
+        Assert.That(sha256!.Message, Does.Contain("SHA-1 only"), "a token limit is named, not reported as a failure");
+    }
+
+    [TestCase(KeyAlgorithm.EcP256)]
+    [TestCase(KeyAlgorithm.EcP384)]
+    public void AgreeEcdh_DecryptionKeyOnToken_SameSecretAsPeer(KeyAlgorithm algorithm)
+    {
+        using var store = Open();
+        var label = NewLabel();
+        var info = store.Generate(label, algorithm, KeyPurpose.Decryption);
+        using var ours = System.Security.Cryptography.ECDiffieHellman.Create();
+        ours.ImportSubjectPublicKeyInfo(info.SubjectPublicKeyInfo, out _);
+        using var peer = System.Security.Cryptography.ECDiffieHellman.Create(ours.ExportParameters(false).Curve);
+
+        var onToken = store.GetDecrypter(label).AgreeEcdh(peer.ExportSubjectPublicKeyInfo());
+
+        Assert.That(onToken, Is.EqualTo(peer.DeriveRawSecretAgreement(ours.PublicKey)));
+    }
+
+    [Test]
+    public void DecryptOaep_SigningOnlyKey_RefusedWithReason()
+    {
+        using var store = Open();
+        var label = NewLabel();
+        store.Generate(label, KeyAlgorithm.Rsa2048);
+
+        var error = Assert.Throws<PkiException>(() => store.GetDecrypter(label).DecryptOaep(new byte[256], System.Security.Cryptography.HashAlgorithmName.SHA1));
+
+        Assert.That(error!.Message, Does.Contain("generated for signing only"), error.ToString());
+        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.UnsupportedAlgorithm));
+    }
+
     [Test]
     public void Generate_Key_IsSensitiveAndNotExtractable()
     {

@@ -75,11 +75,11 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
     public SignatureVerifier NewVerifier(IReadOnlyList<X509Certificate> anchors, AlgorithmPolicy? policy = null) =>
         new(new PathValidator(anchors, [Issuing]), new RevocationChecker(_http, Pki.Clock), Pki.Clock, policy);
 
-    public static async Task<CmsTestPlatform> StartAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256)
+    public static async Task<CmsTestPlatform> StartAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, IKeyStore? keys = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
-        var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" });
+        var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" }, keys: keys);
         // The CA certificates' status comes from CRLs (they name no OCSP responder).
         await pki.Ca.Crls.PublishAllAsync(false, "test");
         var serverCertificate = PlatformHttps.Load(await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]));

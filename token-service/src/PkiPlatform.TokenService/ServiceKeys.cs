@@ -26,7 +26,8 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         var label = $"{(usage == ServiceKeyUsage.Sign ? "sign" : "decrypt")}-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var profile = usage == ServiceKeyUsage.Sign ? "system-signing" : "system-encryption";
-        var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(ca.Options.IssuingAuthority, algorithm, label, subject, profile, validityDays, actor, cancellationToken);
+        var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(ca.Options.IssuingAuthority, algorithm, label, subject, profile, validityDays, actor,
+            usage == ServiceKeyUsage.Sign ? KeyPurpose.Signing : KeyPurpose.Decryption, cancellationToken);
         var entity = new ServiceKeyEntity
         {
             KeyLabel = label, Owner = normalizedOwner, Usage = Name(usage), Serial = issued.Serial, CertificateDer = issued.Der,

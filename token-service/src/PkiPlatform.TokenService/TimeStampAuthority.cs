@@ -44,7 +44,7 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
             var label = $"tsa-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var organization = issuer.Subject.GetValueList(X509Name.O).FirstOrDefault() ?? "PKI";
             var subject = new X509Name([X509Name.CN, X509Name.O], [$"{organization} Time-Stamping Authority", organization]);
-            var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(issuer.Name, issuer.KeyAlgorithm, label, subject, "tsa", options.CertificateValidityDays, "tsa", cancellationToken);
+            var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(issuer.Name, issuer.KeyAlgorithm, label, subject, "tsa", options.CertificateValidityDays, "tsa", cancellationToken: cancellationToken);
             record = new TsaSignerEntity
             {
                 AuthorityId = issuer.Id, KeyLabel = label, Serial = issued.Serial, CertificateDer = issued.Der,

@@ -11,14 +11,15 @@ namespace PkiPlatform.CaCore.Keys;
 /// </summary>
 public sealed class KeyCustody(CaDatabase database, IKeyStore keys, AuditTrail audit)
 {
-    public async Task<KeyInfo> GenerateAsync(string label, KeyAlgorithm algorithm, string actor, CancellationToken cancellationToken = default)
+    public async Task<KeyInfo> GenerateAsync(string label, KeyAlgorithm algorithm, string actor, KeyPurpose purpose = KeyPurpose.Signing,
+        CancellationToken cancellationToken = default)
     {
-        var key = keys.Generate(label, algorithm);
+        var key = keys.Generate(label, algorithm, purpose);
         try
         {
             await using var db = database.CreateContext();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await audit.AppendAsync(db, [new AuditRecord(actor, AuditActions.KeyGenerated, label, $"algorithm={algorithm.ToName()}; backend={keys.Backend}")], cancellationToken);
+            await audit.AppendAsync(db, [new AuditRecord(actor, AuditActions.KeyGenerated, label, $"algorithm={algorithm.ToName()}; backend={keys.Backend}; purpose={purpose}")], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return key;
         }

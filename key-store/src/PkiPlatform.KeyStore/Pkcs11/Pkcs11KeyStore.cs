@@ -76,7 +76,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
 
     public string Backend => "pkcs11";
 
-    public KeyInfo Generate(string label, KeyAlgorithm algorithm)
+    public KeyInfo Generate(string label, KeyAlgorithm algorithm, KeyPurpose purpose = KeyPurpose.Signing)
     {
         KeyLabel.Validate(label);
         if (algorithm == KeyAlgorithm.Sm2)
@@ -110,6 +110,18 @@ public sealed class Pkcs11KeyStore : IKeyStore
                 factories.ObjectAttributeFactory.Create(CKA.CKA_EXTRACTABLE, false),
                 factories.ObjectAttributeFactory.Create(CKA.CKA_SIGN, true),
             };
+
+            // RFC 5280 §4.2.1.3 separation, stated explicitly: tokens' defaults differ (SoftHSM2 lets an RSA key
+            // decrypt unless told otherwise). Only decryption keys may decrypt (RSA) or derive (ECDH); none unwraps.
+            var decrypts = purpose == KeyPurpose.Decryption;
+            privateTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_DECRYPT, decrypts && algorithm.IsRsa()));
+            privateTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_DERIVE, decrypts && !algorithm.IsRsa()));
+            privateTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_UNWRAP, false));
+            publicTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_WRAP, false));
+            if (algorithm.IsRsa())
+            {
+                publicTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_ENCRYPT, decrypts));
+            }
 
             CKM mechanismType;
             if (algorithm.IsRsa())
@@ -162,11 +174,10 @@ public sealed class Pkcs11KeyStore : IKeyStore
     }
 
     /// <summary>
-    /// Not yet: keys are generated for signing only (CKA_SIGN, no CKA_DECRYPT/CKA_DERIVE), so an HSM key cannot
-    /// open envelopes. Hold decryption keys in the software store until C_Decrypt (OAEP) and C_DeriveKey (ECDH) land.
+    /// RSA-OAEP by C_Decrypt and ECDH by C_DeriveKey on the token. Only keys generated with
+    /// <see cref="KeyPurpose.Decryption"/> carry CKA_DECRYPT/CKA_DERIVE; the token refuses the others.
     /// </summary>
-    public IDecryptionKey GetDecrypter(string label) =>
-        throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"key '{label}' is in an HSM; decryption with HSM keys is not supported yet (keys are generated for signing only)");
+    public IDecryptionKey GetDecrypter(string label) => new Pkcs11DecryptionKey(Get(label), this, _options.TokenLabel);
 
     public void Destroy(string label)
     {

@@ -43,7 +43,8 @@ public sealed class SoftwareKeyStore : IKeyStore
 
     public string Backend => "software";
 
-    public KeyInfo Generate(string label, KeyAlgorithm algorithm)
+    /// <remarks>A software key serves either purpose; <paramref name="purpose"/> matters to HSMs.</remarks>
+    public KeyInfo Generate(string label, KeyAlgorithm algorithm, KeyPurpose purpose = KeyPurpose.Signing)
     {
         KeyLabel.Validate(label);
         var (pkcs8, spki) = SoftwareKeyMaterial.Generate(algorithm);

@@ -27,7 +27,7 @@ internal static class KeyCommand
         {
             var parsed = KeyAlgorithmNames.Parse(result.GetValue(algorithm)!);
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var key = await runtime.Ca.KeyCustody.GenerateAsync(result.GetValue(label)!, parsed, "cli", cancellationToken);
+            var key = await runtime.Ca.KeyCustody.GenerateAsync(result.GetValue(label)!, parsed, "cli", cancellationToken: cancellationToken);
             Console.WriteLine($"generated {key.Label} ({key.Algorithm.ToName()}, {key.Backend})");
             Console.Write(Pem.Encode("PUBLIC KEY", key.SubjectPublicKeyInfo));
             return 0;
