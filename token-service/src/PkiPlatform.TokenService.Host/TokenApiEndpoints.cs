@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Org.BouncyCastle.X509;
 using PkiPlatform.KeyStore;
 using PkiPlatform.TokenService.Cms;
@@ -20,7 +21,10 @@ public static class TokenApiEndpoints
 
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder endpoints, params string[] hosts)
     {
-        var api = endpoints.MapGroup("/api/v1/token").RequireAuthorization();
+        var limit = endpoints.ServiceProvider.GetRequiredService<SigningServiceOptions>().MaxBodyBytes;
+        // Room for base64 in JSON bodies; the exact limit (with an RFC 9457 answer) is enforced per operation.
+        var api = endpoints.MapGroup("/api/v1/token").RequireAuthorization()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * limit + 64 * 1024));
         if (hosts.Length > 0)
         {
             api.RequireHost(hosts);
@@ -37,8 +41,13 @@ public static class TokenApiEndpoints
             return Results.Bytes(der, detached == true ? DetachedSignatureType : SignedDataType);
         });
 
-        api.MapPost("/verify", async (VerifyBody body, TokenVerification verification, CancellationToken ct) =>
+        api.MapPost("/verify", async (VerifyBody body, TokenVerification verification, SigningServiceOptions options, CancellationToken ct) =>
         {
+            if ((body.SignedData?.Length ?? 0) + (body.Content?.Length ?? 0) > limit / 3 * 4 + 8)
+            {
+                throw new PkiException(PkiErrorCodes.CmsTooLarge, $"signedData and content together exceed {options.MaxBodyBytes} bytes");
+            }
+
             var report = await verification.Verifier.VerifyAsync(Base64(body.SignedData, "signedData"), body.Content is null ? null : Base64(body.Content, "content"), cancellationToken: ct);
             return Results.Ok(report with { Content = body.ReturnContent ? report.Content : null });
         });
