@@ -82,6 +82,7 @@ internal static class UpCommand
             app.MapTokenService($"*:{result.GetValue(raPort)}");
             await app.StartAsync(cancellationToken);
             var serviceKeys = new List<string>();
+            var demoSignKey = "KEY";
             foreach (var system in credentials.Where(c => c.Role == RaBootstrap.SystemRole))
             {
                 var keys = app.Services.GetRequiredService<ServiceKeys>();
@@ -90,6 +91,7 @@ internal static class UpCommand
                 var decrypt = await keys.CreateAsync(system.Identity, ServiceKeyUsage.Decrypt, KeyStore.KeyAlgorithm.Rsa2048,
                     new Org.BouncyCastle.Asn1.X509.X509Name("CN=Demo Business System Encryption,O=HRSS PKI"), 365, "pki-up:bootstrap", cancellationToken);
                 serviceKeys.Add($"{sign.KeyLabel} (sign), {decrypt.KeyLabel} (decrypt)");
+                demoSignKey = sign.KeyLabel;
             }
 
             var ca = runtime.Config.Ca;
@@ -97,7 +99,7 @@ internal static class UpCommand
             Console.WriteLine($"  RA portal:        {ra}/Apply (applicants), {ra}/Officer/Queue (officers: client certificate)");
             Console.WriteLine($"  RA API (mTLS):    {ra}/api/v1/…   OpenAPI: {ra}/openapi/v1.json");
             Console.WriteLine($"  time-stamping:    {ra}/tsa   (RFC 3161: openssl ts -query … | curl --data-binary @q.tsq -H 'Content-Type: application/timestamp-query')");
-            Console.WriteLine($"  signing API (mTLS): {ra}/api/v1/token/keys | sign?key=…&detached=…&timestamp=… | verify | verify-raw | encrypt | decrypt?key=…");
+            Console.WriteLine($"  signing API:      {ra}/api/v1/token/keys | sign?key=…&detached=…&timestamp=… | verify | verify-raw | encrypt | decrypt?key=…   (mTLS)");
             foreach (var line in serviceKeys)
             {
                 Console.WriteLine($"  demo system keys: {line}");
@@ -113,7 +115,7 @@ internal static class UpCommand
                 Console.WriteLine($"  try:              curl --cert-type P12 --cert {officer.Path}:{officer.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} {ra}/api/v1/queue");
                 if (credentials.FirstOrDefault(c => c.Role == RaBootstrap.SystemRole) is { } system)
                 {
-                    Console.WriteLine($"  try:              curl --cert-type P12 --cert {system.Path}:{system.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} --data-binary @FILE '{ra}/api/v1/token/sign?key=KEY&timestamp=true' -o FILE.p7m");
+                    Console.WriteLine($"  try:              curl --cert-type P12 --cert {system.Path}:{system.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} --data-binary @FILE '{ra}/api/v1/token/sign?key={demoSignKey}&timestamp=true' -o FILE.p7m");
                 }
             }
 
