@@ -98,6 +98,22 @@ public sealed class CmsInteropTests
     }
 
     [Test]
+    public async Task VerifyRawAsync_OpenSslDgstSignature_ValidAndTamperedInvalid()
+    {
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Zhao Liu,O=HRSS", ["email:zhaoliu@hrss.example"]);
+        var signature = Out("raw.sig");
+        var run = ExternalTool.Run(_openssl, "dgst", "-sha256", "-sign", leaf.KeyPath, "-out", signature, _documentPath);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+
+        var good = await _platform.Verifier.VerifyRawAsync(Document, File.ReadAllBytes(signature), leaf.Der, "SHA256withECDSA");
+        var bad = await _platform.Verifier.VerifyRawAsync([.. Document, 0x20], File.ReadAllBytes(signature), leaf.Der, "SHA256withECDSA");
+
+        Assert.That(good.Valid, Is.True, string.Join("; ", good.Signers.SelectMany(s => s.Reasons)));
+        Assert.That(bad.Valid, Is.False);
+        Assert.That(bad.Signers.Single().Reasons[0], Does.Contain("does not match the data"));
+    }
+
+    [Test]
     public async Task VerifyAsync_TamperedContent_InvalidContentAltered()
     {
         var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Wang Wu,O=HRSS", ["email:wangwu@hrss.example"]);

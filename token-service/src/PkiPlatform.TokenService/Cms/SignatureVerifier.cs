@@ -111,15 +111,10 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
             throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm '{signatureAlgorithm}' does not fit the certificate's key: {ex.Message}", ex);
         }
 
-        if (_policy.CheckKey(certificate) is { } keyProblem)
-        {
-            findings.Add(keyProblem);
-        }
-
-        var verdict = signatureValid
-            ? await JudgeCertificateAsync(certificate, chain ?? [], clock.GetUtcNow().UtcDateTime, null, findings, cancellationToken)
-            : Finding(findings, "the signature does not match the data and the certificate's key");
-        return new VerificationReport(verdict.Verdict == SignerVerdict.ValidVerdict && findings.Count == verdict.Reasons.Count, "raw", true,
+        var verdict = _policy.CheckKey(certificate) is { } keyProblem ? Finding(findings, keyProblem)
+            : !signatureValid ? Finding(findings, "the signature does not match the data and the certificate's key")
+            : await JudgeCertificateAsync(certificate, chain ?? [], clock.GetUtcNow().UtcDateTime, null, findings, cancellationToken);
+        return new VerificationReport(verdict.Verdict == SignerVerdict.ValidVerdict, "raw", true,
             [Describe(verdict, 0, certificate, AlgorithmPolicy.DigestName(signatureAlgorithm), null, null)]);
     }
 
