@@ -25,6 +25,7 @@ wrk.headers["Content-Type"] = "application/timestamp-query"
 local f = io.open("$work/q.tsq", "rb"); wrk.body = f:read("*all"); f:close()
 LUA
 echo "== PkiPlatform TSA over HTTPS (ECDSA P-256, every token recorded)"
+timeout $((seconds + 30)) wrk -t2 -c64 -d5s -s "$work/tsa.lua" "https://127.0.0.1:$https/tsa" >/dev/null   # warm-up (JIT, first CRLs)
 timeout $((seconds + 30)) wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/tsa.lua" "https://127.0.0.1:$https/tsa" \
   | awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s tokens/s, p99 %s, non-2xx %s\n", rps, p99, bad+0}'
 
@@ -34,5 +35,6 @@ plain=$(port)
 dotnet "$root/token-service/src/PkiPlatform.TokenService.Host/bin/Release/net10.0/PkiPlatform.TokenService.Host.dll" --data "$work/data" --urls "http://127.0.0.1:$plain" >"$work/tsa.log" 2>&1 &
 tsa=$!
 for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$plain/health/live" && break; sleep 0.2; done
+timeout $((seconds + 30)) wrk -t2 -c64 -d5s -s "$work/tsa.lua" "http://127.0.0.1:$plain/tsa" >/dev/null   # warm-up
 timeout $((seconds + 30)) wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/tsa.lua" "http://127.0.0.1:$plain/tsa" \
   | awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s tokens/s, p99 %s, non-2xx %s\n", rps, p99, bad+0}'

@@ -93,10 +93,15 @@ public static class RaPortalEndpoints
     /// <param name="hosts">When the process also listens on plain HTTP (OCSP, CRL), the host:port patterns of the TLS listener, so the RA answers only there.</param>
     public static WebApplication MapRaPortal(this WebApplication app, params string[] hosts)
     {
-        app.UsePortalSecurityHeaders();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
+        // The protocol endpoints sharing this process (OCSP, CRL, AIA, TSA) answer anyone, in their own protocol:
+        // they skip the portal's headers, authentication, authorization and rate limits.
+        app.UseWhen(context => !ServiceDefaults.ServiceDefaultsExtensions.IsProtocolPath(context.Request.Path), portal =>
+        {
+            portal.UsePortalSecurityHeaders();
+            portal.UseAuthentication();
+            portal.UseAuthorization();
+            portal.UseRateLimiter();
+        });
         var pages = app.MapRazorPages();
         var styles = app.MapGet("/portal.css", () => Results.Text(Portal.PortalStyles.Css, "text/css"));
         var openApi = app.MapOpenApi();

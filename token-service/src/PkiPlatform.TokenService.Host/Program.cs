@@ -33,8 +33,11 @@ try
     var app = builder.Build();
     await app.Services.InitializeTokenServiceAsync();
     app.MapServiceDefaults();
-    app.UseAuthentication();
-    app.UseAuthorization();
+    app.UseWhen(context => !ServiceDefaultsExtensions.IsProtocolPath(context.Request.Path), api =>
+    {
+        api.UseAuthentication();
+        api.UseAuthorization();
+    });
     app.MapTokenService();
     await app.RunAsync();
     return 0;
