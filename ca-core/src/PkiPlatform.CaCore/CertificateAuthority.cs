@@ -33,6 +33,7 @@ public sealed class CertificateAuthority
         Crls = new CrlService(database, Authorities, options, audit, clock, publishDirectory);
         KeyCustody = new KeyCustody(database, keys, audit);
         ServiceCertificates = new ServiceCertificates(keys, KeyCustody, Issuer);
+        StaleIntents = new StaleIntents(database, audit, clock);
     }
 
     public CaDatabase Database { get; }
@@ -58,4 +59,6 @@ public sealed class CertificateAuthority
     public KeyCustody KeyCustody { get; }
 
     public ServiceCertificates ServiceCertificates { get; }
+
+    public StaleIntents StaleIntents { get; }
 }

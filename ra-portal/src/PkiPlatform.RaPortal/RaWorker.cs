@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
@@ -18,9 +19,13 @@ public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
     public const string NotifyChannel = "pki_ra_approved";
     private const int BatchSize = 50;
 
+    /// <summary>How long a claim or an issuance intent may stay unfinished before it is treated as interrupted.</summary>
+    public TimeSpan Lease { get; init; } = StaleIntents.DefaultLease;
+
     /// <summary>Processes every Approved request; returns how many were taken.</summary>
     public async Task<int> ProcessAsync(CancellationToken cancellationToken = default)
     {
+        await RecoverAsync(cancellationToken);
         var total = 0;
         while (true)
         {
@@ -45,9 +50,45 @@ public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
         var approved = (int)RaRequestStatus.Approved;
         var processing = (int)RaRequestStatus.Processing;
         var sql = db.IsPostgres
-            ? $"UPDATE ra_requests SET status = {processing} WHERE id IN (SELECT id FROM ra_requests WHERE status = {approved} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED) RETURNING id AS \"Value\""
-            : $"UPDATE ra_requests SET status = {processing} WHERE id IN (SELECT id FROM ra_requests WHERE status = {approved} ORDER BY id LIMIT {BatchSize}) RETURNING id AS \"Value\"";
-        return await db.Database.SqlQueryRaw<long>(sql).ToListAsync(cancellationToken);
+            ? $"UPDATE ra_requests SET status = {processing}, claimed_at = {{0}} WHERE id IN (SELECT id FROM ra_requests WHERE status = {approved} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED) RETURNING id AS \"Value\""
+            : $"UPDATE ra_requests SET status = {processing}, claimed_at = {{0}} WHERE id IN (SELECT id FROM ra_requests WHERE status = {approved} ORDER BY id LIMIT {BatchSize}) RETURNING id AS \"Value\"";
+        return await db.Database.SqlQueryRaw<long>(sql, clock.GetUtcNow().UtcDateTime).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Requests a worker claimed but never finished (it died, or the database or key failed mid-way): if the
+    /// audit trail shows the CA acted for the request, it is completed from that record; otherwise it goes back
+    /// to Approved and is done again. Stale issuance intents are dropped first (<see cref="StaleIntents"/>).
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        await ca.StaleIntents.AbandonAsync(Lease, "ca-worker:recovery", cancellationToken);
+        var cutoff = clock.GetUtcNow().UtcDateTime - Lease;
+        await using var db = ca.Database.CreateContext();
+        var stuck = await db.RaRequests.AsNoTracking()
+            .Where(r => r.Status == RaRequestStatus.Processing && (r.ClaimedAt == null || r.ClaimedAt < cutoff))
+            .Select(r => r.Id).Take(BatchSize).ToListAsync(cancellationToken);
+        foreach (var id in stuck)
+        {
+            var actor = $"ra:request/{id}";
+            var acted = await db.AuditEvents.AsNoTracking()
+                .Where(e => e.Actor.StartsWith("ra:request/") && e.Actor == actor && (e.Action == AuditActions.CertificateIssued || e.Action == AuditActions.CertificateRevoked
+                    || e.Action == AuditActions.CertificateHeld || e.Action == AuditActions.CertificateReleased))
+                .OrderBy(e => e.Sequence).Select(e => new { e.Action, e.Target }).FirstOrDefaultAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var serial = acted?.Target[(acted.Target.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            // Conditional on the claim still being stale: another worker's recovery or completion wins the race.
+            var query = db.RaRequests.Where(r => r.Id == id && r.Status == RaRequestStatus.Processing && (r.ClaimedAt == null || r.ClaimedAt < cutoff));
+            _ = acted is null
+                ? await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Approved).SetProperty(r => r.ClaimedAt, (DateTime?)null), cancellationToken)
+                : acted.Action == AuditActions.CertificateIssued
+                    ? await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Done).SetProperty(r => r.Serial, serial)
+                        .SetProperty(r => r.Outcome, $"issued {serial} (completed from the audit trail after an interrupted run)").SetProperty(r => r.CompletedAt, now), cancellationToken)
+                    : await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Done)
+                        .SetProperty(r => r.Outcome, $"{acted.Action.Split('.')[1]} {serial} (completed from the audit trail after an interrupted run)").SetProperty(r => r.CompletedAt, now), cancellationToken);
+        }
+
+        return stuck.Count;
     }
 
     private async Task CompleteAsync(long id, CancellationToken cancellationToken)

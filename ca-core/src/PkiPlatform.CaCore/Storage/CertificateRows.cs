@@ -23,9 +23,14 @@ internal static class CertificateRows
         }
     }
 
-    /// <summary>Stores the signed certificates over their intent records.</summary>
+    /// <summary>
+    /// Stores the signed certificates over their intent records. Every intent must still be there: one that
+    /// was abandoned meanwhile (<see cref="Issuance.StaleIntents"/>) fails the batch, so no certificate is handed
+    /// out that the CA's records, CRLs and OCSP would not know.
+    /// </summary>
     public static async Task CompleteAsync(CaDbContext db, int authorityId, IReadOnlyList<PreparedCertificate> prepared, byte[][] der, CancellationToken cancellationToken)
     {
+        var stored = 0;
         for (var offset = 0; offset < prepared.Count; offset += SqlBatch.MaxRows)
         {
             var count = Math.Min(SqlBatch.MaxRows, prepared.Count - offset);
@@ -37,11 +42,17 @@ internal static class CertificateRows
             }
 
             parameters.Add(authorityId);
-            await SqlBatch.ExecuteAsync(db,
+            stored += await SqlBatch.ExecuteAsync(db,
                 $"WITH v(serial, der) AS (VALUES {SqlBatch.Values(count, 2)}) " +
                 $"UPDATE certificates SET der = v.der, status = {(int)CertificateStatus.Issued} FROM v " +
                 $"WHERE certificates.authority_id = @p{count * 2} AND certificates.serial = v.serial AND certificates.status = {(int)CertificateStatus.Intent}",
                 parameters, cancellationToken);
+        }
+
+        if (stored != prepared.Count)
+        {
+            throw new KeyStore.PkiException(KeyStore.PkiErrorCodes.Storage,
+                $"{prepared.Count - stored} of {prepared.Count} issuance intents were no longer recorded when their certificates were signed; nothing was issued, retry");
         }
     }
 }

@@ -46,4 +46,7 @@ public sealed class RaRequestEntity
     public DateTime? DecidedAt { get; set; }
 
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>When a CA worker took the request (status Processing); a claim older than the lease is recovered.</summary>
+    public DateTime? ClaimedAt { get; set; }
 }

@@ -15,7 +15,8 @@ internal static class SqlBatch
     /// <summary>Rows per statement: keeps SQLite under its 32,766 bound parameters at 8 columns.</summary>
     public const int MaxRows = 2000;
 
-    public static async Task ExecuteAsync(CaDbContext db, string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+    /// <returns>The number of rows the statement affected.</returns>
+    public static async Task<int> ExecuteAsync(CaDbContext db, string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -31,7 +32,7 @@ internal static class SqlBatch
                 command.Parameters.Add(parameter);
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
         finally
         {

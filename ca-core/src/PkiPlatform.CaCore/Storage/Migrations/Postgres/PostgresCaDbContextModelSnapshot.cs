@@ -67,6 +67,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
 
                     b.HasIndex("Action");
 
+                    b.HasIndex("Actor")
+                        .HasDatabaseName("ix_audit_events_ra_actor")
+                        .HasFilter("actor LIKE 'ra:request/%'");
+
                     b.ToTable("audit_events", (string)null);
                 });
 
@@ -232,6 +236,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_certificates_intents")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("StatusChangedAt");
 
                     b.HasIndex("AuthorityId", "Serial")
@@ -384,6 +392,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("applicant_staff_id");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")

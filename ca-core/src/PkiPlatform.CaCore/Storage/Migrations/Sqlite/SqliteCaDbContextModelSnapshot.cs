@@ -62,6 +62,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
 
                     b.HasIndex("Action");
 
+                    b.HasIndex("Actor")
+                        .HasDatabaseName("ix_audit_events_ra_actor")
+                        .HasFilter("actor LIKE 'ra:request/%'");
+
                     b.ToTable("audit_events", (string)null);
                 });
 
@@ -223,6 +227,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_certificates_intents")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("StatusChangedAt");
 
                     b.HasIndex("AuthorityId", "Serial")
@@ -367,6 +375,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("applicant_staff_id");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_at");
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT")
