@@ -28,7 +28,7 @@ public static class TokenServiceEndpoints
             {
                 Timeout = TimeSpan.FromSeconds(signing.RevocationFetchSeconds),
                 MaxResponseContentBufferSize = 64 * 1024 * 1024,
-            }, sp.GetRequiredService<TimeProvider>()));
+            }, sp.GetRequiredService<TimeProvider>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<Validation.RevocationChecker>>()));
         services.TryAddSingleton(ca);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);

@@ -10,7 +10,8 @@ namespace PkiPlatform.TokenService;
 /// The verifier the service answers with: trust anchors are the platform's root CAs plus
 /// <see cref="SigningServiceOptions.TrustAnchorFiles"/>; the platform's subordinate CAs are known intermediates.
 /// </summary>
-public sealed class TokenVerification(CertificateAuthority ca, SigningServiceOptions options, HttpClient http, TimeProvider clock)
+public sealed class TokenVerification(CertificateAuthority ca, SigningServiceOptions options, HttpClient http, TimeProvider clock,
+    Microsoft.Extensions.Logging.ILogger<RevocationChecker>? logger = null)
 {
     private SignatureVerifier? _verifier;
 
@@ -34,6 +35,6 @@ public sealed class TokenVerification(CertificateAuthority ca, SigningServiceOpt
             }
         }
 
-        _verifier = new SignatureVerifier(new PathValidator(anchors, intermediates), new RevocationChecker(http, clock), clock);
+        _verifier = new SignatureVerifier(new PathValidator(anchors, intermediates), new RevocationChecker(http, clock, logger), clock);
     }
 }

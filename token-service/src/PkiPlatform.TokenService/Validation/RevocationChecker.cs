@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Ocsp;
 using Org.BouncyCastle.Asn1.X509;
@@ -16,8 +18,10 @@ namespace PkiPlatform.TokenService.Validation;
 /// freshness checked). Answers are cached until their nextUpdate, so repeated verifications of the
 /// same signer cost no network round trip.
 /// </summary>
-public sealed class RevocationChecker(HttpClient http, TimeProvider clock)
+public sealed partial class RevocationChecker(HttpClient http, TimeProvider clock, ILogger<RevocationChecker>? logger = null)
 {
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
     private const int MaxCached = 100_000;
@@ -46,6 +50,7 @@ public sealed class RevocationChecker(HttpClient http, TimeProvider clock)
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OcspException or IOException or ArgumentException or InvalidOperationException)
             {
                 problems.Add($"OCSP {url}: {ex.Message}");
+                SourceFailed(_logger, "OCSP", url, ex.Message);
             }
         }
 
@@ -63,6 +68,7 @@ public sealed class RevocationChecker(HttpClient http, TimeProvider clock)
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CrlException)
             {
                 problems.Add($"CRL {url}: {ex.Message}");
+                SourceFailed(_logger, "CRL", url, ex.Message);
             }
         }
 
@@ -203,6 +209,9 @@ public sealed class RevocationChecker(HttpClient http, TimeProvider clock)
             .Select(n => DerIA5String.GetInstance(n.Name).GetString())
             .Where(IsHttp);
     }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Revocation source {Kind} {Url} failed: {Reason}")]
+    private static partial void SourceFailed(ILogger logger, string kind, string url, string reason);
 
     private static bool IsHttp(string url) => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 }
