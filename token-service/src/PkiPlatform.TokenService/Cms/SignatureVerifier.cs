@@ -58,7 +58,8 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
             {
                 null => null,
                 Asn1OctetString octets => octets.GetOctets(),
-                var other => other.ToAsn1Object().GetEncoded(),
+                // RFC 2315 §9.3: the digest covers the contents octets of the DER encoding (no tag, no length).
+                var other => ContentsOctets(other.ToAsn1Object().GetEncoded(Asn1Encodable.Der)),
             };
             cms = detached ? new CmsSignedData(new CmsProcessableByteArray(detachedContent), info) : new CmsSignedData(info);
         }
@@ -73,7 +74,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         foreach (var signer in cms.GetSignerInfos().GetSigners())
         {
             var certificate = certificates.FirstOrDefault(c => signer.SignerID.Match(c));
-            verdicts.Add(await VerifySignerAsync(index++, signer, certificate, certificates, crls, cancellationToken));
+            verdicts.Add(await VerifySignerAsync(index++, signer, certificate, detachedContent ?? content!, cms.SignedContentType, certificates, crls, cancellationToken));
         }
 
         return new VerificationReport(verdicts.Count > 0 && verdicts.TrueForAll(v => v.Verdict == SignerVerdict.ValidVerdict),
@@ -118,7 +119,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
             [Describe(verdict, 0, certificate, AlgorithmPolicy.DigestName(signatureAlgorithm), null, null)]);
     }
 
-    private async Task<SignerVerdict> VerifySignerAsync(int index, SignerInformation signer, X509Certificate? certificate,
+    private async Task<SignerVerdict> VerifySignerAsync(int index, SignerInformation signer, X509Certificate? certificate, byte[] content, DerObjectIdentifier contentType,
         List<X509Certificate> carried, IReadOnlyList<X509Crl>? crls, CancellationToken cancellationToken)
     {
         var digest = AlgorithmPolicy.DigestName(signer.DigestAlgorithmID.Algorithm.Id);
@@ -146,16 +147,14 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
 
         try
         {
-            if (!signer.Verify(PublicKeys.Of(certificate)) && !SignedOverReceivedAttributeOrder(signer, certificate))
+            if (SignerInfoCheck.Verify(signer, content, contentType, certificate) is { } failure)
             {
-                findings.Add("the signature does not match the content (the content or the signature was altered, or another key signed)");
+                findings.Add(failure);
             }
         }
-        catch (Exception ex) when (ex is CmsException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.SecurityUtilityException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.SecurityUtilityException)
         {
-            findings.Add(ex.Message.Contains("message-digest", StringComparison.Ordinal)
-                ? "the content does not match the message-digest the signer signed (the content was altered)"
-                : $"the signature cannot be checked: {ex.Message}");
+            findings.Add($"the signature cannot be checked: {ex.Message}");
         }
 
         if (findings.Count == 0 && SigningCertificateMismatch(signer, certificate) is { } binding)
@@ -281,47 +280,6 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         return new TimestampVerdict(true, info.GenTime, tsa.SubjectDN.ToString(), null);
     }
 
-    /// <summary>
-    /// Some signers put signed attributes in a SET whose order is not DER's, and signed that encoding.
-    /// RFC 5652 §5.4 asks for DER, but OpenSSL verifies the attributes as received; BouncyCastle re-sorts
-    /// them first. The message digest was already checked by BouncyCastle; this re-checks only the signature
-    /// over the attributes in the order they arrived.
-    /// </summary>
-    private static bool SignedOverReceivedAttributeOrder(SignerInformation signer, X509Certificate certificate)
-    {
-        var attributes = signer.SignerInfo.SignedAttrs;
-        if (attributes is null)
-        {
-            return false;
-        }
-
-        var received = attributes.GetEncoded(Asn1Encodable.DL);
-        if (received.AsSpan().SequenceEqual(attributes.GetEncoded(Asn1Encodable.Der)))
-        {
-            return false;
-        }
-
-        var digest = Org.BouncyCastle.Security.DigestUtilities.GetAlgorithmName(signer.DigestAlgorithmID.Algorithm).Replace("-", "", StringComparison.Ordinal);
-        var name = signer.SignatureAlgorithm.Algorithm.Id switch
-        {
-            "1.2.840.113549.1.1.1" => $"{digest}withRSA",
-            "1.2.840.10045.2.1" => $"{digest}withECDSA",
-            "1.2.840.10040.4.1" => $"{digest}withDSA",
-            var other => other,
-        };
-        try
-        {
-            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(name);
-            verifier.Init(false, PublicKeys.Of(certificate));
-            verifier.BlockUpdate(received, 0, received.Length);
-            return verifier.VerifySignature(signer.GetSignature());
-        }
-        catch (Org.BouncyCastle.Security.SecurityUtilityException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>RFC 5035 / RFC 2634 §5.4: the signed ESSCertID(v2) must name the certificate used to verify.</summary>
     private static string? SigningCertificateMismatch(SignerInformation signer, X509Certificate certificate)
     {
@@ -341,6 +299,17 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         }
 
         return null;
+    }
+
+    private static byte[] ContentsOctets(byte[] der)
+    {
+        var offset = 2;
+        if ((der[1] & 0x80) != 0)
+        {
+            offset += der[1] & 0x7f;
+        }
+
+        return der[offset..];
     }
 
     private static DateTime? SigningTime(SignerInformation signer)
