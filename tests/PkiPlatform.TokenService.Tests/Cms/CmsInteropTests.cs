@@ -80,6 +80,30 @@ public sealed class CmsInteropTests
         Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)));
     }
 
+    [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:pss" })]
+    [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:32" })]
+    [TestCase(KeyAlgorithm.Rsa2048, new[] { "-noattr" })]
+    [TestCase(KeyAlgorithm.EcP384, new[] { "-md", "sha384" })]
+    [TestCase(KeyAlgorithm.EcP256, new[] { "-noattr", "-md", "sha512" })]
+    public async Task VerifyAsync_OpenSslSignedVariants_Valid(KeyAlgorithm algorithm, string[] options)
+    {
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", $"CN=Variant {algorithm} {options.Length},O=HRSS", ["email:variant@hrss.example"], algorithm);
+        var signed = Out($"variant-{algorithm}-{string.Join("", options).GetHashCode(StringComparison.Ordinal):x}.p7m");
+        var run = ExternalTool.Run(_openssl, ["cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath,
+            "-outform", "DER", "-out", signed, .. options]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed));
+        var tampered = File.ReadAllBytes(signed);
+        var at = tampered.AsSpan().IndexOf("Pension award"u8);
+        tampered[at] ^= 0x20;
+        var broken = await _platform.Verifier.VerifyAsync(tampered);
+
+        Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)));
+        Assert.That(broken.Valid, Is.False);
+        Assert.That(broken.Signers.Single().Reasons[0], Does.Contain("altered"));
+    }
+
     [Test]
     public async Task VerifyAsync_OpenSslSigned_Valid()
     {
