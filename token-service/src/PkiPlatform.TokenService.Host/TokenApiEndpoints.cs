@@ -53,8 +53,12 @@ public static class TokenApiEndpoints
         });
 
         api.MapPost("/verify-raw", async (VerifyRawBody body, TokenVerification verification, CancellationToken ct) =>
-            Results.Ok(await verification.Verifier.VerifyRawAsync(Base64(body.Data, "data"), Base64(body.Signature, "signature"),
-                Certificate(body.Certificate, "certificate"), Required(body.Algorithm, "algorithm"), cancellationToken: ct)));
+        {
+            var parser = new X509CertificateParser();
+            var chain = (body.Chain ?? []).Select(c => parser.ReadCertificate(Certificate(c, "chain[]"))).ToList();
+            return Results.Ok(await verification.Verifier.VerifyRawAsync(Base64(body.Data, "data"), Base64(body.Signature, "signature"),
+                Certificate(body.Certificate, "certificate"), Required(body.Algorithm, "algorithm"), chain, ct));
+        });
 
         api.MapPost("/encrypt", (EncryptBody body) =>
         {
@@ -129,7 +133,8 @@ public static class TokenApiEndpoints
 
     public sealed record VerifyBody(string? SignedData, string? Content, bool ReturnContent = false);
 
-    public sealed record VerifyRawBody(string? Data, string? Signature, string? Certificate, string? Algorithm);
+    /// <param name="Chain">Intermediate CA certificates (PEM or base64 DER) for signers outside this platform.</param>
+    public sealed record VerifyRawBody(string? Data, string? Signature, string? Certificate, string? Algorithm, IReadOnlyList<string>? Chain = null);
 
     public sealed record EncryptBody(string? Content, IReadOnlyList<string>? Recipients);
 }
