@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using PkiPlatform.KeyStore;
 using PkiPlatform.TestKit;
 
@@ -19,7 +18,7 @@ public sealed class PkiUpTests
         Process? up = null;
         try
         {
-            var port = FreePort();
+            var port = FreePort.Next();
             var data = Path.Combine(root, "data");
             Assert.That(PkiCli.Run(data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{port}").ExitCode, Is.EqualTo(0));
             var csr = Path.Combine(root, "u.csr");
@@ -28,7 +27,7 @@ public sealed class PkiUpTests
             Assert.That(PkiCli.Run(data, "issue", "--profile", "staff-auth", "--csr", csr, "--out", certificate).ExitCode, Is.EqualTo(0));
 
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            var raPort = FreePort();
+            var raPort = FreePort.Next();
             foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "pki.dll"), "--data", data, "up", "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             {
                 info.ArgumentList.Add(argument);
@@ -140,10 +139,4 @@ public sealed class PkiUpTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PkiPlatform.ServiceDefaults;
@@ -77,7 +76,7 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
 
     public static async Task<CmsTestPlatform> StartAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, IKeyStore? keys = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
         var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" }, keys: keys);
         // The CA certificates' status comes from CRLs (they name no OCSP responder).
@@ -85,7 +84,7 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
         var serverCertificate = PlatformHttps.Load(await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]));
         var root = X509CertificateLoader.LoadCertificate(pki.RootDer);
         var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);
-        var apiPort = FreePort();
+        var apiPort = FreePort.Next();
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -130,10 +129,4 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
         await Pki.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

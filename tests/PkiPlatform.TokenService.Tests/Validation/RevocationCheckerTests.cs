@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +25,7 @@ public sealed class RevocationCheckerTests
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
         _pki = await TestPki.CreateAsync(options: new CaOptions
         {
@@ -54,12 +53,6 @@ public sealed class RevocationCheckerTests
         await _pki.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Test]
     public async Task CheckAsync_OcspDown_RevokedFromCrlWithReason()
