@@ -258,6 +258,54 @@ public sealed class CmsInteropTests
     }
 
     [Test]
+    public async Task VerifyAsync_DetachedWithoutContent_SaysToSendIt()
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign);
+        var detached = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: true, timestamp: false);
+        var attached = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: false, timestamp: false);
+
+        var missing = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(detached));
+        var twice = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(attached, Document));
+
+        Assert.That((missing!.Code, twice!.Code), Is.EqualTo((PkiErrorCodes.CmsContentMissing, PkiErrorCodes.CmsWrongContentType)));
+        Assert.That(missing.Message, Does.Contain("send the signed content"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_TwoSignersOneForeign_InvalidOverallWithPerSignerVerdicts()
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign);
+        var ours = Write("ours.p7m", await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: false, timestamp: false));
+        await using var other = await TestPki.CreateAsync();
+        var stranger = await other.IssueAsync("staff-signing", "CN=Second Signer,O=Elsewhere", ["email:second@elsewhere.example"]);
+        var both = Out("two-signers.p7m");
+        // openssl cms -resign adds a signer to an existing SignedData.
+        var run = ExternalTool.Run(_openssl, "cms", "-resign", "-binary", "-inform", "DER", "-in", ours, "-signer", stranger.CertificatePath, "-inkey", stranger.KeyPath,
+            "-outform", "DER", "-out", both);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+
+        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(both));
+
+        Assert.That(report.Valid, Is.False);
+        Assert.That(report.Signers.Select(s => s.Verdict), Is.EquivalentTo(new[] { SignerVerdict.ValidVerdict, SignerVerdict.InvalidVerdict }));
+        Assert.That(report.Signers.Single(s => s.Verdict == SignerVerdict.InvalidVerdict).Reasons[0], Does.Contain("trust anchor"));
+        Assert.That(report.Signers.Single(s => s.Verdict == SignerVerdict.ValidVerdict).Subject, Does.Contain("Pension System"));
+    }
+
+    [Test]
+    public async Task Encrypt_SigningOnlyOrSm2Recipient_RefusedWithReason()
+    {
+        var signing = await _platform.Pki.IssueAsync("staff-signing", "CN=Signer Only,O=HRSS", ["email:signer@hrss.example"], KeyAlgorithm.Rsa2048);
+        var sm2 = await _platform.Pki.IssueAsync("staff-encryption", "CN=Sm2 Recipient,O=HRSS", key: KeyAlgorithm.Sm2);
+
+        var wrongUsage = Assert.Throws<PkiException>(() => CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(signing.Der)]));
+        var unsupported = Assert.Throws<PkiException>(() => CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(sm2.Der)]));
+
+        Assert.That(wrongUsage!.Message, Does.Contain("lacks keyEncipherment"));
+        Assert.That(unsupported!.Code, Is.EqualTo(PkiErrorCodes.CmsUnsupportedAlgorithm));
+    }
+
+    [Test]
     public void VerifyAsync_NotDer_MalformedWithReason()
     {
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync("not a signature"u8.ToArray()));
