@@ -101,7 +101,7 @@ public sealed class PortalBrowserTests
         await page.FillAsync("#Contact", "zhaoliu@hrss.example");
         await page.FillAsync("#Csr", csr);
         await page.ClickAsync("#preview");
-        Assert.That(await page.InnerTextAsync("#rules"), Does.Contain("✓"));
+        Assert.That(await page.InnerTextAsync("#rules"), Does.Contain("✓").And.Contain("持有证明").And.Contain("密钥 ECDSA P-256 符合要求"), "the rules in the portal's Chinese");
         await ShotAsync(page, "apply-preview");
         await page.ClickAsync("#submit");
         var tracking = await page.GetAttributeAsync("#submitted a", "href");

@@ -106,6 +106,41 @@ public sealed class PortalText(IHttpContextAccessor accessor)
     public string this[string key] =>
         Texts.TryGetValue(key, out var text) ? (Language == "en" ? text.En : text.Zh) : key;
 
+    /// <summary>A profile rule's outcome in the user's language (the core's English where no wording is known).</summary>
+    public string Check(CaCore.Issuance.CheckResult check) =>
+        Language != "en" && check.MessageKey is { } key && CheckTexts.TryGetValue(key, out var zh)
+            ? string.Format(System.Globalization.CultureInfo.InvariantCulture, zh, [.. check.MessageArguments])
+            : check.Message;
+
+    /// <summary>Chinese wording of the issuance checks' messages (keys and placeholders as in ca-core's checks).</summary>
+    private static readonly Dictionary<string, string> CheckTexts = new(StringComparer.Ordinal)
+    {
+        ["subject.empty"] = "主题项 {0} 为空",
+        ["subject.too-long"] = "主题项 {0} 长 {1} 个字符，最多允许 {2} 个",
+        ["subject.pattern"] = "主题项 {0}“{1}”不符合证书类型“{2}”的格式要求",
+        ["subject.timeout"] = "主题项 {0} 无法及时校验，请缩短",
+        ["subject.match"] = "主题各项取值符合证书类型要求",
+        ["subject.missing"] = "主题缺少必填项 {0}",
+        ["subject.extra"] = "证书类型“{1}”不允许主题项 {0}；允许：{2}",
+        ["subject.complete"] = "主题各项齐全且符合要求",
+        ["key.allowed"] = "密钥 {0} 符合要求",
+        ["key.refused"] = "证书类型“{1}”不接受密钥 {0}；请使用：{2}",
+        ["san.required"] = "证书类型“{0}”要求请求中包含备用名称（{1}）",
+        ["san.nothing"] = "主题为空且没有备用名称：证书必须标明其主体",
+        ["san.none"] = "未申请备用名称",
+        ["san.count"] = "申请了 {0} 个备用名称；证书类型“{1}”最多允许 {2} 个",
+        ["san.type"] = "证书类型“{1}”不允许 {0} 类型的备用名称（允许：{2}）",
+        ["san.malformed"] = "备用名称 {0} 格式错误",
+        ["san.pattern"] = "备用名称 {0}“{1}”不符合证书类型“{2}”的格式要求",
+        ["san.timeout"] = "备用名称 {0} 无法及时校验，请缩短",
+        ["san.allowed"] = "{0} 个备用名称符合要求",
+        ["csr.sha1"] = "请求使用 SHA-1 签名，不予接受；请使用 SHA-256 或更强的算法重新签名",
+        ["csr.algorithm"] = "不支持请求的签名算法 {0}；请使用 SHA-256 配合 RSA、ECDSA 或 SM2",
+        ["csr.pop"] = "请求由其自身密钥签名（持有证明）",
+        ["csr.bad-signature"] = "请求签名无法用其包含的公钥验证：请求被篡改，或并非由该密钥签名",
+        ["csr.unverifiable"] = "无法校验请求签名：{0}",
+    };
+
     public static string Status(string language, string status) => (language, status) switch
     {
         ("en", _) => status,

@@ -49,20 +49,20 @@ public sealed class CsrSignatureCheck : IIssuanceCheck
             }
             else if (algorithm.Equals(PkcsObjectIdentifiers.Sha1WithRsaEncryption) || algorithm.Equals(X9ObjectIdentifiers.ECDsaWithSha1))
             {
-                return CheckResult.Fail(Rule, "the CSR is signed with SHA-1, which is not accepted; sign it with SHA-256 or stronger");
+                return CheckResult.Fail(Rule, "csr.sha1", "the CSR is signed with SHA-1, which is not accepted; sign it with SHA-256 or stronger");
             }
             else
             {
-                return CheckResult.Fail(Rule, $"the CSR signature algorithm {algorithm.Id} is not supported; use SHA-256 with RSA, ECDSA or SM2");
+                return CheckResult.Fail(Rule, "csr.algorithm", "the CSR signature algorithm {0} is not supported; use SHA-256 with RSA, ECDSA or SM2", algorithm.Id);
             }
 
             return valid
-                ? CheckResult.Pass(Rule, "the CSR is signed by its own key (proof of possession)")
-                : CheckResult.Fail(Rule, "the CSR signature does not verify with the key it contains: it was altered or not signed by that key");
+                ? CheckResult.Pass(Rule, "csr.pop", "the CSR is signed by its own key (proof of possession)")
+                : CheckResult.Fail(Rule, "csr.bad-signature", "the CSR signature does not verify with the key it contains: it was altered or not signed by that key");
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException or InvalidCastException or InvalidOperationException)
         {
-            return CheckResult.Fail(Rule, $"the CSR signature cannot be checked: {ex.Message}");
+            return CheckResult.Fail(Rule, "csr.unverifiable", "the CSR signature cannot be checked: {0}", ex.Message);
         }
     }
 

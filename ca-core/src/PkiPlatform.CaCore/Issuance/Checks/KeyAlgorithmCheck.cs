@@ -12,7 +12,7 @@ public sealed class KeyAlgorithmCheck : IIssuanceCheck
     {
         var allowed = string.Join(", ", profile.KeyAlgorithms.Select(a => a.ToName()));
         return request.KeyAlgorithm is { } algorithm && profile.KeyAlgorithms.Contains(algorithm)
-            ? CheckResult.Pass(Rule, $"key {request.KeyDescription} is allowed")
-            : CheckResult.Fail(Rule, $"key {request.KeyDescription} is not allowed by profile '{profile.Name}'; use one of: {allowed}");
+            ? CheckResult.Pass(Rule, "key.allowed", "key {0} is allowed", request.KeyDescription)
+            : CheckResult.Fail(Rule, "key.refused", "key {0} is not allowed by profile '{1}'; use one of: {2}", request.KeyDescription, profile.Name, allowed);
     }
 }

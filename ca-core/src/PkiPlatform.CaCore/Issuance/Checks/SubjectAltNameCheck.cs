@@ -20,17 +20,17 @@ public sealed class SubjectAltNameCheck : IIssuanceCheck
         {
             if (rules.Required)
             {
-                return CheckResult.Fail(Rule, $"profile '{profile.Name}' requires a subjectAltName ({string.Join(", ", rules.Allowed)}) in the CSR");
+                return CheckResult.Fail(Rule, "san.required", "profile '{0}' requires a subjectAltName ({1}) in the CSR", profile.Name, string.Join(", ", rules.Allowed));
             }
 
             return request.Subject.GetOidList().Count == 0
-                ? CheckResult.Fail(Rule, "the subject is empty and there is no subjectAltName: a certificate must name its subject somewhere")
-                : CheckResult.Pass(Rule, "no subjectAltName requested");
+                ? CheckResult.Fail(Rule, "san.nothing", "the subject is empty and there is no subjectAltName: a certificate must name its subject somewhere")
+                : CheckResult.Pass(Rule, "san.none", "no subjectAltName requested");
         }
 
         if (names.Length > rules.MaxCount)
         {
-            return CheckResult.Fail(Rule, $"{names.Length} subjectAltNames requested; profile '{profile.Name}' allows at most {rules.MaxCount}");
+            return CheckResult.Fail(Rule, "san.count", "{0} subjectAltNames requested; profile '{1}' allows at most {2}", names.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), profile.Name, rules.MaxCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         foreach (var name in names)
@@ -39,29 +39,29 @@ public sealed class SubjectAltNameCheck : IIssuanceCheck
             if (type is null || !rules.Allowed.Contains(type))
             {
                 var allowed = rules.Allowed.Count == 0 ? "none" : string.Join(", ", rules.Allowed);
-                return CheckResult.Fail(Rule, $"subjectAltName of type {type ?? name.TagNo.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not allowed by profile '{profile.Name}' (allowed: {allowed})");
+                return CheckResult.Fail(Rule, "san.type", "subjectAltName of type {0} is not allowed by profile '{1}' (allowed: {2})", type ?? name.TagNo.ToString(System.Globalization.CultureInfo.InvariantCulture), profile.Name, allowed);
             }
 
             var value = Value(name);
             if (value is null)
             {
-                return CheckResult.Fail(Rule, $"subjectAltName {type} is malformed");
+                return CheckResult.Fail(Rule, "san.malformed", "subjectAltName {0} is malformed", type);
             }
 
             try
             {
                 if (rules.Patterns.TryGetValue(type, out var pattern) && !pattern.IsMatch(value))
                 {
-                    return CheckResult.Fail(Rule, $"subjectAltName {type} '{value}' does not match the pattern of profile '{profile.Name}'");
+                    return CheckResult.Fail(Rule, "san.pattern", "subjectAltName {0} '{1}' does not match the pattern of profile '{2}'", type, value, profile.Name);
                 }
             }
             catch (RegexMatchTimeoutException)
             {
-                return CheckResult.Fail(Rule, $"subjectAltName {type} could not be checked in time; shorten it");
+                return CheckResult.Fail(Rule, "san.timeout", "subjectAltName {0} could not be checked in time; shorten it", type);
             }
         }
 
-        return CheckResult.Pass(Rule, $"{names.Length} subjectAltName(s) allowed");
+        return CheckResult.Pass(Rule, "san.allowed", "{0} subjectAltName(s) allowed", names.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static string? TypeName(int tag) => tag switch

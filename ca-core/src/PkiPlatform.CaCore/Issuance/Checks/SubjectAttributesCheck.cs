@@ -13,12 +13,12 @@ public sealed class SubjectAttributesCheck : IIssuanceCheck
         var missing = profile.Subject.Required.Where(r => !present.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
         if (missing.Count > 0)
         {
-            return CheckResult.Fail(Rule, $"the subject lacks required attribute(s) {string.Join(", ", missing)}");
+            return CheckResult.Fail(Rule, "subject.missing", "the subject lacks required attribute(s) {0}", string.Join(", ", missing));
         }
 
         var extra = present.Where(p => !profile.Subject.Allowed.Contains(p, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
         return extra.Count > 0
-            ? CheckResult.Fail(Rule, $"subject attribute(s) {string.Join(", ", extra)} not allowed by profile '{profile.Name}'; allowed: {string.Join(", ", profile.Subject.Allowed)}")
-            : CheckResult.Pass(Rule, "subject attributes are allowed and complete");
+            ? CheckResult.Fail(Rule, "subject.extra", "subject attribute(s) {0} not allowed by profile '{1}'; allowed: {2}", string.Join(", ", extra), profile.Name, string.Join(", ", profile.Subject.Allowed))
+            : CheckResult.Pass(Rule, "subject.complete", "subject attributes are allowed and complete");
     }
 }

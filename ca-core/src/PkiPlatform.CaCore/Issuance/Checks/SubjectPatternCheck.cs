@@ -18,29 +18,29 @@ public sealed class SubjectPatternCheck : IIssuanceCheck
             var value = values[i];
             if (string.IsNullOrWhiteSpace(value))
             {
-                return CheckResult.Fail(Rule, $"subject {name} is empty");
+                return CheckResult.Fail(Rule, "subject.empty", "subject {0} is empty", name);
             }
 
             // RFC 5280 Appendix A upper bounds: 64 for most names, 128 for e-mail, 2 for country.
             var limit = name == "E" ? 255 : name == "C" ? 2 : 64;
             if (value.Length > limit)
             {
-                return CheckResult.Fail(Rule, $"subject {name} is {value.Length} characters; at most {limit}");
+                return CheckResult.Fail(Rule, "subject.too-long", "subject {0} is {1} characters; at most {2}", name, value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             try
             {
                 if (profile.Subject.Patterns.TryGetValue(name, out var pattern) && !pattern.IsMatch(value))
                 {
-                    return CheckResult.Fail(Rule, $"subject {name} '{value}' does not match the pattern of profile '{profile.Name}'");
+                    return CheckResult.Fail(Rule, "subject.pattern", "subject {0} '{1}' does not match the pattern of profile '{2}'", name, value, profile.Name);
                 }
             }
             catch (RegexMatchTimeoutException)
             {
-                return CheckResult.Fail(Rule, $"subject {name} could not be checked in time; shorten it");
+                return CheckResult.Fail(Rule, "subject.timeout", "subject {0} could not be checked in time; shorten it", name);
             }
         }
 
-        return CheckResult.Pass(Rule, "subject values match the profile");
+        return CheckResult.Pass(Rule, "subject.match", "subject values match the profile");
     }
 }
