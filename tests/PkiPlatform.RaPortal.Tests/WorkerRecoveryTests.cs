@@ -32,7 +32,14 @@ public sealed class WorkerRecoveryTests(string provider)
     }
 
     [OneTimeTearDown]
-    public async Task OneTimeTearDown() => await _pki.DisposeAsync();
+    public async Task OneTimeTearDown()
+    {
+        // Null when SetUp was skipped (PostgreSQL not configured).
+        if (_pki is not null)
+        {
+            await _pki.DisposeAsync();
+        }
+    }
 
     private async Task<(RaRequestEntity Request, byte[] Csr)> ApprovedAsync(string subject)
     {

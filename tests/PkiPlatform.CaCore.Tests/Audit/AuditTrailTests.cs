@@ -18,7 +18,14 @@ public sealed class AuditTrailTests(string provider)
     }
 
     [TearDown]
-    public async Task TearDown() => await _pki.DisposeAsync();
+    public async Task TearDown()
+    {
+        // Null when SetUp was skipped (PostgreSQL not configured).
+        if (_pki is not null)
+        {
+            await _pki.DisposeAsync();
+        }
+    }
 
     private async Task<AuditVerification> VerifyAsync()
     {

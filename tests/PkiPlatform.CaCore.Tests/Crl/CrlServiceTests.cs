@@ -16,7 +16,14 @@ public sealed class CrlServiceTests(string provider)
     public async Task SetUp() => _pki = await TestPki.CreateAsync(provider: provider);
 
     [TearDown]
-    public async Task TearDown() => await _pki.DisposeAsync();
+    public async Task TearDown()
+    {
+        // Null when SetUp was skipped (PostgreSQL not configured).
+        if (_pki is not null)
+        {
+            await _pki.DisposeAsync();
+        }
+    }
 
     private async Task<X509Crl> PublishAsync(bool delta)
     {

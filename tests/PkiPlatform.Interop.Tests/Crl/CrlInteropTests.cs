@@ -12,7 +12,14 @@ public sealed class CrlInteropTests
     public async Task SetUp() => _pki = await TestPki.CreateAsync();
 
     [TearDown]
-    public async Task TearDown() => await _pki.DisposeAsync();
+    public async Task TearDown()
+    {
+        // Null when SetUp was skipped (PostgreSQL not configured).
+        if (_pki is not null)
+        {
+            await _pki.DisposeAsync();
+        }
+    }
 
     private async Task<string> PublishPemAsync(bool delta)
     {

@@ -29,7 +29,13 @@ public sealed class CmsInteropTests
     }
 
     [OneTimeTearDown]
-    public async Task OneTimeTearDown() => await _platform.DisposeAsync();
+    public async Task OneTimeTearDown()
+    {
+        if (_platform is not null)
+        {
+            await _platform.DisposeAsync();
+        }
+    }
 
     private string Write(string name, byte[] content) => _platform.Pki.WriteFile(name, content);
 

@@ -25,7 +25,13 @@ public sealed class HsmEnvelopeTests
     }
 
     [OneTimeTearDown]
-    public async Task OneTimeTearDown() => await _platform.DisposeAsync();
+    public async Task OneTimeTearDown()
+    {
+        if (_platform is not null)
+        {
+            await _platform.DisposeAsync();
+        }
+    }
 
     // SoftHSM2 2.6 offers RSA-OAEP with SHA-1 only: OpenSSL's OAEP default.
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:oaep" })]

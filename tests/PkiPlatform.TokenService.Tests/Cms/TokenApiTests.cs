@@ -22,7 +22,13 @@ public sealed class TokenApiTests
     }
 
     [OneTimeTearDown]
-    public async Task OneTimeTearDown() => await _platform.DisposeAsync();
+    public async Task OneTimeTearDown()
+    {
+        if (_platform is not null)
+        {
+            await _platform.DisposeAsync();
+        }
+    }
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
     {
