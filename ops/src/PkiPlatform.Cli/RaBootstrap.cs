@@ -63,7 +63,9 @@ internal static class RaBootstrap
         return (loaded, created);
     }
 
-    private static async Task<byte[]> IssueAsync(PkiRuntime runtime, string profile, string subject, string[] dnsNames, string password, CancellationToken cancellationToken)
+    /// <summary>A fresh P-256 key and its certificate from the issuing CA, with the CA chain, as PKCS#12.</summary>
+    internal static async Task<byte[]> IssuePkcs12Async(CaCore.CertificateAuthority ca, string profile, string subject, string[] dnsNames, string password, string actor,
+        CancellationToken cancellationToken)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -79,16 +81,19 @@ internal static class RaBootstrap
             request.CertificateExtensions.Add(san.Build());
         }
 
-        var issued = await runtime.Ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile), "pki-up:bootstrap", cancellationToken);
+        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile), actor, cancellationToken);
         using var certificate = X509CertificateLoader.LoadCertificate(issued.Der).CopyWithPrivateKey(key);
         var chain = new X509Certificate2Collection(certificate);
-        foreach (var authority in (await runtime.Ca.Authorities.AllAsync(cancellationToken)).OrderByDescending(a => a.Id))
+        foreach (var authority in (await ca.Authorities.AllAsync(cancellationToken)).OrderByDescending(a => a.Id))
         {
             chain.Add(X509CertificateLoader.LoadCertificate(authority.Entity.CertificateDer));
         }
 
         return chain.Export(X509ContentType.Pkcs12, password)!;
     }
+
+    private static Task<byte[]> IssueAsync(PkiRuntime runtime, string profile, string subject, string[] dnsNames, string password, CancellationToken cancellationToken) =>
+        IssuePkcs12Async(runtime.Ca, profile, subject, dnsNames, password, "pki-up:bootstrap", cancellationToken);
 
     private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '-').Replace('+', '_');
 }

@@ -7,6 +7,20 @@ namespace PkiPlatform.ServiceDefaults;
 public static class PlatformClientCertificates
 {
     /// <summary>
+    /// The TLS side: any client certificate or none is let through the handshake, and the handshake does no
+    /// revocation check of its own. The authentication handler then validates against the platform's anchors
+    /// and the CA's records, and can explain a refusal, which a failed handshake could not. (Kestrel's default
+    /// online revocation check fetched the platform's own CRLs/OCSP synchronously inside every new handshake:
+    /// under concurrent connections that starved the thread pool and handshakes timed out.)
+    /// </summary>
+    public static void AcceptAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
+    {
+        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+        https.AllowAnyClientCertificate();
+        https.CheckCertificateRevocation = false;
+    }
+
+    /// <summary>
     /// Chains to <paramref name="root"/> through <paramref name="issuing"/>, checks validity and EKU clientAuth; status is
     /// left to the CA's records (the caller's OnCertificateValidated), which know about revocations at once.
     /// </summary>

@@ -15,7 +15,6 @@ public static class RaTls
     {
         https.ServerCertificate = server;
         https.ServerCertificateChain = [issuing];
-        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-        https.AllowAnyClientCertificate();
+        ServiceDefaults.PlatformClientCertificates.AcceptAtTls(https);
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PkiPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -94,8 +93,7 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
             kestrel.Listen(System.Net.IPAddress.Loopback, apiPort, listen => listen.UseHttps(https =>
             {
                 https.ServerCertificate = serverCertificate;
-                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.AllowAnyClientCertificate();
+                PlatformClientCertificates.AcceptAtTls(https);
             }));
         });
         builder.AddServiceDefaults();

@@ -19,17 +19,12 @@ try
     var signing = builder.Configuration.GetSection("Signing").Get<SigningServiceOptions>() ?? new SigningServiceOptions();
     var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
     var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority);
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
-    {
-        // Any client certificate or none at TLS; the authentication handler judges it and explains a refusal.
-        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
-        https.AllowAnyClientCertificate();
-    }));
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(PlatformClientCertificates.AcceptAtTls));
     builder.AddServiceDefaults();
     builder.Services.AddTokenService(runtime.Ca, options, signing);
     builder.Services.AddTokenServiceClientCertificates(runtime.Ca,
         System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
-        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer));
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer), signing.ClientCertificateCacheSeconds);
     var app = builder.Build();
     await app.Services.InitializeTokenServiceAsync();
     app.MapServiceDefaults();

