@@ -188,7 +188,7 @@ public sealed class PortalBrowserTests
         await review.GotoAsync($"{_host.Url}/Officer/Queue?q=Rejected");
         await review.ClickAsync("#queue a");
         await review.ClickAsync("#reject");
-        Assert.That(await review.InnerTextAsync("#error"), Does.Contain("reason"), "a rejection without a reason is refused");
+        Assert.That(await review.InnerTextAsync("#error"), Does.Contain("输入不完整或有误").And.Contain("reason"), "a rejection without a reason is refused, said in Chinese with the detail");
         await review.FillAsync("#Reason", "staff ID unknown to HR");
         await review.ClickAsync("#reject");
         await ShotAsync(review, "review-rejected");

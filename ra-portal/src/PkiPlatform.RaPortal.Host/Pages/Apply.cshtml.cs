@@ -28,6 +28,9 @@ public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca
 
     public string? Error { get; private set; }
 
+    /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
+    public string? ErrorCode { get; private set; }
+
     public string? TrackingUrl { get; private set; }
 
     public Dictionary<string, string> FieldErrors { get; } = [];
@@ -77,6 +80,7 @@ public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca
         catch (PkiException ex)
         {
             Error = ex.Message;
+            ErrorCode = ex.Code;
         }
     }
 

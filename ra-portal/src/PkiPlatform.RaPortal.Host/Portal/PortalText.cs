@@ -112,6 +112,32 @@ public sealed class PortalText(IHttpContextAccessor accessor)
             ? string.Format(System.Globalization.CultureInfo.InvariantCulture, zh, [.. check.MessageArguments])
             : check.Message;
 
+    /// <summary>
+    /// A refusal in the user's language: in Chinese, what went wrong by its stable code, followed by the core's
+    /// English detail (which names the field or value to fix).
+    /// </summary>
+    public string Error(string? code, string message) =>
+        Language != "en" && code is not null && ErrorTexts.TryGetValue(code, out var zh) ? $"{zh}（{message}）" : message;
+
+    private static readonly Dictionary<string, string> ErrorTexts = new(StringComparer.Ordinal)
+    {
+        ["ra.forbidden"] = "您没有执行此操作的权限",
+        ["ra.unknown_request"] = "找不到该申请",
+        ["ra.not_pending"] = "该申请已不在待审核状态",
+        ["ra.own_request"] = "不能审批自己提交的申请",
+        ["ra.already_decided"] = "您已对该申请作出过决定",
+        ["ra.invalid_application"] = "输入不完整或有误",
+        ["profile.unknown"] = "未知的证书类型",
+        ["profile.violation"] = "请求不符合证书类型的要求",
+        ["csr.malformed"] = "证书请求格式错误",
+        ["csr.bad_signature"] = "证书请求签名无效",
+        ["ca.unknown_serial"] = "找不到该序列号的证书",
+        ["ca.already_revoked"] = "该证书已被吊销",
+        ["ca.not_on_hold"] = "该证书未处于冻结状态",
+        ["lint.failed"] = "证书检查未通过",
+        ["argument.invalid"] = "输入有误",
+    };
+
     /// <summary>Chinese wording of the issuance checks' messages (keys and placeholders as in ca-core's checks).</summary>
     private static readonly Dictionary<string, string> CheckTexts = new(StringComparer.Ordinal)
     {

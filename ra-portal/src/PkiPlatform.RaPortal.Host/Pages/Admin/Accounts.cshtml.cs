@@ -25,6 +25,9 @@ public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority
 
     public string? Error { get; private set; }
 
+    /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
+    public string? ErrorCode { get; private set; }
+
     public Task OnGetAsync() => LoadAsync();
 
     public async Task OnPostAsync()
@@ -36,6 +39,7 @@ public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority
         catch (PkiException ex)
         {
             Error = ex.Message;
+            ErrorCode = ex.Code;
         }
 
         await LoadAsync();

@@ -30,6 +30,9 @@ public sealed class CertificatesModel(CertificateAuthority ca, RegistrationAutho
 
     public string? Error { get; private set; }
 
+    /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
+    public string? ErrorCode { get; private set; }
+
     public string? Message { get; private set; }
 
     public Task OnGetAsync() => LoadAsync();
@@ -50,6 +53,7 @@ public sealed class CertificatesModel(CertificateAuthority ca, RegistrationAutho
         catch (PkiException ex)
         {
             Error = ex.Message;
+            ErrorCode = ex.Code;
         }
 
         // Give the CA worker a moment, so the list usually shows the new status already.

@@ -19,6 +19,9 @@ public sealed class ReviewModel(RegistrationAuthority ra, PkiPlatform.CaCore.Cer
 
     public string? Error { get; private set; }
 
+    /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
+    public string? ErrorCode { get; private set; }
+
     [BindProperty] public string? Reason { get; set; }
 
     public async Task<IActionResult> OnGetAsync(long id) => await LoadAsync(id);
@@ -44,6 +47,7 @@ public sealed class ReviewModel(RegistrationAuthority ra, PkiPlatform.CaCore.Cer
         catch (PkiException ex)
         {
             Error = ex.Message;
+            ErrorCode = ex.Code;
         }
 
         return await LoadAsync(id);
