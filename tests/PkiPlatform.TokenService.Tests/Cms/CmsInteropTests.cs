@@ -186,6 +186,28 @@ public sealed class CmsInteropTests
     }
 
     [Test]
+    public async Task VerifyAsync_RevokedAfterACachedGood_SeenOnceTheCacheAgePasses()
+    {
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Later Revoked,O=HRSS", ["email:later@hrss.example"]);
+        var signed = Out("later-revoked.p7m");
+        ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath, "-outform", "DER", "-out", signed);
+        // Its own clock: moving the shared PKI's clock would shift every later certificate's validity.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var verifier = _platform.NewVerifier([_platform.Root], clock: clock);
+        Assert.That((await verifier.VerifyAsync(File.ReadAllBytes(signed))).Valid, Is.True);
+
+        await _platform.Pki.Ca.Revocations.RevokeAsync(leaf.Serial, RevocationReason.KeyCompromise, null, "test");
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the responder's status poll (1 s in tests)
+        var stillCached = await verifier.VerifyAsync(File.ReadAllBytes(signed));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var refreshed = await verifier.VerifyAsync(File.ReadAllBytes(signed));
+
+        Assert.That(stillCached.Valid, Is.True, "within the 5-minute cache age the cached answer stands");
+        Assert.That(refreshed.Valid, Is.False);
+        Assert.That(refreshed.Signers.Single().Reasons[0], Does.Contain("revoked").And.Contain("keyCompromise"));
+    }
+
+    [Test]
     public async Task VerifyAsync_OtherAnchor_InvalidNoPath()
     {
         await using var other = await TestPki.CreateAsync();

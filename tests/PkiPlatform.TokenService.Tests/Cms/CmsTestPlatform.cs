@@ -70,8 +70,8 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
 
     public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public SignatureVerifier NewVerifier(IReadOnlyList<X509Certificate> anchors, AlgorithmPolicy? policy = null) =>
-        new(new PathValidator(anchors, [Issuing]), new RevocationChecker(_http, Pki.Clock), Pki.Clock, policy);
+    public SignatureVerifier NewVerifier(IReadOnlyList<X509Certificate> anchors, AlgorithmPolicy? policy = null, TimeProvider? clock = null) =>
+        new(new PathValidator(anchors, [Issuing]), new RevocationChecker(_http, clock ?? Pki.Clock), clock ?? Pki.Clock, policy);
 
     public static async Task<CmsTestPlatform> StartAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, IKeyStore? keys = null)
     {

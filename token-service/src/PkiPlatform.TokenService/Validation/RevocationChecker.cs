@@ -15,12 +15,18 @@ namespace PkiPlatform.TokenService.Validation;
 /// Certificate status for a verifier: OCSP at the certificate's AIA URL first (RFC 6960; the response
 /// must be signed by the issuer or by a responder it delegated to with id-kp-OCSPSigning, and be
 /// current), then the CRL at its distribution point (RFC 5280 §4.2.1.13; signature, issuer and
-/// freshness checked). Answers are cached until their nextUpdate, so repeated verifications of the
-/// same signer cost no network round trip.
+/// freshness checked). Answers are cached until their nextUpdate or for <see cref="MaxCacheAge"/>,
+/// whichever comes first, so repeated verifications of the same signer cost no network round trip.
 /// </summary>
 public sealed partial class RevocationChecker(HttpClient http, TimeProvider clock, ILogger<RevocationChecker>? logger = null)
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    /// <summary>
+    /// The longest an answer is reused, even if its nextUpdate is later (this platform's responses live an hour):
+    /// a revocation reaches the verdicts within this time. Default 5 minutes.
+    /// </summary>
+    public TimeSpan MaxCacheAge { get; init; } = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
@@ -83,7 +89,8 @@ public sealed partial class RevocationChecker(HttpClient http, TimeProvider cloc
             _statuses.Clear();
         }
 
-        _statuses[key] = (status, until);
+        var latest = clock.GetUtcNow().UtcDateTime + MaxCacheAge;
+        _statuses[key] = (status, until < latest ? until : latest);
         return status;
     }
 
@@ -169,7 +176,7 @@ public sealed partial class RevocationChecker(HttpClient http, TimeProvider cloc
             throw new InvalidOperationException($"the CRL is stale (nextUpdate {next:u})");
         }
 
-        var entry = (crl, crl.NextUpdate ?? now + DefaultLifetime);
+        var entry = (crl, crl.NextUpdate is { } nextCrl && nextCrl < now + MaxCacheAge ? nextCrl : now + MaxCacheAge);
         _crls[url] = entry;
         return entry;
     }
