@@ -235,6 +235,23 @@ public sealed class CmsInteropTests
         Assert.That(File.ReadAllBytes(Out($"opened-{algorithm}.txt")), Is.EqualTo(Document));
     }
 
+    [Test]
+    public async Task Encrypt_TwoRecipients_EachOpensItWithOpenSsl()
+    {
+        var rsa = await _platform.Pki.IssueAsync("staff-encryption", "CN=First Recipient,O=HRSS", key: KeyAlgorithm.Rsa3072);
+        var ec = await _platform.Pki.IssueAsync("staff-encryption", "CN=Second Recipient,O=HRSS", key: KeyAlgorithm.EcP384);
+        var parser = new X509CertificateParser();
+        var envelope = Write("two-recipients.p7m", CmsEnvelopeWriter.Encrypt(Document, [parser.ReadCertificate(rsa.Der), parser.ReadCertificate(ec.Der)]));
+
+        foreach (var recipient in new[] { rsa, ec })
+        {
+            var opened = Out($"two-{recipient.Serial}.txt");
+            var run = ExternalTool.Run(_openssl, "cms", "-decrypt", "-binary", "-inform", "DER", "-in", envelope, "-recip", recipient.CertificatePath, "-inkey", recipient.KeyPath, "-out", opened);
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+            Assert.That(File.ReadAllBytes(opened), Is.EqualTo(Document));
+        }
+    }
+
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256" })]
     [TestCase(KeyAlgorithm.EcP256, new[] { "-keyopt", "ecdh_kdf_md:sha256" })]
     [TestCase(KeyAlgorithm.EcP384, new string[0])]
