@@ -75,17 +75,20 @@ public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
                 .Where(e => e.Actor.StartsWith("ra:request/") && e.Actor == actor && (e.Action == AuditActions.CertificateIssued || e.Action == AuditActions.CertificateRevoked
                     || e.Action == AuditActions.CertificateHeld || e.Action == AuditActions.CertificateReleased))
                 .OrderBy(e => e.Sequence).Select(e => new { e.Action, e.Target }).FirstOrDefaultAsync(cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var serial = acted?.Target[(acted.Target.IndexOf('/', StringComparison.Ordinal) + 1)..];
             // Conditional on the claim still being stale: another worker's recovery or completion wins the race.
             var query = db.RaRequests.Where(r => r.Id == id && r.Status == RaRequestStatus.Processing && (r.ClaimedAt == null || r.ClaimedAt < cutoff));
-            _ = acted is null
-                ? await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Approved).SetProperty(r => r.ClaimedAt, (DateTime?)null), cancellationToken)
-                : acted.Action == AuditActions.CertificateIssued
-                    ? await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Done).SetProperty(r => r.Serial, serial)
-                        .SetProperty(r => r.Outcome, $"issued {serial} (completed from the audit trail after an interrupted run)").SetProperty(r => r.CompletedAt, now), cancellationToken)
-                    : await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Done)
-                        .SetProperty(r => r.Outcome, $"{acted.Action.Split('.')[1]} {serial} (completed from the audit trail after an interrupted run)").SetProperty(r => r.CompletedAt, now), cancellationToken);
+            if (acted is null)
+            {
+                await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Approved).SetProperty(r => r.ClaimedAt, (DateTime?)null), cancellationToken);
+                continue;
+            }
+
+            // certificate.issued / .revoked / .held / .released on "{authority}/{serial}": the serial is the request's.
+            var serial = acted.Target[(acted.Target.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            var now = clock.GetUtcNow().UtcDateTime;
+            var outcome = $"{acted.Action.Split('.')[1]} {serial} (completed from the audit trail after an interrupted run)";
+            await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, RaRequestStatus.Done).SetProperty(r => r.Serial, serial)
+                .SetProperty(r => r.Outcome, outcome).SetProperty(r => r.CompletedAt, now), cancellationToken);
         }
 
         return stuck.Count;

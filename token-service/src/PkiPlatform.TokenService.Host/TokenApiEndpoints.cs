@@ -32,7 +32,7 @@ public static class TokenApiEndpoints
 
         api.MapGet("/keys", async (ClaimsPrincipal user, ServiceKeys keys, CancellationToken ct) =>
             Results.Ok((await keys.ListAsync(Caller(user), ct)).Select(k => new ServiceKeyView(k.KeyLabel, k.Usage, k.Serial, k.NotAfter,
-                Pem(k.CertificateDer)))));
+                new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", k.CertificateDer)) + "\n"))));
 
         api.MapPost("/sign", async (HttpContext context, string? key, bool? detached, bool? timestamp, CmsSignatureCreator signer, SigningServiceOptions options) =>
         {
@@ -113,21 +113,12 @@ public static class TokenApiEndpoints
         }
     }
 
-    /// <summary>A certificate given as PEM text or base64 DER.</summary>
+    /// <summary>A certificate given as PEM text (the certificate parsers read PEM as well) or base64 DER.</summary>
     private static byte[] Certificate(string? value, string name)
     {
         var text = Required(value, name);
-        if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-        {
-            var body = text.Split("-----")[2];
-            return Base64(string.Concat(body.Where(c => !char.IsWhiteSpace(c))), name);
-        }
-
-        return Base64(text, name);
+        return text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) ? System.Text.Encoding.ASCII.GetBytes(text) : Base64(text, name);
     }
-
-    private static string Pem(byte[] der) =>
-        "-----BEGIN CERTIFICATE-----\n" + string.Join("\n", Convert.ToBase64String(der).Chunk(64).Select(c => new string(c))) + "\n-----END CERTIFICATE-----\n";
 
     public sealed record ServiceKeyView(string Label, string Usage, string Serial, DateTime NotAfter, string Certificate);
 

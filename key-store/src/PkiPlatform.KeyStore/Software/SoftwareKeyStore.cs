@@ -85,9 +85,17 @@ public sealed class SoftwareKeyStore : IKeyStore
             .OrderBy(info => info.Label, StringComparer.Ordinal)
             .ToList();
 
-    public ISigningKey GetSigner(string label)
+    public ISigningKey GetSigner(string label) =>
+        Load(_loaded, label, (info, pkcs8) => (SoftwareSigningKey)SoftwareKeyMaterial.Load(info, pkcs8));
+
+    public IDecryptionKey GetDecrypter(string label) =>
+        Load(_decrypters, label, (info, pkcs8) => new SoftwareDecryptionKey(info, pkcs8));
+
+    /// <summary>Unseals the key once per use (signing, decryption) and keeps the loaded form; the PKCS#8 is zeroed.</summary>
+    private T Load<T>(ConcurrentDictionary<string, T> loaded, string label, Func<KeyInfo, byte[], T> create)
+        where T : class
     {
-        if (_loaded.TryGetValue(label, out var cached))
+        if (loaded.TryGetValue(label, out var cached))
         {
             return cached;
         }
@@ -97,32 +105,7 @@ public sealed class SoftwareKeyStore : IKeyStore
         var pkcs8 = Open(file);
         try
         {
-            var signer = (SoftwareSigningKey)SoftwareKeyMaterial.Load(ToInfo(file), pkcs8);
-            return _loaded.GetOrAdd(label, signer);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new PkiException(PkiErrorCodes.CorruptKey, $"key '{label}' decrypted but is not a valid {file.Algorithm} key", ex);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-    }
-
-    public IDecryptionKey GetDecrypter(string label)
-    {
-        if (_decrypters.TryGetValue(label, out var cached))
-        {
-            return cached;
-        }
-
-        KeyLabel.Validate(label);
-        var file = ReadKeyFile(ExistingKeyPath(label));
-        var pkcs8 = Open(file);
-        try
-        {
-            return _decrypters.GetOrAdd(label, new SoftwareDecryptionKey(ToInfo(file), pkcs8));
+            return loaded.GetOrAdd(label, create(ToInfo(file), pkcs8));
         }
         catch (CryptographicException ex)
         {

@@ -33,7 +33,7 @@ internal static class SignerInfoCheck
                 return "signed attributes are missing, which RFC 5652 §5.3 requires for content other than id-data";
             }
 
-            return SignatureMatches(signer, digestOid, Digest(digestOid, content), certificate) ? null : Mismatch;
+            return SignatureMatches(signer, digestOid, [content], certificate) ? null : Mismatch;
         }
 
         var table = signer.SignedAttributes;
@@ -54,20 +54,20 @@ internal static class SignerInfoCheck
             return "the content does not match the message-digest the signer signed (the content was altered)";
         }
 
+        // DER first; some signers sign their attributes in an order that is not DER's, and OpenSSL verifies them as received.
         var der = attributes.GetEncoded(Asn1Encodable.Der);
-        if (SignatureMatches(signer, digestOid, Digest(digestOid, der), certificate))
-        {
-            return null;
-        }
-
-        // Some signers sign their attributes in an order that is not DER's; OpenSSL verifies them as received.
         var received = attributes.GetEncoded(Asn1Encodable.DL);
-        return !received.AsSpan().SequenceEqual(der) && SignatureMatches(signer, digestOid, Digest(digestOid, received), certificate) ? null : Mismatch;
+        byte[][] signed = received.AsSpan().SequenceEqual(der) ? [der] : [der, received];
+        return SignatureMatches(signer, digestOid, signed, certificate) ? null : Mismatch;
     }
 
     private const string Mismatch = "the signature does not match the content (the content or the signature was altered, or another key signed)";
 
-    private static bool SignatureMatches(SignerInformation signer, string digestOid, byte[] hash, X509Certificate certificate)
+    /// <param name="signer">The SignerInfo.</param>
+    /// <param name="digestOid">Its digest algorithm.</param>
+    /// <param name="signed">The encodings the signature may cover, preferred first (the first is what BouncyCastle's own check covers).</param>
+    /// <param name="certificate">The signer's certificate.</param>
+    private static bool SignatureMatches(SignerInformation signer, string digestOid, byte[][] signed, X509Certificate certificate)
     {
         var signature = signer.GetSignature();
         var algorithm = signer.SignatureAlgorithm;
@@ -78,7 +78,7 @@ internal static class SignerInfoCheck
                 using (var ecdsa = ECDsa.Create())
                 {
                     ecdsa.ImportSubjectPublicKeyInfo(Spki(certificate), out _);
-                    return ecdsa.VerifyHash(hash, signature, DSASignatureFormat.Rfc3279DerSequence);
+                    return signed.Any(data => ecdsa.VerifyHash(Digest(digestOid, data), signature, DSASignatureFormat.Rfc3279DerSequence));
                 }
 
             case "1.2.840.113549.1.1.1" or "1.2.840.113549.1.1.11" or "1.2.840.113549.1.1.12" or "1.2.840.113549.1.1.13" when name is not null:
@@ -86,23 +86,27 @@ internal static class SignerInfoCheck
                 {
                     rsa.ImportSubjectPublicKeyInfo(Spki(certificate), out _);
                     // RFC 8017 §9.2 note 2: some signers omit the NULL parameters in DigestInfo; BouncyCastle accepts both.
-                    return rsa.VerifyHash(hash, signature, name.Value, RSASignaturePadding.Pkcs1) || BouncyCastleMatches(signer, certificate);
+                    return signed.Any(data => rsa.VerifyHash(Digest(digestOid, data), signature, name.Value, RSASignaturePadding.Pkcs1))
+                        || BouncyCastleMatches(signer, signed, certificate);
                 }
 
             case "1.2.840.113549.1.1.10" when name is not null && IsPlainPss(algorithm, digestOid):
                 using (var rsa = RSA.Create())
                 {
                     rsa.ImportSubjectPublicKeyInfo(Spki(certificate), out _);
-                    return rsa.VerifyHash(hash, signature, name.Value, RSASignaturePadding.Pss);
+                    return signed.Any(data => rsa.VerifyHash(Digest(digestOid, data), signature, name.Value, RSASignaturePadding.Pss));
                 }
 
             default:
-                return BouncyCastleMatches(signer, certificate);
+                return BouncyCastleMatches(signer, signed, certificate);
         }
     }
 
-    /// <summary>SM2 (its own user-ID pre-hash), DSA, PSS with other parameters: BouncyCastle's own CMS check.</summary>
-    private static bool BouncyCastleMatches(SignerInformation signer, X509Certificate certificate)
+    /// <summary>
+    /// SM2 (its own user-ID pre-hash), DSA, PSS with other parameters: BouncyCastle's own CMS check over the first
+    /// encoding, then a signer by algorithm name over the others.
+    /// </summary>
+    private static bool BouncyCastleMatches(SignerInformation signer, byte[][] signed, X509Certificate certificate)
     {
         try
         {
@@ -116,9 +120,7 @@ internal static class SignerInfoCheck
             return false;
         }
 
-        // BouncyCastle hashes DER-sorted attributes; retry over the attributes as received.
-        var received = signer.SignerInfo.SignedAttrs?.GetEncoded(Asn1Encodable.DL);
-        if (received is null)
+        if (signed.Length == 1)
         {
             return false;
         }
@@ -131,10 +133,18 @@ internal static class SignerInfoCheck
         };
         try
         {
-            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(name);
-            verifier.Init(false, PublicKeys.Of(certificate));
-            verifier.BlockUpdate(received, 0, received.Length);
-            return verifier.VerifySignature(signer.GetSignature());
+            foreach (var data in signed.Skip(1))
+            {
+                var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(name);
+                verifier.Init(false, PublicKeys.Of(certificate));
+                verifier.BlockUpdate(data, 0, data.Length);
+                if (verifier.VerifySignature(signer.GetSignature()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
         catch (Org.BouncyCastle.Security.SecurityUtilityException)
         {

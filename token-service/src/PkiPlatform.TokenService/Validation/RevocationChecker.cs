@@ -29,7 +29,6 @@ public sealed partial class RevocationChecker(HttpClient http, TimeProvider cloc
     public TimeSpan MaxCacheAge { get; init; } = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
     private const int MaxCached = 100_000;
 
     private readonly ConcurrentDictionary<string, (RevocationStatus Status, DateTime Until)> _statuses = new(StringComparer.Ordinal);
@@ -39,7 +38,8 @@ public sealed partial class RevocationChecker(HttpClient http, TimeProvider cloc
     public async Task<RevocationStatus> CheckAsync(X509Certificate certificate, X509Certificate issuer, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var key = $"{Convert.ToHexString(issuer.GetSignature()[..Math.Min(32, issuer.GetSignature().Length)])}:{certificate.SerialNumber.ToString(16)}";
+        var issuerSignature = issuer.GetSignature();
+        var key = $"{Convert.ToHexString(issuerSignature, 0, Math.Min(32, issuerSignature.Length))}:{certificate.SerialNumber.ToString(16)}";
         if (_statuses.TryGetValue(key, out var cached) && cached.Until > now)
         {
             return cached.Status;
@@ -128,7 +128,7 @@ public sealed partial class RevocationChecker(HttpClient http, TimeProvider cloc
             throw new InvalidOperationException($"the response is stale (nextUpdate {next:u})");
         }
 
-        var until = nextUpdate ?? now + DefaultLifetime;
+        var until = nextUpdate ?? now + MaxCacheAge;
         var source = $"OCSP {url}";
         return single.GetCertStatus() switch
         {
