@@ -32,13 +32,10 @@ public sealed class PortalBrowserTests
 
         _pki = await TestPki.CreateAsync();
         _host = await RaHost.StartAsync(_pki);
-        var ra = _host.Services.GetRequiredService<RegistrationAuthority>();
-        foreach (var (name, role) in new[] { ("Alice Officer", RaRole.Officer), ("Bob Officer", RaRole.Officer), ("Carol Auditor", RaRole.Auditor), ("Dave Admin", RaRole.RaAdmin) })
+        foreach (var (name, account, role) in new[] { ("Alice Officer", "staff:A1", RaRole.Officer), ("Bob Officer", "staff:B2", RaRole.Officer),
+                     ("Carol Auditor", "staff:C3", RaRole.Auditor), ("Dave Admin", "staff:D4", RaRole.RaAdmin) })
         {
-            var leaf = await _pki.IssueAsync("staff-auth", $"CN={name},O=HRSS");
-            var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(leaf.Der).Subject.ToString();
-            await ra.SetAccountAsync(identity, name, role, true, "system");
-            _officers[name] = leaf;
+            _officers[name] = (await _pki.AccountAsync(account, $"CN={name},O=HRSS", role)).Leaf;
         }
 
         _screenshots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
@@ -239,21 +236,23 @@ public sealed class PortalBrowserTests
     [Test]
     public async Task AdminAndAuditorPages_OnlyForTheirRoles()
     {
+        // A staff account exists once the CA issued its first certificate; the RA admin gives it a role.
+        await _pki.AccountAsync("staff:N5", "CN=New Officer,O=HRSS");
         await using var admin = await ContextAsync(_officers["Dave Admin"]);
         var accounts = await admin.NewPageAsync();
         await accounts.GotoAsync($"{_host.Url}/Admin/Accounts");
-        await accounts.FillAsync("#Identity", "O=HRSS,CN=New Officer");
+        await accounts.FillAsync("#Identity", "staff:N5");
         await accounts.FillAsync("#DisplayName", "New Officer");
         await accounts.SelectOptionAsync("#Role", "Officer");
         await accounts.ClickAsync("#save");
-        Assert.That(await accounts.InnerTextAsync("#accounts"), Does.Contain("O=HRSS,CN=New Officer"));
+        Assert.That(await accounts.InnerTextAsync("#accounts"), Does.Contain("staff:N5").And.Contain("Officer"));
         await ShotAsync(accounts, "admin-accounts");
 
         await using var auditor = await ContextAsync(_officers["Carol Auditor"]);
         var audit = await auditor.NewPageAsync();
-        await audit.GotoAsync($"{_host.Url}/Audit?action=ra.account_changed");
+        await audit.GotoAsync($"{_host.Url}/Audit?action=account.changed");
         Assert.That(await audit.InnerTextAsync("#chain"), Does.StartWith("哈希链校验通过"));
-        Assert.That(await audit.InnerTextAsync("#events"), Does.Contain("New Officer"));
+        Assert.That(await audit.InnerTextAsync("#events"), Does.Contain("staff:N5"));
         await ShotAsync(audit, "audit");
 
         await using var officer = await ContextAsync(_officers["Alice Officer"]);

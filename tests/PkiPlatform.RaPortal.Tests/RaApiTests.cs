@@ -21,6 +21,8 @@ public sealed class RaApiTests
     private TestPki _pki = null!;
     private RaHost _host = null!;
     private readonly Dictionary<string, HttpClient> _clients = [];
+    private readonly Dictionary<string, TestLeaf> _leaves = [];
+    private static int _applicants;
     private string _system = "";
 
     [OneTimeSetUp]
@@ -28,19 +30,13 @@ public sealed class RaApiTests
     {
         _pki = await TestPki.CreateAsync();
         _host = await RaHost.StartAsync(_pki);
-        var ra = _host.Services.GetRequiredService<RegistrationAuthority>();
-        foreach (var (name, role) in new[] { ("Alice Officer", (RaRole?)RaRole.Officer), ("Bob Officer", RaRole.Officer), ("Carol Auditor", RaRole.Auditor), ("Dave Admin", RaRole.RaAdmin), ("Payroll System", null) })
+        foreach (var (name, account, role) in new[] { ("Alice Officer", "staff:A1", (RaRole?)RaRole.Officer), ("Bob Officer", "staff:B2", RaRole.Officer),
+                     ("Carol Auditor", "staff:C3", RaRole.Auditor), ("Dave Admin", "staff:D4", RaRole.RaAdmin), ("Payroll System", "system:payroll", null) })
         {
-            var profile = role is null ? "business-system" : "staff-auth";
-            var leaf = await _pki.IssueAsync(profile, $"CN={name},O=HRSS");
-            if (role is { } r)
-            {
-                // The identity is the subject DN as the CA recorded it.
-                var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(leaf.Der).Subject.ToString();
-                await ra.SetAccountAsync(identity, name, r, true, "system");
-            }
-
-            _clients[name] = _host.Client(RaHost.Load(leaf));
+            // Roles follow the account the certificate is explicitly bound to, never its subject name.
+            var created = await _pki.AccountAsync(account, $"CN={name},O=HRSS", role);
+            _leaves[name] = created.Leaf;
+            _clients[name] = _host.Client(RaHost.Load(created.Leaf));
         }
 
         _system = "Payroll System";
@@ -64,7 +60,7 @@ public sealed class RaApiTests
 
     private static object Application(string csr, string profile = "server-tls") => new
     {
-        profile, csr, applicantName = "Li Si", staffId = "E2002", organization = "HRSS Bureau", unit = "Payroll", contact = "lisi@hrss.example",
+        profile, csr, applicantName = "Li Si", staffId = $"E{2000 + Interlocked.Increment(ref _applicants)}", organization = "HRSS Bureau", unit = "Payroll", contact = "lisi@hrss.example",
     };
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -278,8 +274,9 @@ public sealed class RaApiTests
             "--write-object", der, "--type", "cert", "--id", id, "--label", label], environment: env);
         Assert.That(write.ExitCode, Is.EqualTo(0), write.ToString());
 
-        var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(await File.ReadAllBytesAsync(der)).Subject.ToString();
-        await _host.Services.GetRequiredService<RegistrationAuthority>().SetAccountAsync(identity, "Token Officer", RaRole.Officer, true, "system");
+        // The RA created the staff account when the CA issued; an operator grants it the officer role.
+        var account = (await _host.Services.GetRequiredService<RegistrationAuthority>().GetAsync(requestId)).Account!;
+        await _pki.Ca.Accounts.SetRoleAsync(account, RaRole.Officer, true, "Token Officer", "test");
 
         var curl = ExternalTool.Run(ExternalTool.Require("curl"), ["-s", "--engine", "pkcs11", "--key-type", "ENG", "--key", uri, "--cert", certificatePath,
             "--cacert", _pki.RootPemPath, $"{_host.Url}/Officer/Queue"], environment: env);

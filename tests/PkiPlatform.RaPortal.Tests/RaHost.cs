@@ -35,7 +35,7 @@ internal sealed class RaHost : IAsyncDisposable
 
     public static async Task<RaHost> StartAsync(TestPki pki)
     {
-        var server = await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]);
+        var server = await pki.PlatformTlsAsync();
         var serverCertificate = Load(server);
         var root = X509CertificateLoader.LoadCertificate(pki.RootDer);
         var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
@@ -10,13 +11,16 @@ namespace PkiPlatform.RaPortal.Tests;
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
 public sealed class RegistrationAuthorityTests(string provider)
 {
-    private const string Alice = "CN=Alice Officer,O=HRSS";
-    private const string Bob = "CN=Bob Officer,O=HRSS";
-    private const string Carol = "CN=Carol Auditor,O=HRSS";
-    private const string Admin = "CN=Dave Admin,O=HRSS";
-    private const string Applicant = "CN=Erin Applicant,O=HRSS";
-
+    private static int _applications;
     private TestPki _pki = null!;
+    private PlatformCredential Alice = null!;
+    private PlatformCredential Bob = null!;
+    private PlatformCredential Carol = null!;
+    private PlatformCredential Admin = null!;
+    private PlatformCredential Payroll = null!;
+
+    /// <summary>The anonymous Apply page: no certificate.</summary>
+    private const PlatformCredential? Applicant = null;
     private RegistrationAuthority _ra = null!;
     private RaWorker _worker = null!;
 
@@ -26,10 +30,11 @@ public sealed class RegistrationAuthorityTests(string provider)
         _pki = await TestPki.CreateAsync(provider: provider);
         _ra = new RegistrationAuthority(_pki.Ca, new InProcessWorkSignal(), TimeProvider.System);
         _worker = new RaWorker(_pki.Ca, TimeProvider.System);
-        await _ra.SetAccountAsync(Admin, "Dave", RaRole.RaAdmin, true, "system");
-        await _ra.SetAccountAsync(Alice, "Alice", RaRole.Officer, true, Admin);
-        await _ra.SetAccountAsync(Bob, "Bob", RaRole.Officer, true, Admin);
-        await _ra.SetAccountAsync(Carol, "Carol", RaRole.Auditor, true, Admin);
+        Admin = (await _pki.AccountAsync("staff:A0001", "CN=Dave Admin,O=HRSS", RaRole.RaAdmin)).Credential;
+        Alice = (await _pki.AccountAsync("staff:A0002", "CN=Alice Officer,O=HRSS", RaRole.Officer)).Credential;
+        Bob = (await _pki.AccountAsync("staff:A0003", "CN=Bob Officer,O=HRSS", RaRole.Officer)).Credential;
+        Carol = (await _pki.AccountAsync("staff:A0004", "CN=Carol Auditor,O=HRSS", RaRole.Auditor)).Credential;
+        Payroll = (await _pki.AccountAsync("system:payroll", "CN=Payroll System,O=HRSS")).Credential;
     }
 
     [OneTimeTearDown]
@@ -41,8 +46,12 @@ public sealed class RegistrationAuthorityTests(string provider)
         }
     }
 
-    private static RaApplication Application(string profile = "staff-auth", KeyAlgorithm key = KeyAlgorithm.EcP256, string subject = "CN=Zhang San,O=HRSS", params string[] sans) =>
-        new(profile, TestCsr.Create(key, subject, sans).Der, "Zhang San", "E1001", "HRSS Bureau", "IT", "zhangsan@hrss.example");
+    /// <summary>A fresh applicant each time: staff IDs and subjects belong to one account once issued.</summary>
+    private static RaApplication Application(string profile = "staff-auth", KeyAlgorithm key = KeyAlgorithm.EcP256, string? subject = null, params string[] sans)
+    {
+        var n = Interlocked.Increment(ref _applications);
+        return new(profile, TestCsr.Create(key, subject ?? $"CN=Zhang San {n},O=HRSS", sans).Der, "Zhang San", $"E{1000 + n}", "HRSS Bureau", "IT", "zhangsan@hrss.example");
+    }
 
     private async Task<int> CountRequestsAsync()
     {
@@ -79,12 +88,13 @@ public sealed class RegistrationAuthorityTests(string provider)
         Assert.That(error.Code, Is.EqualTo(RaErrorCodes.OwnRequest));
     }
 
-    [TestCase(Carol, "Auditor")]
-    [TestCase(Admin, "RaAdmin")]
-    [TestCase(Applicant, null)]
-    public async Task Approve_WithoutOfficerRole_Forbidden(string who, string? holds)
+    [TestCase("carol", "Auditor")]
+    [TestCase("admin", "RaAdmin")]
+    [TestCase("payroll", null)]
+    public async Task Approve_WithoutOfficerRole_Forbidden(string name, string? holds)
     {
-        var request = await _ra.SubmitAsync(Application(), Applicant + " 2");
+        var who = name switch { "carol" => Carol, "admin" => Admin, _ => Payroll };
+        var request = await _ra.SubmitAsync(Application(), Applicant);
         var error = Assert.ThrowsAsync<PkiException>(() => _ra.ApproveAsync(request.Id, who, ""))!;
         Assert.That(error.Code, Is.EqualTo(RaErrorCodes.Forbidden));
         if (holds is not null)
@@ -93,10 +103,10 @@ public sealed class RegistrationAuthorityTests(string provider)
         }
     }
 
-    [TestCase(Alice)]
-    [TestCase(Carol)]
-    public void ChangeRoles_NotRaAdmin_Forbidden(string who) =>
-        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SetAccountAsync("CN=Mallory", "M", RaRole.RaAdmin, true, who))!.Code, Is.EqualTo(RaErrorCodes.Forbidden));
+    [TestCase("alice")]
+    [TestCase("carol")]
+    public void ChangeRoles_NotRaAdmin_Forbidden(string name) =>
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SetAccountAsync("staff:A0003", "M", RaRole.RaAdmin, true, name == "alice" ? Alice : Carol))!.Code, Is.EqualTo(RaErrorCodes.Forbidden));
 
     [Test]
     public async Task Reject_NeedsReason_ThenNeverIssued()
@@ -115,6 +125,7 @@ public sealed class RegistrationAuthorityTests(string provider)
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(profile: "nope"), Applicant))!.Code, Is.EqualTo(PkiErrorCodes.UnknownProfile));
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { Csr = [0x30, 0x01] }, Applicant))!.Code, Is.EqualTo(PkiErrorCodes.BadCsr));
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(sans: "dns:not-allowed.example"), Applicant))!.Message, Does.Contain("dns is not allowed"));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(subject: "CN=Eve\nRA Officer,O=HRSS"), Applicant))!.Message, Does.Contain("control"));
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { ApplicantName = "" }, Applicant))!.Message, Does.Contain("applicantName is required"));
         Assert.That(await CountRequestsAsync(), Is.EqualTo(before));
     }
@@ -184,7 +195,7 @@ public sealed class RegistrationAuthorityTests(string provider)
         var ids = new List<long>();
         for (var i = 0; i < 12; i++)
         {
-            var request = await _ra.SubmitAsync(Application(profile: "server-tls", subject: $"CN=s{i}.hrss.example", sans: $"dns:s{i}.hrss.example"), Applicant);
+            var request = await _ra.SubmitAsync(Application(profile: "server-tls", subject: $"CN=s{i}.hrss.example", sans: $"dns:s{i}.hrss.example") with { Account = "system:payroll" }, Payroll);
             await _ra.ApproveAsync(request.Id, Alice, "");
             ids.Add(request.Id);
         }

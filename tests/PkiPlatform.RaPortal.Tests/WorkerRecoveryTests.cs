@@ -14,8 +14,9 @@ namespace PkiPlatform.RaPortal.Tests;
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
 public sealed class WorkerRecoveryTests(string provider)
 {
-    private const string Alice = "CN=Alice Officer,O=HRSS";
-    private const string Bob = "CN=Bob Officer,O=HRSS";
+    private static int _applicants;
+    private CaCore.Accounts.PlatformCredential _alice = null!;
+    private CaCore.Accounts.PlatformCredential _bob = null!;
 
     private TestPki _pki = null!;
     private RegistrationAuthority _ra = null!;
@@ -27,8 +28,8 @@ public sealed class WorkerRecoveryTests(string provider)
         _pki = await TestPki.CreateAsync(provider: provider);
         _ra = new RegistrationAuthority(_pki.Ca, new InProcessWorkSignal(), TimeProvider.System);
         _worker = new RaWorker(_pki.Ca, TimeProvider.System) { Lease = TimeSpan.FromMinutes(10) };
-        await _ra.SetAccountAsync(Alice, "Alice", RaRole.Officer, true, "system");
-        await _ra.SetAccountAsync(Bob, "Bob", RaRole.Officer, true, "system");
+        _alice = (await _pki.AccountAsync("staff:A1", "CN=Alice Officer,O=HRSS", RaRole.Officer)).Credential;
+        _bob = (await _pki.AccountAsync("staff:B2", "CN=Bob Officer,O=HRSS", RaRole.Officer)).Credential;
     }
 
     [OneTimeTearDown]
@@ -44,9 +45,9 @@ public sealed class WorkerRecoveryTests(string provider)
     private async Task<(RaRequestEntity Request, byte[] Csr)> ApprovedAsync(string subject)
     {
         var csr = TestCsr.Create(KeyAlgorithm.EcP256, subject, []).Der;
-        var request = await _ra.SubmitAsync(new RaApplication("staff-auth", csr, "Li Si", "E2002", "HRSS Bureau", "IT", "lisi@hrss.example"), "CN=Applicant,O=HRSS");
-        await _ra.ApproveAsync(request.Id, Alice, "");
-        await _ra.ApproveAsync(request.Id, Bob, "");
+        var request = await _ra.SubmitAsync(new RaApplication("staff-auth", csr, "Li Si", $"E{2000 + Interlocked.Increment(ref _applicants)}", "HRSS Bureau", "IT", "lisi@hrss.example"), null);
+        await _ra.ApproveAsync(request.Id, _alice, "");
+        await _ra.ApproveAsync(request.Id, _bob, "");
         return (request, csr);
     }
 

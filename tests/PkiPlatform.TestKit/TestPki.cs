@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Time.Testing;
 using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Configuration;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
 using PkiPlatform.KeyStore.Software;
 
@@ -69,7 +71,11 @@ public sealed class TestPki : IAsyncDisposable
         });
         var now = DateTimeOffset.UtcNow;
         var clock = new FakeTimeProvider(now.AddDays(-400));
-        var ca = new CertificateAuthority(database.Database, keys, ProfileCatalog.Defaults(), options ?? new CaOptions(), clock, Path.Combine(directory, "crl"));
+        options ??= new CaOptions();
+        // Test names live under the documentation domains (RFC 2606) and loopback/private ranges.
+        options.AllowedDomains = [.. options.AllowedDomains.Union(["localhost", "example", "example.org", "example.com", "hrss.example"])];
+        options.AllowedAddresses = [.. options.AllowedAddresses.Union(["127.0.0.0/8", "10.0.0.0/8", "::1/128"])];
+        var ca = new CertificateAuthority(database.Database, keys, ProfileCatalog.Defaults(), options, clock, Path.Combine(directory, "crl"));
         var pki = new TestPki(directory, database, keys, ca, clock);
         var created = await ca.Initializer.InitializeAsync(new AuthoritySetup { RootAlgorithm = algorithm, IssuingAlgorithm = algorithm }, "test");
         pki.RootDer = created[0].CertificateDer;
@@ -83,16 +89,43 @@ public sealed class TestPki : IAsyncDisposable
     }
 
     /// <summary>Issues a certificate for a fresh key and writes cert and key PEM files named after its serial.</summary>
+    /// <remarks>Platform profiles (TSA, OCSP signing, platform TLS) are bound to a platform test account, as the CA requires.</remarks>
     public async Task<TestLeaf> IssueAsync(string profile, string subject = "CN=Test User,O=HRSS", string[]? subjectAltNames = null,
-        KeyAlgorithm key = KeyAlgorithm.EcP256, int? validityDays = null)
+        KeyAlgorithm key = KeyAlgorithm.EcP256, int? validityDays = null, AccountBinding? account = null)
     {
         var csr = TestCsr.Create(key, subject, subjectAltNames ?? []);
-        var issued = await Ca.Issuer.IssueAsync(new IssuanceRequest(csr.Der, profile, validityDays), "test");
+        if (account is null && Ca.Profiles.Get(profile).Audience == ProfileAudience.Platform)
+        {
+            account = new AccountBinding(AccountIdentity.Platform("test-" + profile));
+        }
+
+        var issued = await Ca.Issuer.IssueAsync(new IssuanceRequest(csr.Der, profile, validityDays, account), "test");
         var certificatePath = Path.Combine(Directory, $"{issued.Serial}.pem");
         var keyPath = Path.Combine(Directory, $"{issued.Serial}.key");
         await File.WriteAllTextAsync(certificatePath, Pem.Certificate(issued.Der));
         await File.WriteAllTextAsync(keyPath, csr.PrivateKeyPem);
         return new TestLeaf(issued.Serial, issued.Der, certificatePath, keyPath);
+    }
+
+    /// <summary>The platform's own TLS certificate for localhost / 127.0.0.1 (profile platform-tls).</summary>
+    public Task<TestLeaf> PlatformTlsAsync() => IssueAsync("platform-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]);
+
+    /// <summary>
+    /// An account with a client certificate explicitly bound to it, as the RA would leave it: a staff account
+    /// (<c>staff:ID</c>, profile staff-auth) with an optional role, or a registered business system (<c>system:NAME</c>).
+    /// </summary>
+    public async Task<TestAccount> AccountAsync(string identity, string subject, RaRole? role = null)
+    {
+        var kind = AccountIdentity.KindOf(identity);
+        await Ca.Accounts.RegisterAsync(identity, subject, "test", new Org.BouncyCastle.Asn1.X509.X509Name(subject));
+        var leaf = await IssueAsync(kind == AccountKind.System ? "business-system" : "staff-auth", subject, account: new AccountBinding(identity) { Renewal = true });
+        if (role is not null)
+        {
+            await Ca.Accounts.SetRoleAsync(identity, role, true, null, "test");
+        }
+
+        var (credential, refusal) = await Ca.Accounts.AuthenticateAsync(leaf.Der);
+        return new TestAccount(leaf, credential ?? throw new InvalidOperationException(refusal));
     }
 
     public async Task<TestLeaf> RevokedLeafAsync(RevocationReason reason = RevocationReason.KeyCompromise)

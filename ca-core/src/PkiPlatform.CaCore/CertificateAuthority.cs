@@ -1,3 +1,4 @@
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Configuration;
@@ -28,7 +29,8 @@ public sealed class CertificateAuthority
         Audit = audit;
         Authorities = new AuthorityDirectory(database, keys, options.IssuingAuthority);
         Initializer = new AuthorityInitializer(database, keys, options, audit, clock);
-        Issuer = new CertificateIssuer(database, Authorities, new IssuancePreparer(profiles, options, clock, CertificateLinter.Default), audit, clock);
+        Accounts = new AccountDirectory(database, audit, clock);
+        Issuer = new CertificateIssuer(database, Authorities, new IssuancePreparer(profiles, options, clock, CertificateLinter.Default), audit, Accounts, clock);
         Revocations = new RevocationService(database, Authorities, audit, clock);
         Crls = new CrlService(database, Authorities, options, audit, clock, publishDirectory);
         KeyCustody = new KeyCustody(database, keys, audit);
@@ -51,6 +53,8 @@ public sealed class CertificateAuthority
     public AuthorityInitializer Initializer { get; }
 
     public CertificateIssuer Issuer { get; }
+
+    public AccountDirectory Accounts { get; }
 
     public RevocationService Revocations { get; }
 

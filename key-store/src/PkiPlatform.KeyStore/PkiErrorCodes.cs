@@ -26,6 +26,10 @@ public static class PkiErrorCodes
     public const string AlreadyRevoked = "ca.already_revoked";
     public const string NotOnHold = "ca.not_on_hold";
     public const string InvalidArgument = "argument.invalid";
+    public const string SubjectReserved = "ca.subject_reserved";
+    public const string UnknownAccount = "account.unknown";
+    public const string AccountExists = "account.exists";
+    public const string ProfileAudience = "profile.audience";
     public const string Storage = "storage.failure";
     public const string CmsMalformed = "cms.malformed";
     public const string CmsWrongContentType = "cms.wrong_content_type";

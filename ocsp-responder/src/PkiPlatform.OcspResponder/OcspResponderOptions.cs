@@ -19,10 +19,10 @@ public sealed class OcspResponderOptions
     public int MaxCachedResponses { get; set; } = 1_000_000;
 
     /// <summary>Validity of responder certificates the responder provisions for itself.</summary>
-    public int ResponderValidityDays { get; set; } = 30;
+    public int ResponderValidityDays { get; set; } = 4;
 
     /// <summary>Renew a responder certificate when it has fewer days left than this.</summary>
-    public int ResponderRenewBeforeDays { get; set; } = 10;
+    public int ResponderRenewBeforeDays { get; set; } = 2;
 
     /// <summary>Whether this process may issue its own responder certificates (false for read-only replicas).</summary>
     public bool ProvisionResponders { get; set; } = true;
@@ -41,7 +41,8 @@ public sealed class OcspResponderOptions
         Require(StatusPollSeconds is >= 1 and <= 60, "Ocsp:StatusPollSeconds must be 1..60");
         Require(MaxRequestBytes is >= 512 and <= 1 << 20, "Ocsp:MaxRequestBytes must be 512..1048576");
         Require(MaxCachedResponses >= 0, "Ocsp:MaxCachedResponses must not be negative");
-        Require(ResponderValidityDays is >= 2 and <= 90, "Ocsp:ResponderValidityDays must be 2..90 (profile ocsp-signing allows 90)");
+        // Delegated responder certificates carry ocsp-nocheck: nobody can check their status, so they live days (RFC 6960 §4.2.2.2.1).
+        Require(ResponderValidityDays is >= 2 and <= 7, "Ocsp:ResponderValidityDays must be 2..7 (profile ocsp-signing allows 7)");
         Require(ResponderRenewBeforeDays >= 1 && ResponderRenewBeforeDays < ResponderValidityDays, "Ocsp:ResponderRenewBeforeDays must be 1..ResponderValidityDays-1");
     }
 }

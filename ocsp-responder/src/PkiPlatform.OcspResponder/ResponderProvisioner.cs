@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Asn1.X509;
+using PkiPlatform.CaCore.Accounts;
+using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Storage;
@@ -37,7 +39,8 @@ public sealed class ResponderProvisioner(CertificateAuthority ca, OcspResponderO
         var commonName = $"{authority.Subject.GetValueList(X509Name.CN).FirstOrDefault() ?? authority.Name} OCSP Responder";
         var subject = new X509Name([X509Name.CN], [commonName.Length > 64 ? commonName[..64] : commonName]);
         var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(authority.Name, authority.KeyAlgorithm, label, subject,
-            "ocsp-signing", options.ResponderValidityDays, "ocsp-responder", cancellationToken: cancellationToken);
+            "ocsp-signing", options.ResponderValidityDays, "ocsp-responder",
+            account: new AccountBinding(AccountIdentity.Platform("ocsp-" + authority.Name), commonName), cancellationToken: cancellationToken);
 
         await using var store = ca.Database.CreateContext();
         store.Responders.Add(new ResponderEntity

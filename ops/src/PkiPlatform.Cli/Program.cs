@@ -14,6 +14,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     AuditCommand.Create(),
     KeyCommand.Create(),
     ServiceKeyCommand.Create(),
+    AccountCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),
 };

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Storage;
-using PkiPlatform.RaPortal;
 
 namespace PkiPlatform.Cli;
 
@@ -23,7 +23,7 @@ internal static class RaBootstrap
     private static string PortalPasswordPath(DataDirectory data) => data.Combine("ra", "portal.pass");
 
     /// <summary>Loads the portal certificate, creating it and the first credentials if this is the first run.</summary>
-    public static async Task<(X509Certificate2 Portal, IReadOnlyList<Credential> Created)> EnsureAsync(PkiRuntime runtime, RegistrationAuthority ra, CancellationToken cancellationToken)
+    public static async Task<(X509Certificate2 Portal, IReadOnlyList<Credential> Created)> EnsureAsync(PkiRuntime runtime, CancellationToken cancellationToken)
     {
         var data = runtime.Data;
         var created = new List<Credential>();
@@ -31,32 +31,35 @@ internal static class RaBootstrap
         {
             Directory.CreateDirectory(data.Combine("ra"));
             var password = NewPassword();
-            var portal = await IssueAsync(runtime, "server-tls", "CN=localhost,O=HRSS PKI", ["localhost"], password, cancellationToken);
+            // The platform's own TLS listener: profile platform-tls (never through the RA), bound to a platform account.
+            var portal = await IssueAsync(runtime, "platform-tls", "CN=localhost,O=HRSS PKI", ["localhost"], password,
+                new AccountBinding(AccountIdentity.Platform("ra-tls"), "RA TLS"), cancellationToken);
             DataDirectory.WriteOwnerOnly(PortalCertificatePath(data), portal);
             DataDirectory.WriteOwnerOnly(PortalPasswordPath(data), Encoding.UTF8.GetBytes(password));
 
             Directory.CreateDirectory(data.Combine("credentials"));
-            foreach (var (role, name) in new[] { (RaRole.RaAdmin, "RA Administrator"), (RaRole.Officer, "RA Officer") })
+            foreach (var (role, name, staffId) in new[] { (RaRole.RaAdmin, "RA Administrator", "ra-admin"), (RaRole.Officer, "RA Officer", "ra-officer") })
             {
+                // Staff accounts with a stable identifier; the subject is reserved for them by the operator (first run).
                 var secret = NewPassword();
-                var pkcs12 = await IssueAsync(runtime, "staff-auth", $"CN={name},O=HRSS PKI", [], secret, cancellationToken);
+                var identity = AccountIdentity.Staff(staffId);
+                var subject = $"CN={name},O=HRSS PKI";
+                await runtime.Ca.Accounts.RegisterAsync(identity, name, Actor, new Org.BouncyCastle.Asn1.X509.X509Name(subject), cancellationToken);
+                var pkcs12 = await IssueAsync(runtime, "staff-auth", subject, [], secret, new AccountBinding(identity, name) { Renewal = true }, cancellationToken);
                 var path = data.Combine("credentials", role == RaRole.RaAdmin ? "ra-admin.p12" : "ra-officer.p12");
                 DataDirectory.WriteOwnerOnly(path, pkcs12);
-                using var certificate = X509CertificateLoader.LoadPkcs12(pkcs12, secret);
-                var identity = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(certificate.RawData).Subject.ToString();
-                await ra.SetAccountAsync(identity, name, role, true, "system", cancellationToken);
+                await runtime.Ca.Accounts.SetRoleAsync(identity, role, true, name, Actor, cancellationToken);
                 created.Add(new Credential(role.ToString(), path, secret, identity));
             }
 
             // A business system for the token service's signing API (mTLS; its keys are created by pki up).
             var systemSecret = NewPassword();
-            var system = await IssueAsync(runtime, "business-system", "CN=Demo Business System,O=HRSS PKI", [], systemSecret, cancellationToken);
+            var systemAccount = AccountIdentity.System("demo");
+            await runtime.Ca.Accounts.RegisterAsync(systemAccount, "Demo Business System", Actor, new Org.BouncyCastle.Asn1.X509.X509Name("CN=Demo Business System,O=HRSS PKI"), cancellationToken);
+            var system = await IssueAsync(runtime, "business-system", "CN=Demo Business System,O=HRSS PKI", [], systemSecret, new AccountBinding(systemAccount, "Demo Business System"), cancellationToken);
             var systemPath = data.Combine("credentials", "system.p12");
             DataDirectory.WriteOwnerOnly(systemPath, system);
-            using (var certificate = X509CertificateLoader.LoadPkcs12(system, systemSecret))
-            {
-                created.Add(new Credential(SystemRole, systemPath, systemSecret, Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(certificate.RawData).Subject.ToString()));
-            }
+            created.Add(new Credential(SystemRole, systemPath, systemSecret, systemAccount));
         }
 
         var loaded = X509CertificateLoader.LoadPkcs12FromFile(PortalCertificatePath(data), (await File.ReadAllTextAsync(PortalPasswordPath(data), cancellationToken)).Trim());
@@ -65,7 +68,7 @@ internal static class RaBootstrap
 
     /// <summary>A fresh P-256 key and its certificate from the issuing CA, with the CA chain, as PKCS#12.</summary>
     internal static async Task<byte[]> IssuePkcs12Async(CaCore.CertificateAuthority ca, string profile, string subject, string[] dnsNames, string password, string actor,
-        CancellationToken cancellationToken)
+        AccountBinding? account, CancellationToken cancellationToken)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -81,7 +84,7 @@ internal static class RaBootstrap
             request.CertificateExtensions.Add(san.Build());
         }
 
-        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile), actor, cancellationToken);
+        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile, Account: account), actor, cancellationToken);
         using var certificate = X509CertificateLoader.LoadCertificate(issued.Der).CopyWithPrivateKey(key);
         var chain = new X509Certificate2Collection(certificate);
         foreach (var authority in (await ca.Authorities.AllAsync(cancellationToken)).OrderByDescending(a => a.Id))
@@ -92,8 +95,10 @@ internal static class RaBootstrap
         return chain.Export(X509ContentType.Pkcs12, password)!;
     }
 
-    private static Task<byte[]> IssueAsync(PkiRuntime runtime, string profile, string subject, string[] dnsNames, string password, CancellationToken cancellationToken) =>
-        IssuePkcs12Async(runtime.Ca, profile, subject, dnsNames, password, "pki-up:bootstrap", cancellationToken);
+    private const string Actor = "pki-up:bootstrap";
+
+    private static Task<byte[]> IssueAsync(PkiRuntime runtime, string profile, string subject, string[] dnsNames, string password, AccountBinding account, CancellationToken cancellationToken) =>
+        IssuePkcs12Async(runtime.Ca, profile, subject, dnsNames, password, Actor, account, cancellationToken);
 
     private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '-').Replace('+', '_');
 }

@@ -54,11 +54,14 @@ public static partial class ServiceDefaultsExtensions
 
     public static int StatusFor(string code) => code switch
     {
+        "profile.audience" => StatusCodes.Status403Forbidden,
         _ when code.EndsWith("not_found", StringComparison.Ordinal) || code is "ca.unknown_serial" or "profile.unknown" => StatusCodes.Status404NotFound,
         _ when code.StartsWith("csr.", StringComparison.Ordinal) || code.StartsWith("profile.", StringComparison.Ordinal) || code.StartsWith("argument.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
         "ca.already_revoked" or "ca.not_on_hold" or "ca.already_initialised" or "keystore.key_exists"
             or "ra.not_pending" or "ra.own_request" or "ra.already_decided" => StatusCodes.Status409Conflict,
         "ra.forbidden" or "token.key_forbidden" => StatusCodes.Status403Forbidden,
+        "ca.subject_reserved" or "account.exists" => StatusCodes.Status409Conflict,
+        "account.unknown" => StatusCodes.Status404NotFound,
         "cms.too_large" => StatusCodes.Status413PayloadTooLarge,
         "cms.not_recipient" => StatusCodes.Status422UnprocessableEntity,
         _ when code.StartsWith("cms.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,

@@ -1,7 +1,7 @@
 namespace PkiPlatform.RaPortal.Host;
 
 /// <summary>An application as business systems and the portal submit it (CSR as PEM).</summary>
-public sealed record SubmitRequestBody(string? Profile, string? Csr, string? ApplicantName, string? StaffId, string? Organization, string? Unit, string? Contact);
+public sealed record SubmitRequestBody(string? Profile, string? Csr, string? ApplicantName, string? StaffId, string? Organization, string? Unit, string? Contact, string? Account = null);
 
 /// <summary>A CSR to decode and check against a profile before submitting.</summary>
 public sealed record PreviewBody(string? Profile, string? Csr);

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
@@ -83,7 +84,8 @@ public static class RaPortalEndpoints
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(SubmissionLimiter, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.User.Identity?.Name ?? "anonymous",
+                // Trust-model item 10: per account, or per client address for anonymous callers (one client cannot lock everyone out).
+                context.User.Identity?.IsAuthenticated == true ? "id:" + context.User.Identity.Name : "ip:" + context.Connection.RemoteIpAddress,
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) }));
         });
         return services;
@@ -120,7 +122,7 @@ public static class RaPortalEndpoints
         api.MapPost("/requests", async (SubmitRequestBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await ra.SubmitAsync(new RaApplication(Required(body.Profile, "profile"), Csr(body.Csr), body.ApplicantName ?? "", body.StaffId ?? "",
-                body.Organization ?? "", body.Unit ?? "", body.Contact ?? ""), Identity(user), ct);
+                body.Organization ?? "", body.Unit ?? "", body.Contact ?? "") { Account = body.Account }, Credential(user), ct);
             return Results.Created($"/api/v1/requests/{request.Id}", View(request));
         }).RequireRateLimiting(SubmissionLimiter);
 
@@ -148,29 +150,30 @@ public static class RaPortalEndpoints
         }).RequireAuthorization(ReaderPolicy);
 
         api.MapPost("/requests/{id:long}/approve", async (long id, DecisionBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
-            Results.Ok(View(await ra.ApproveAsync(id, Identity(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
+            Results.Ok(View(await ra.ApproveAsync(id, Credential(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
 
         api.MapPost("/requests/{id:long}/reject", async (long id, DecisionBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
-            Results.Ok(View(await ra.RejectAsync(id, Identity(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
+            Results.Ok(View(await ra.RejectAsync(id, Credential(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
 
         api.MapPost("/revocations", async (RevocationBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
-            var request = await ra.RequestRevocationAsync(Required(body.Serial, "serial"), RevocationReasons.Parse(body.Reason ?? "unspecified"), Identity(user), ct);
+            var request = await ra.RequestRevocationAsync(Required(body.Serial, "serial"), RevocationReasons.Parse(body.Reason ?? "unspecified"), Credential(user), ct);
             return Results.Created($"/api/v1/requests/{request.Id}", View(request));
         }).RequireAuthorization(OfficerPolicy);
 
         api.MapPost("/releases", async (RevocationBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
-            var request = await ra.RequestReleaseAsync(Required(body.Serial, "serial"), Identity(user), ct);
+            var request = await ra.RequestReleaseAsync(Required(body.Serial, "serial"), Credential(user), ct);
             return Results.Created($"/api/v1/requests/{request.Id}", View(request));
         }).RequireAuthorization(OfficerPolicy);
 
         api.MapPut("/accounts", async (AccountBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
-            var role = Enum.TryParse<RaRole>(body.Role, ignoreCase: true, out var r) ? r
-                : throw new PkiException(PkiErrorCodes.InvalidArgument, $"role must be one of {string.Join(", ", Enum.GetNames<RaRole>())}");
-            var account = await ra.SetAccountAsync(Required(body.Identity, "identity"), body.DisplayName ?? "", role, body.Active, Identity(user), ct);
-            return Results.Ok(new { account.Identity, account.DisplayName, Role = account.Role.ToString(), account.Active });
+            RaRole? role = string.IsNullOrEmpty(body.Role) || body.Role.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+                : Enum.TryParse<RaRole>(body.Role, ignoreCase: true, out var r) && Enum.IsDefined(r) ? r
+                : throw new PkiException(PkiErrorCodes.InvalidArgument, $"role must be one of {string.Join(", ", Enum.GetNames<RaRole>())} or none");
+            var account = await ra.SetAccountAsync(Required(body.Identity, "identity"), body.DisplayName ?? "", role, body.Active, Credential(user), ct);
+            return Results.Ok(new { account.Identity, Kind = account.Kind.ToString(), account.DisplayName, Role = account.Role?.ToString(), account.Active });
         }).RequireAuthorization(AdminPolicy);
 
         api.MapGet("/audit", async (string? action, string? actor, string? target, long? before, int? take, CertificateAuthority ca, CancellationToken ct) =>
@@ -207,12 +210,13 @@ public static class RaPortalEndpoints
         return app;
     }
 
-    private static string Identity(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    private static PlatformCredential Credential(ClaimsPrincipal user) =>
+        PlatformPrincipal.From(user) ?? throw new PkiException(RaErrorCodes.Forbidden, "a client certificate issued by this platform is required");
 
     private static async Task<RaRequestEntity> VisibleAsync(long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct)
     {
         var request = await ra.GetAsync(id, ct);
-        if (request.SubmittedBy != Identity(user) && !user.IsInRole(nameof(RaRole.Officer)) && !user.IsInRole(nameof(RaRole.Auditor)))
+        if (request.SubmittedBy != Credential(user).Identity && !user.IsInRole(nameof(RaRole.Officer)) && !user.IsInRole(nameof(RaRole.Auditor)))
         {
             // Not yours and not an officer: indistinguishable from a request that does not exist.
             throw new PkiException(RaErrorCodes.UnknownRequest, $"no request {id}");

@@ -8,4 +8,8 @@ public sealed record RaApplication(
     string ApplicantStaffId,
     string Organization,
     string Unit,
-    string Contact);
+    string Contact)
+{
+    /// <summary>For business-system profiles: the registered system account (system:NAME) the certificate is for; defaults to the submitter's own.</summary>
+    public string? Account { get; init; }
+}

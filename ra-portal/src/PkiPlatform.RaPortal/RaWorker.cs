@@ -102,7 +102,10 @@ public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
         {
             if (request.Kind == RaRequestKind.Issue)
             {
-                var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CsrDer!, request.Profile), $"ra:request/{id}", cancellationToken);
+                var account = request.Account is { } identity
+                    ? new AccountBinding(identity, request.ApplicantName, request.Organization, request.Unit) { Renewal = request.SubmittedBy == identity }
+                    : null;
+                var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CsrDer!, request.Profile, Account: account), $"ra:request/{id}", cancellationToken);
                 request.Serial = issued.Serial;
                 request.Outcome = $"issued {issued.Serial}";
             }

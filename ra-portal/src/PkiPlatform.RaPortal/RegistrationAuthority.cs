@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Issuance.Checks;
+using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
@@ -16,16 +18,23 @@ namespace PkiPlatform.RaPortal;
 /// </summary>
 public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal signal, TimeProvider clock)
 {
+    /// <summary>The submitter of an application made without a client certificate.</summary>
+    public const string Anonymous = "anonymous";
+
     public CsrPreview Preview(string profileName, byte[] csr)
     {
         var profile = ca.Profiles.Get(profileName);
         var request = CertificateRequest.Parse(csr);
         var sans = request.SubjectAltNames?.GetNames()
             .Select(n => $"{SubjectAltNameCheck.TypeName(n.TagNo) ?? n.TagNo.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{SubjectAltNameCheck.Value(n)}").ToList() ?? [];
-        return new CsrPreview(request.Subject.ToString(), request.KeyDescription, sans, IssuancePreparer.Evaluate(request, profile));
+        return new CsrPreview(request.Subject.ToString(), request.KeyDescription, sans, ca.Issuer.Preparer.Evaluate(request, profile));
     }
 
-    public async Task<RaRequestEntity> SubmitAsync(RaApplication application, string submittedBy, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Takes an application. <paramref name="submitter"/> is the authenticated client certificate, or null for the
+    /// anonymous Apply page; the request records that, never a value the applicant typed (trust-model item 1).
+    /// </summary>
+    public async Task<RaRequestEntity> SubmitAsync(RaApplication application, PlatformCredential? submitter, CancellationToken cancellationToken = default)
     {
         Require(application.ApplicantName, "applicantName", 64);
         Require(application.ApplicantStaffId, "staffId", 32);
@@ -39,20 +48,30 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         }
 
         var profile = ca.Profiles.Get(application.Profile);
+        var csr = CertificateRequest.Parse(application.Csr);
+        var account = await TargetAccountAsync(profile, application, submitter, cancellationToken);
+        if (await ca.Accounts.SubjectConflictAsync(csr.Subject, account, cancellationToken) is { } conflict)
+        {
+            throw new PkiException(PkiErrorCodes.SubjectReserved, conflict);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new RaRequestEntity
         {
             Kind = RaRequestKind.Issue,
             Status = RaRequestStatus.Pending,
             Profile = profile.Name,
-            CsrDer = CertificateRequest.Parse(application.Csr).Csr.GetEncoded(),
+            CsrDer = csr.Csr.GetEncoded(),
             SubjectDn = preview.Subject,
+            SubjectKey = SubjectKey.Of(csr.Subject),
             ApplicantName = application.ApplicantName.Trim(),
             ApplicantStaffId = application.ApplicantStaffId.Trim(),
             Organization = application.Organization.Trim(),
             Unit = application.Unit.Trim(),
             Contact = application.Contact.Trim(),
-            SubmittedBy = submittedBy,
+            SubmittedBy = submitter?.Identity ?? Anonymous,
+            SubmittedWith = submitter?.Certificate,
+            Account = account,
             RequiredApprovals = profile.Approvals,
             TrackingCode = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             SubmittedAt = now,
@@ -61,27 +80,85 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.RaRequests.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        await ca.Audit.AppendAsync(db, [new AuditRecord(submittedBy, "ra.request_submitted", $"request/{entity.Id}",
-            $"profile={entity.Profile}; subject={entity.SubjectDn}; approvals={entity.RequiredApprovals}")], cancellationToken);
+        await ca.Audit.AppendAsync(db, [new AuditRecord(submitter?.AuditActor ?? Anonymous, "ra.request_submitted", $"request/{entity.Id}",
+            $"profile={entity.Profile}; subject={entity.SubjectDn}; account={account}; approvals={entity.RequiredApprovals}")], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return entity;
     }
 
+    /// <summary>
+    /// Trust-model item 4, the profile's audience: public profiles go to a person account named by the staff ID (a new
+    /// one, or the submitter's own when renewing); system profiles to a registered business system, asked for by that
+    /// system or an RA admin; platform profiles never through the RA.
+    /// </summary>
+    private async Task<string> TargetAccountAsync(CertificateProfile profile, RaApplication application, PlatformCredential? submitter, CancellationToken cancellationToken)
+    {
+        switch (profile.Audience)
+        {
+            case ProfileAudience.Public:
+            {
+                var account = AccountIdentity.Staff(application.ApplicantStaffId);
+                if (await ca.Accounts.FindAsync(account, cancellationToken) is not null && submitter?.Account?.Identity != account)
+                {
+                    throw new PkiException(PkiErrorCodes.AccountExists,
+                        $"staff ID {application.ApplicantStaffId.Trim()} already has an account: renew by applying while logged in with that account's certificate, or ask an RA admin");
+                }
+
+                return account;
+            }
+
+            case ProfileAudience.System:
+            {
+                if (submitter is null)
+                {
+                    throw new PkiException(RaErrorCodes.Forbidden, $"profile '{profile.Name}' is for registered business systems: apply through the API with the system's certificate (or an RA admin's)");
+                }
+
+                var account = application.Account is { Length: > 0 } named ? AccountIdentity.Parse(named.Trim())
+                    : submitter.Account is { Kind: AccountKind.System } own ? own.Identity
+                    : throw new PkiException(RaErrorCodes.InvalidApplication, $"profile '{profile.Name}' needs the business-system account (account: system:NAME) the certificate is for");
+                var target = await ca.Accounts.FindAsync(account, cancellationToken);
+                if (target is not { Kind: AccountKind.System })
+                {
+                    throw new PkiException(PkiErrorCodes.UnknownAccount, $"{account} is not a registered business system; an RA admin registers it first");
+                }
+
+                var admin = submitter.Account is { } a && (await ca.Accounts.FindAsync(a.Identity, cancellationToken))?.Role == RaRole.RaAdmin;
+                if (submitter.Account?.Identity != account && !admin)
+                {
+                    throw new PkiException(RaErrorCodes.Forbidden, $"only {account} itself (with its own certificate) or an RA admin may apply for its certificates");
+                }
+
+                return account;
+            }
+
+            default:
+                throw new PkiException(PkiErrorCodes.ProfileAudience,
+                    $"profile '{profile.Name}' is issued only by the CA for the platform's own keys (OCSP responder, TSA, platform TLS, service keys); it cannot be requested through the RA");
+        }
+    }
+
     /// <summary>An officer asks to revoke (or hold, with certificateHold); the certificate's profile says how many further officers must approve.</summary>
-    public Task<RaRequestEntity> RequestRevocationAsync(string serial, RevocationReason reason, string officer, CancellationToken cancellationToken = default) =>
+    public Task<RaRequestEntity> RequestRevocationAsync(string serial, RevocationReason reason, PlatformCredential officer, CancellationToken cancellationToken = default) =>
         RequestStatusChangeAsync(serial, RaRequestKind.Revoke, reason, officer, cancellationToken);
 
     /// <summary>An officer asks to release a held certificate, under the same dual control as revocation.</summary>
-    public Task<RaRequestEntity> RequestReleaseAsync(string serial, string officer, CancellationToken cancellationToken = default) =>
+    public Task<RaRequestEntity> RequestReleaseAsync(string serial, PlatformCredential officer, CancellationToken cancellationToken = default) =>
         RequestStatusChangeAsync(serial, RaRequestKind.Release, RevocationReason.RemoveFromCrl, officer, cancellationToken);
 
-    private async Task<RaRequestEntity> RequestStatusChangeAsync(string serial, RaRequestKind kind, RevocationReason reason, string officer, CancellationToken cancellationToken)
+    private async Task<RaRequestEntity> RequestStatusChangeAsync(string serial, RaRequestKind kind, RevocationReason reason, PlatformCredential officer, CancellationToken cancellationToken)
     {
-        await RequireRoleAsync(officer, RaRole.Officer, cancellationToken);
+        var own = await RequireRoleAsync(officer, RaRole.Officer, cancellationToken);
         var canonical = SerialNumbers.Normalize(serial);
         await using var db = ca.Database.CreateContext();
         var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Serial == canonical && c.Status != CertificateStatus.Intent, cancellationToken)
             ?? throw new PkiException(PkiErrorCodes.UnknownSerial, $"no certificate with serial {canonical}");
+        var holder = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == certificate.Id)
+            .Join(db.RaAccounts.AsNoTracking(), b => b.AccountId, a => a.Id, (b, a) => a.Identity).FirstOrDefaultAsync(cancellationToken);
+        if (holder == own.Identity)
+        {
+            throw new PkiException(RaErrorCodes.OwnRequest, $"certificate {canonical} belongs to your own account; another officer must act on it");
+        }
         var approvals = ca.Profiles.All.FirstOrDefault(p => p.Name == certificate.Profile)?.RevocationApprovals ?? 1;
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new RaRequestEntity
@@ -90,9 +167,12 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
             Status = approvals == 0 ? RaRequestStatus.Approved : RaRequestStatus.Pending,
             Profile = certificate.Profile,
             SubjectDn = certificate.SubjectDn,
+            SubjectKey = SubjectKey.Of(certificate.SubjectDn),
+            Account = holder,
             Serial = canonical,
             RevocationReason = (int)reason,
-            SubmittedBy = officer,
+            SubmittedBy = own.Identity,
+            SubmittedWith = officer.Certificate,
             RequiredApprovals = approvals,
             SubmittedAt = now,
             DecidedAt = approvals == 0 ? now : null,
@@ -100,7 +180,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.RaRequests.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        await ca.Audit.AppendAsync(db, [new AuditRecord(officer, kind == RaRequestKind.Release ? "ra.release_requested" : "ra.revocation_requested", $"request/{entity.Id}",
+        await ca.Audit.AppendAsync(db, [new AuditRecord(officer.AuditActor, kind == RaRequestKind.Release ? "ra.release_requested" : "ra.revocation_requested", $"request/{entity.Id}",
             $"serial={canonical}; reason={reason.ToName()}; approvals={approvals}")], cancellationToken);
         await NotifyIfApprovedAsync(db, entity, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -108,10 +188,10 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         return entity;
     }
 
-    public Task<RaRequestEntity> ApproveAsync(long requestId, string officer, string reason, CancellationToken cancellationToken = default) =>
+    public Task<RaRequestEntity> ApproveAsync(long requestId, PlatformCredential officer, string reason, CancellationToken cancellationToken = default) =>
         DecideAsync(requestId, officer, approve: true, reason, cancellationToken);
 
-    public Task<RaRequestEntity> RejectAsync(long requestId, string officer, string reason, CancellationToken cancellationToken = default)
+    public Task<RaRequestEntity> RejectAsync(long requestId, PlatformCredential officer, string reason, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
@@ -121,39 +201,31 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         return DecideAsync(requestId, officer, approve: false, reason, cancellationToken);
     }
 
-    /// <summary>Creates or changes an account. Only an RA admin may; "system" bootstraps the first admin.</summary>
-    public async Task<RaAccountEntity> SetAccountAsync(string identity, string displayName, RaRole role, bool active, string actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// An RA admin registers a business system (system:NAME, no role) or sets a staff account's role and state. Staff
+    /// accounts come into being when the CA issues their first certificate; an admin cannot change their own account.
+    /// </summary>
+    public async Task<RaAccountEntity> SetAccountAsync(string identity, string displayName, RaRole? role, bool active, PlatformCredential admin, CancellationToken cancellationToken = default)
     {
-        if (actor != "system")
+        var actor = await RequireRoleAsync(admin, RaRole.RaAdmin, cancellationToken);
+        Require(identity, "identity", 128);
+        identity = AccountIdentity.Parse(identity.Trim());
+        if (identity == actor.Identity)
         {
-            await RequireRoleAsync(actor, RaRole.RaAdmin, cancellationToken);
+            throw new PkiException(RaErrorCodes.Forbidden, "you cannot change your own account; another RA admin must");
         }
 
-        Require(identity, "identity", 512);
-        await using var db = ca.Database.CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == identity, cancellationToken);
-        var before = account is null ? "none" : $"{account.Role}{(account.Active ? "" : " (inactive)")}";
-        if (account is null)
+        if (AccountIdentity.KindOf(identity) == AccountKind.System && await ca.Accounts.FindAsync(identity, cancellationToken) is null)
         {
-            account = new RaAccountEntity { Identity = identity, CreatedAt = clock.GetUtcNow().UtcDateTime };
-            db.RaAccounts.Add(account);
+            if (role is not null)
+            {
+                throw new PkiException(PkiErrorCodes.InvalidArgument, "business systems hold no RA role");
+            }
+
+            await ca.Accounts.RegisterAsync(identity, displayName, admin.AuditActor, cancellationToken: cancellationToken);
         }
 
-        account.DisplayName = displayName;
-        account.Role = role;
-        account.Active = active;
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
-        await ca.Audit.AppendAsync(db, [new AuditRecord(actor, "ra.account_changed", identity, $"role {before} -> {role}{(active ? "" : " (inactive)")}")], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return account;
-    }
-
-    public async Task<RaAccountEntity?> FindAccountAsync(string identity, CancellationToken cancellationToken = default)
-    {
-        await using var db = ca.Database.CreateContext();
-        return await db.RaAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Identity == identity && a.Active, cancellationToken);
+        return await ca.Accounts.SetRoleAsync(identity, role, active, displayName, admin.AuditActor, cancellationToken);
     }
 
     public async Task<RaRequestEntity> GetAsync(long requestId, CancellationToken cancellationToken = default)
@@ -180,18 +252,22 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
         return await db.RaRequests.AsNoTracking().Where(r => r.Status == status).OrderBy(r => r.Id).Skip(skip).Take(Math.Clamp(take, 1, 200)).ToListAsync(cancellationToken);
     }
 
-    public async Task RequireRoleAsync(string identity, RaRole role, CancellationToken cancellationToken)
+    /// <summary>The caller's account as the database holds it now, if it has <paramref name="role"/>; else refused.</summary>
+    public async Task<BoundAccount> RequireRoleAsync(PlatformCredential caller, RaRole role, CancellationToken cancellationToken)
     {
-        var account = await FindAccountAsync(identity, cancellationToken);
-        if (account is null || account.Role != role)
+        var account = caller.Account is null ? null : await ca.Accounts.FindAsync(caller.Account.Identity, cancellationToken);
+        if (account is not { Role: { } held } || held != role)
         {
-            throw new PkiException(RaErrorCodes.Forbidden, $"'{identity}' does not hold the {role} role" + (account is null ? "" : $" (holds {account.Role})"));
+            var who = account?.Identity ?? $"certificate {caller.Certificate} (bound to no account)";
+            throw new PkiException(RaErrorCodes.Forbidden, $"{who} does not hold the {role} role" + (account?.Role is { } other ? $" (holds {other})" : ""));
         }
+
+        return account;
     }
 
-    private async Task<RaRequestEntity> DecideAsync(long requestId, string officer, bool approve, string reason, CancellationToken cancellationToken)
+    private async Task<RaRequestEntity> DecideAsync(long requestId, PlatformCredential credential, bool approve, string reason, CancellationToken cancellationToken)
     {
-        await RequireRoleAsync(officer, RaRole.Officer, cancellationToken);
+        var officer = await RequireRoleAsync(credential, RaRole.Officer, cancellationToken);
         Limit(reason, "reason", 512);
         await using var db = ca.Database.CreateContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -205,18 +281,19 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
             throw new PkiException(RaErrorCodes.NotPending, $"request {requestId} is {request.Status}, not pending");
         }
 
-        if (request.SubmittedBy == officer)
+        if (OwnRequest(request, officer) is { } why)
         {
-            throw new PkiException(RaErrorCodes.OwnRequest, $"request {requestId} was submitted by you; another officer must decide it");
+            throw new PkiException(RaErrorCodes.OwnRequest, $"request {requestId} {why}; another officer must decide it");
         }
 
-        if (await db.RaDecisions.AnyAsync(d => d.RequestId == requestId && d.Officer == officer, cancellationToken))
+        // Decisions are keyed by the officer's account: two certificates of one person count once.
+        if (await db.RaDecisions.AnyAsync(d => d.RequestId == requestId && d.Officer == officer.Identity, cancellationToken))
         {
             throw new PkiException(RaErrorCodes.AlreadyDecided, $"you already decided request {requestId}; dual control needs a different officer");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        db.RaDecisions.Add(new RaDecisionEntity { RequestId = requestId, Officer = officer, Approved = approve, Reason = reason, At = now });
+        db.RaDecisions.Add(new RaDecisionEntity { RequestId = requestId, Officer = officer.Identity, Approved = approve, Reason = reason, At = now });
         await db.SaveChangesAsync(cancellationToken);
         var approvals = await db.RaDecisions.CountAsync(d => d.RequestId == requestId && d.Approved, cancellationToken);
         if (!approve)
@@ -233,12 +310,36 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
 
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
-        await ca.Audit.AppendAsync(db, [new AuditRecord(officer, approve ? "ra.request_approved" : "ra.request_rejected", $"request/{requestId}",
+        await ca.Audit.AppendAsync(db, [new AuditRecord(credential.AuditActor, approve ? "ra.request_approved" : "ra.request_rejected", $"request/{requestId}",
             $"approvals={approvals}/{request.RequiredApprovals}; status={request.Status}" + (reason.Length > 0 ? $"; reason={reason}" : ""))], cancellationToken);
         await NotifyIfApprovedAsync(db, request, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Wake(request);
         return request;
+    }
+
+    /// <summary>
+    /// Trust-model item 1: an officer never decides a request that is theirs, whoever submitted it — submitted by
+    /// their account, for their account, naming their staff ID, or for a subject equivalent to their own.
+    /// </summary>
+    private static string? OwnRequest(RaRequestEntity request, BoundAccount officer)
+    {
+        if (request.SubmittedBy == officer.Identity)
+        {
+            return "was submitted by you";
+        }
+
+        if (request.Account == officer.Identity)
+        {
+            return "is for your own account";
+        }
+
+        if (officer.StaffId is { } staffId && string.Equals(request.ApplicantStaffId.Trim(), staffId, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"names your staff ID {staffId}";
+        }
+
+        return officer.SubjectKey is not null && request.SubjectKey == officer.SubjectKey ? "is for a subject equivalent to your own" : null;
     }
 
     /// <summary>PostgreSQL delivers NOTIFY on commit, to CA workers in any process.</summary>

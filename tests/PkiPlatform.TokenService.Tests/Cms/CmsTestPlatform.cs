@@ -25,7 +25,11 @@ namespace PkiPlatform.TokenService.Tests.Cms;
 /// </summary>
 internal sealed class CmsTestPlatform : IAsyncDisposable
 {
-    public const string Owner = "CN=Pension System,O=HRSS";
+    /// <summary>The business-system account that owns the test's service keys.</summary>
+    public const string Owner = "system:pension";
+
+    /// <summary>The subject of that system's client certificate.</summary>
+    public const string OwnerSubject = "CN=Pension System,O=HRSS";
 
     private readonly WebApplication _app;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -80,7 +84,8 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
         var pki = await TestPki.CreateAsync(algorithm, options: new CaOptions { OcspUrl = url + "/ocsp", CrlBaseUrl = url + "/crl", CaIssuersBaseUrl = url + "/ca" }, keys: keys);
         // The CA certificates' status comes from CRLs (they name no OCSP responder).
         await pki.Ca.Crls.PublishAllAsync(false, "test");
-        var serverCertificate = PlatformHttps.Load(await pki.IssueAsync("server-tls", "CN=localhost,O=HRSS", ["dns:localhost", "ip:127.0.0.1"]));
+        await pki.Ca.Accounts.RegisterAsync(Owner, "Pension System", "test", new X509Name(OwnerSubject));
+        var serverCertificate = PlatformHttps.Load(await pki.PlatformTlsAsync());
         var root = X509CertificateLoader.LoadCertificate(pki.RootDer);
         var issuing = X509CertificateLoader.LoadCertificate(pki.IssuingDer);
         var apiPort = FreePort.Next();

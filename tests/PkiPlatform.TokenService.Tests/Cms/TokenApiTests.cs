@@ -17,7 +17,7 @@ public sealed class TokenApiTests
     public async Task OneTimeSetUp()
     {
         _platform = await CmsTestPlatform.StartAsync();
-        _system = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.Owner);
+        _system = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.OwnerSubject, account: new CaCore.Issuance.AccountBinding(CmsTestPlatform.Owner));
         _signKey = (await _platform.CreateKeyAsync(ServiceKeyUsage.Sign)).Key.KeyLabel;
     }
 

@@ -11,7 +11,7 @@ namespace PkiPlatform.TokenService.Host;
 
 /// <summary>
 /// The signing service REST API under /api/v1/token, for business systems authenticated by client
-/// certificate (the caller's identity is its certificate subject; keys are resolved against it).
+/// certificate (the caller is the business-system account its certificate is explicitly bound to; keys are resolved against that account).
 /// Binary in and out for sign, encrypt and decrypt; JSON reports for verify. Errors are RFC 9457 problems.
 /// </summary>
 public static class TokenApiEndpoints
@@ -73,7 +73,10 @@ public static class TokenApiEndpoints
         return endpoints;
     }
 
-    private static string Caller(ClaimsPrincipal user) => user.Identity?.Name ?? throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, "no client certificate identity");
+    /// <summary>The business-system account the caller's certificate is bound to (trust-model items 2 and 3): never a subject name.</summary>
+    private static string Caller(ClaimsPrincipal user) =>
+        CaCore.Accounts.PlatformPrincipal.From(user)?.Account is { Kind: CaCore.Storage.AccountKind.System } account ? account.Identity
+        : throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, "the client certificate is bound to no registered business system; only a system's own certificate reaches its keys");
 
     private static async Task<byte[]> ReadBodyAsync(HttpContext context, SigningServiceOptions options)
     {

@@ -1,16 +1,15 @@
-using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using PkiPlatform.CaCore;
-using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Accounts;
 
 namespace PkiPlatform.TokenService.Host;
 
 /// <summary>
 /// Client-certificate authentication for the token service when it runs as its own host (in <c>pki up</c> the
-/// RA registers the same scheme): chain to the platform's root only, then the CA's records (<see cref="PlatformCredentialCheck"/>).
+/// RA registers the same scheme): chain to the platform's root only, then the CA's records (<see cref="CaCore.Accounts.AccountDirectory.AuthenticateAsync"/>).
 /// </summary>
 public static class TokenServiceAuthentication
 {
@@ -35,16 +34,15 @@ public static class TokenServiceAuthentication
                 {
                     OnCertificateValidated = async context =>
                     {
-                        var (identity, refusal) = await PlatformCredentialCheck.CheckAsync(ca, context.ClientCertificate.RawData, context.HttpContext.RequestAborted);
-                        if (identity is null)
+                        var (credential, refusal) = await ca.Accounts.AuthenticateAsync(context.ClientCertificate.RawData, context.HttpContext.RequestAborted);
+                        if (credential is null)
                         {
                             context.HttpContext.Items[FailureKey] = refusal;
                             context.Fail(refusal!);
                             return;
                         }
 
-                        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
-                            [new Claim(ClaimTypes.NameIdentifier, identity), new Claim(ClaimTypes.Name, identity)], context.Scheme.Name));
+                        context.Principal = PlatformPrincipal.Create(credential, context.Scheme.Name);
                         context.Success();
                     },
                     OnAuthenticationFailed = context =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Asn1.X509;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Storage;
@@ -8,8 +9,9 @@ using PkiPlatform.KeyStore;
 namespace PkiPlatform.TokenService;
 
 /// <summary>
-/// Keys the platform holds for business systems. Each belongs to exactly one system, named by the subject
-/// DN of the client certificate it authenticates with, and serves one purpose. Creating one generates the
+/// Keys the platform holds for business systems. Each belongs to exactly one registered business-system account
+/// (<c>system:NAME</c>; its certificates are bound to it explicitly) and serves one purpose. No name comparison
+/// is involved: a look-alike subject reaches nothing (trust-model item 3). Creating one generates the
 /// key in the key store and issues its certificate (profile system-signing or system-encryption).
 /// </summary>
 public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
@@ -19,15 +21,22 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(owner))
         {
-            throw new PkiException(PkiErrorCodes.InvalidArgument, "the owner (subject DN of the system's client certificate) is required");
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "the owner (a registered business-system account, system:NAME) is required");
         }
 
-        var normalizedOwner = new X509Name(owner).ToString();
+        var account = await ca.Accounts.FindAsync(owner.Trim(), cancellationToken);
+        if (account is not { Kind: AccountKind.System })
+        {
+            throw new PkiException(PkiErrorCodes.UnknownAccount,
+                $"'{owner}' is not a registered business-system account; register it first (pki account register system:NAME) and name it as the owner");
+        }
+
+        var normalizedOwner = account.Identity;
         var now = clock.GetUtcNow().UtcDateTime;
         var label = $"{(usage == ServiceKeyUsage.Sign ? "sign" : "decrypt")}-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var profile = usage == ServiceKeyUsage.Sign ? "system-signing" : "system-encryption";
         var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(ca.Options.IssuingAuthority, algorithm, label, subject, profile, validityDays, actor,
-            usage == ServiceKeyUsage.Sign ? KeyPurpose.Signing : KeyPurpose.Decryption, cancellationToken);
+            usage == ServiceKeyUsage.Sign ? KeyPurpose.Signing : KeyPurpose.Decryption, cancellationToken: cancellationToken);
         var entity = new ServiceKeyEntity
         {
             KeyLabel = label, Owner = normalizedOwner, Usage = Name(usage), Serial = issued.Serial, CertificateDer = issued.Der,
@@ -46,16 +55,14 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
     public async Task<IReadOnlyList<ServiceKeyEntity>> ListAsync(string owner, CancellationToken cancellationToken = default)
     {
         await using var db = ca.Database.CreateContext();
-        var keys = await db.ServiceKeys.AsNoTracking().Where(k => k.DisabledAt == null).OrderBy(k => k.Id).ToListAsync(cancellationToken);
-        return keys.Where(k => SameSystem(k.Owner, owner)).ToList();
+        return await db.ServiceKeys.AsNoTracking().Where(k => k.DisabledAt == null && k.Owner == owner).OrderBy(k => k.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>Every service key (disabled ones too), optionally of one owner; for operators.</summary>
     public async Task<IReadOnlyList<ServiceKeyEntity>> ListAllAsync(string? owner, CancellationToken cancellationToken = default)
     {
         await using var db = ca.Database.CreateContext();
-        var keys = await db.ServiceKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync(cancellationToken);
-        return owner is null ? keys : keys.Where(k => SameSystem(k.Owner, owner)).ToList();
+        return await db.ServiceKeys.AsNoTracking().Where(k => owner == null || k.Owner == owner).OrderBy(k => k.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -99,7 +106,7 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         await using var db = ca.Database.CreateContext();
         var key = await db.ServiceKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyLabel == label, cancellationToken)
             ?? throw new PkiException(PkiErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'; list yours with GET /api/v1/token/keys");
-        if (!SameSystem(key.Owner, caller))
+        if (!string.Equals(key.Owner, caller, StringComparison.Ordinal))
         {
             throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"service key '{label}' belongs to another system");
         }
@@ -126,19 +133,6 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         }
 
         return key;
-    }
-
-    /// <summary>RFC 5280 §7.1 name comparison (attribute order and case-insensitive matching as X.520 allows).</summary>
-    private static bool SameSystem(string owner, string caller)
-    {
-        try
-        {
-            return new X509Name(owner).Equivalent(new X509Name(caller));
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     private static string Name(ServiceKeyUsage usage) => usage == ServiceKeyUsage.Sign ? "sign" : "decrypt";

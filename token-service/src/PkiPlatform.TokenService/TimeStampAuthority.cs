@@ -7,8 +7,9 @@ using Org.BouncyCastle.Asn1.Tsp;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Tsp;
 using Org.BouncyCastle.X509;
-using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Storage;
 
 namespace PkiPlatform.TokenService;
@@ -44,7 +45,8 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
             var label = $"tsa-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var organization = issuer.Subject.GetValueList(X509Name.O).FirstOrDefault() ?? "PKI";
             var subject = new X509Name([X509Name.CN, X509Name.O], [$"{organization} Time-Stamping Authority", organization]);
-            var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(issuer.Name, issuer.KeyAlgorithm, label, subject, "tsa", options.CertificateValidityDays, "tsa", cancellationToken: cancellationToken);
+            var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(issuer.Name, issuer.KeyAlgorithm, label, subject, "tsa", options.CertificateValidityDays, "tsa",
+                account: new AccountBinding(AccountIdentity.Platform("tsa-" + issuer.Name), "Time-Stamping Authority"), cancellationToken: cancellationToken);
             record = new TsaSignerEntity
             {
                 AuthorityId = issuer.Id, KeyLabel = label, Serial = issued.Serial, CertificateDer = issued.Der,

@@ -15,6 +15,9 @@ public static class AuditActions
     public const string ResponderProvisioned = "ocsp.responder_provisioned";
     public const string ServiceKeyCreated = "service_key.created";
     public const string ServiceKeyDisabled = "service_key.disabled";
+    public const string AccountRegistered = "account.registered";
+    public const string AccountChanged = "account.changed";
+    public const string CertificateBound = "account.certificate_bound";
     public const string CmsSigned = "cms.signed";
     public const string CmsDecrypted = "cms.decrypted";
 }

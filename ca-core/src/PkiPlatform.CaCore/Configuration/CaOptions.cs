@@ -21,6 +21,18 @@ public sealed class CaOptions
     /// <summary>Name of the authority that signs end-entity certificates.</summary>
     public string IssuingAuthority { get; set; } = "issuing";
 
+    /// <summary>
+    /// DNS suffixes that server and business-system certificates may name (trust-model item 4); "hrss.example" admits
+    /// it and its subdomains. The default admits only the local machine: set it at <c>pki init --allowed-domains</c>.
+    /// </summary>
+    public List<string> AllowedDomains { get; set; } = ["localhost"];
+
+    /// <summary>Address ranges (CIDR) that iPAddress names may come from. Default: loopback only.</summary>
+    public List<string> AllowedAddresses { get; set; } = ["127.0.0.0/8", "::1/128"];
+
+    /// <summary>Whether <c>pki init</c> writes <see cref="AllowedDomains"/>/<see cref="AllowedAddresses"/> as name constraints into the issuing CA.</summary>
+    public bool NameConstraints { get; set; }
+
     public string CrlUrl(string authority) => $"{CrlBaseUrl.TrimEnd('/')}/{authority}.crl";
 
     public string DeltaCrlUrl(string authority) => $"{CrlBaseUrl.TrimEnd('/')}/{authority}-delta.crl";
@@ -38,6 +50,8 @@ public sealed class CaOptions
                 throw new KeyStore.PkiException(KeyStore.PkiErrorCodes.InvalidArgument, $"{source}: {key} must be an absolute http:// URL, got '{value}'");
             }
         }
+
+        _ = Issuance.NameScope.From(this); // names the bad entry
 
         if (CrlNextUpdateHours is < 1 or > 24 * 31 || DeltaCrlNextUpdateHours < 1 || DeltaCrlNextUpdateHours > CrlNextUpdateHours)
         {

@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Authorities;
+using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.CaCore.Issuance;
 
@@ -11,8 +14,11 @@ namespace PkiPlatform.CaCore.Issuance;
 /// its audit event in one transaction. A batch shares its two transactions, which is what lets the
 /// hash-chained audit trail keep up with thousands of certificates a second.
 /// </summary>
-public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory authorities, IssuancePreparer preparer, AuditTrail audit, TimeProvider clock)
+public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory authorities, IssuancePreparer preparer, AuditTrail audit, AccountDirectory accounts, TimeProvider clock)
 {
+    /// <summary>The checks every request passes, for the RA to show an applicant before submitting.</summary>
+    public IssuancePreparer Preparer => preparer;
+
     public async Task<IssuedCertificate> IssueAsync(IssuanceRequest request, string actor, CancellationToken cancellationToken = default) =>
         (await IssueBatchAsync([request], actor, cancellationToken))[0];
 
@@ -38,8 +44,25 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             Parallel.For(0, requests.Count, i => prepared[i] = preparer.Prepare(requests[i], issuer));
         }
 
-        // Phase 2: record the intent.
+        // Subjects and accounts (trust model item 2): who the certificate is for, and that its name is nobody else's.
         await using var db = database.CreateContext();
+        var bindings = new List<(PreparedCertificate, AccountBinding, string)>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (requests[i].Account is { } binding)
+            {
+                RequireAudience(preparer.Profile(requests[i].Profile), binding);
+                bindings.Add((prepared[i], binding, preparer.Profile(requests[i].Profile).Audience.ToString()));
+            }
+        }
+
+        var conflicts = await AccountDirectory.SubjectConflictsAsync(db, prepared.Select((p, i) => (p.Tbs.Subject, requests[i].Account?.Identity)).ToList(), cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            throw new PkiException(PkiErrorCodes.SubjectReserved, string.Join("; ", conflicts.Distinct()) + "; nothing was issued");
+        }
+
+        // Phase 2: record the intent.
         await CertificateRows.InsertIntentsAsync(db, issuer.Id, prepared, clock.GetUtcNow().UtcDateTime, cancellationToken);
 
         // Phase 3: sign. The only step that touches the key.
@@ -56,11 +79,32 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         // Phase 4: store certificates and audit events together.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CertificateRows.CompleteAsync(db, issuer.Id, prepared, der, cancellationToken);
+        if (bindings.Count > 0)
+        {
+            await accounts.BindIssuedAsync(db, issuer.Id, bindings, actor, cancellationToken);
+        }
         var keyLabel = issuer.Entity.KeyLabel;
         await audit.AppendAsync(db, prepared.Select(p => new AuditRecord(actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
             $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         return prepared.Select((p, i) => new IssuedCertificate(p.Serial, p.Profile, p.SubjectDn, p.NotBefore, p.NotAfter, der[i])).ToList();
+    }
+
+    /// <summary>Item 4: a profile's certificates go only to the kind of account its audience names.</summary>
+    private static void RequireAudience(CertificateProfile profile, AccountBinding binding)
+    {
+        var kind = AccountIdentity.KindOf(binding.Identity);
+        var expected = profile.Audience switch
+        {
+            ProfileAudience.Public => AccountKind.Person,
+            ProfileAudience.System => AccountKind.System,
+            _ => AccountKind.Platform,
+        };
+        if (kind != expected)
+        {
+            throw new PkiException(PkiErrorCodes.ProfileAudience,
+                $"profile '{profile.Name}' is for {expected.ToString().ToLowerInvariant()} accounts; {binding.Identity} is a {kind.ToString().ToLowerInvariant()} account");
+        }
     }
 }

@@ -18,18 +18,21 @@ namespace PkiPlatform.CaCore.Issuance;
 /// </summary>
 public sealed class IssuancePreparer(ProfileCatalog profiles, CaOptions options, TimeProvider clock, CertificateLinter linter)
 {
-    public static IReadOnlyList<IIssuanceCheck> DefaultChecks { get; } =
+    private readonly IReadOnlyList<IIssuanceCheck> _checks =
     [
         new CsrSignatureCheck(),
         new KeyAlgorithmCheck(),
         new SubjectAttributesCheck(),
         new SubjectPatternCheck(),
         new SubjectAltNameCheck(),
+        new NameScopeCheck(NameScope.From(options)),
     ];
 
+    public CertificateProfile Profile(string name) => profiles.Get(name);
+
     /// <summary>Every check's verdict, for the RA to show what a request meets and breaks.</summary>
-    public static IReadOnlyList<CheckResult> Evaluate(CertificateRequest request, CertificateProfile profile) =>
-        DefaultChecks.Select(check => check.Evaluate(request, profile)).ToList();
+    public IReadOnlyList<CheckResult> Evaluate(CertificateRequest request, CertificateProfile profile) =>
+        _checks.Select(check => check.Evaluate(request, profile)).ToList();
 
     public PreparedCertificate Prepare(IssuanceRequest issuance, Authority issuer)
     {

@@ -1,4 +1,8 @@
 namespace PkiPlatform.CaCore.Issuance;
 
 /// <summary>What to issue: a PKCS#10 request (DER or PEM) against a profile, optionally shorter-lived than the profile's maximum.</summary>
-public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDays = null);
+/// <param name="Csr">The PKCS#10 request.</param>
+/// <param name="Profile">The profile's name.</param>
+/// <param name="ValidityDays">Shorter than the profile's maximum, if given.</param>
+/// <param name="Account">The account the certificate is bound to (RA issuance and platform certificates); null for operator issuance.</param>
+public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDays = null, AccountBinding? Account = null);

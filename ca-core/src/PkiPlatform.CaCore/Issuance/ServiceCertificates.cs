@@ -15,10 +15,10 @@ namespace PkiPlatform.CaCore.Issuance;
 public sealed class ServiceCertificates(IKeyStore keys, KeyCustody custody, CertificateIssuer issuer)
 {
     public async Task<IssuedCertificate> IssueForNewKeyAsync(string authority, KeyAlgorithm algorithm, string keyLabel, X509Name subject,
-        string profile, int validityDays, string actor, KeyPurpose purpose = KeyPurpose.Signing, CancellationToken cancellationToken = default)
+        string profile, int validityDays, string actor, KeyPurpose purpose = KeyPurpose.Signing, AccountBinding? account = null, CancellationToken cancellationToken = default)
     {
         var key = await custody.GenerateAsync(keyLabel, algorithm, actor, purpose, cancellationToken);
         var csr = new Pkcs10CertificationRequest(new KeySignatureFactory(keys.GetSigner(keyLabel)), subject, PublicKeyFactory.CreateKey(key.SubjectPublicKeyInfo), null);
-        return await issuer.IssueFromAsync(authority, new IssuanceRequest(csr.GetEncoded(), profile, validityDays), actor, cancellationToken);
+        return await issuer.IssueFromAsync(authority, new IssuanceRequest(csr.GetEncoded(), profile, validityDays, account), actor, cancellationToken);
     }
 }

@@ -12,6 +12,12 @@ public sealed class CertificateProfile
 
     public string Description { get; init; } = "";
 
+    /// <summary>Who may ask the RA for it; a profile file without "audience" is a platform profile (fail closed).</summary>
+    public ProfileAudience Audience { get; init; }
+
+    /// <summary>Whether a dNSName may be a wildcard ("*.example"); either way names stay inside the configured domains.</summary>
+    public bool AllowWildcards { get; init; }
+
     /// <summary>Key types a CSR may carry.</summary>
     public required IReadOnlyList<KeyAlgorithm> KeyAlgorithms { get; init; }
 

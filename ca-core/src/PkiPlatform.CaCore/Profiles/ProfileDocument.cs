@@ -7,6 +7,10 @@ internal sealed class ProfileDocument
 
     public string? Description { get; set; }
 
+    public string? Audience { get; set; }
+
+    public bool AllowWildcards { get; set; }
+
     public List<string>? KeyAlgorithms { get; set; }
 
     public int? MaxValidityDays { get; set; }

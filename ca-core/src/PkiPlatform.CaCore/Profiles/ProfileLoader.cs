@@ -59,10 +59,18 @@ public static class ProfileLoader
 
     private static CertificateProfile Validate(string source, ProfileDocument d)
     {
-        if (string.IsNullOrWhiteSpace(d.Name) || !Regex.IsMatch(d.Name, "^[a-z0-9][a-z0-9-]{0,63}$"))
+        if (string.IsNullOrWhiteSpace(d.Name) || !Regex.IsMatch(d.Name, @"\A[a-z0-9][a-z0-9-]{0,63}\z"))
         {
             throw Invalid(source, "name: required; lower-case letters, digits and '-' (e.g. \"staff-auth\")");
         }
+
+        var audience = d.Audience switch
+        {
+            null or "platform" => ProfileAudience.Platform,
+            "public" => ProfileAudience.Public,
+            "system" => ProfileAudience.System,
+            _ => throw Invalid(source, $"audience: '{d.Audience}' is not one of public, system, platform"),
+        };
 
         if (d.KeyAlgorithms is not { Count: > 0 })
         {
@@ -122,6 +130,8 @@ public static class ProfileLoader
         {
             Name = d.Name,
             Description = d.Description ?? "",
+            Audience = audience,
+            AllowWildcards = d.AllowWildcards,
             KeyAlgorithms = algorithms,
             MaxValidityDays = d.MaxValidityDays.Value,
             Subject = new SubjectRules { Required = required, Allowed = allowed, Patterns = subjectPatterns },
@@ -185,8 +195,8 @@ public static class ProfileLoader
 
             try
             {
-                // Anchored: a value must match in full. Bounded time against hostile input.
-                result[key] = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                // Anchored: a value must match in full (\z, not $, which would accept a trailing newline). Bounded time against hostile input.
+                result[key] = new Regex($"\\A(?:{pattern})\\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
             }
             catch (ArgumentException ex)
             {

@@ -31,6 +31,8 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<RaAccountEntity> RaAccounts => Set<RaAccountEntity>();
 
+    public DbSet<AccountCertificateEntity> AccountCertificates => Set<AccountCertificateEntity>();
+
     public DbSet<ServiceKeyEntity> ServiceKeys => Set<ServiceKeyEntity>();
 
     public abstract bool IsPostgres { get; }
@@ -121,6 +123,21 @@ public abstract class CaDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("ra_accounts");
             e.HasIndex(a => a.Identity).IsUnique();
+            e.Property(a => a.Identity).HasMaxLength(128);
+            // Item 2 of the trust model: no two accounts hold equal or equivalent subjects.
+            e.HasIndex(a => a.SubjectKey).IsUnique();
+            e.Property(a => a.SubjectKey).HasMaxLength(64);
+            e.HasIndex(a => a.StaffId);
+        });
+        modelBuilder.Entity<AccountCertificateEntity>(e =>
+        {
+            e.ToTable("account_certificates");
+            // A certificate belongs to at most one account.
+            e.HasIndex(b => b.CertificateId).IsUnique();
+            e.HasIndex(b => b.AccountId);
+            e.Property(b => b.SpkiSha256).HasMaxLength(64);
+            e.HasOne<RaAccountEntity>().WithMany().HasForeignKey(b => b.AccountId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<CertificateEntity>().WithMany().HasForeignKey(b => b.CertificateId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<AuditEventEntity>(e =>
         {

@@ -26,8 +26,18 @@ public sealed class RaRequestEntity
 
     public string Contact { get; set; } = "";
 
-    /// <summary>Identity of the submitter (client certificate subject), compared with approvers.</summary>
+    /// <summary>The authenticated submitter: an account identity, <c>certificate:{issuer}/{serial}</c> for a platform
+    /// certificate bound to no account, or <c>anonymous</c>. Never a value the applicant typed.</summary>
     public string SubmittedBy { get; set; } = "";
+
+    /// <summary>The certificate the submitter authenticated with (<c>{issuer}/{serial}</c>), if any.</summary>
+    public string? SubmittedWith { get; set; }
+
+    /// <summary>The account the certificate will be bound to (issue), or the account bound to the certificate (revoke, release).</summary>
+    public string? Account { get; set; }
+
+    /// <summary><see cref="Accounts.SubjectKey"/> of <see cref="SubjectDn"/>, compared with the deciding officer's own subject.</summary>
+    public string? SubjectKey { get; set; }
 
     public int RequiredApprovals { get; set; }
 

@@ -55,9 +55,11 @@ internal static class BenchVerifyCommand
             {
                 // The token API as pki up serves it: HTTPS, client certificates checked against the platform's root and records.
                 var server = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
-                    await RaBootstrap.IssuePkcs12Async(bench.Ca, "server-tls", "CN=localhost,O=HRSS", ["localhost"], "bench", "bench", cancellationToken), "bench");
+                    await RaBootstrap.IssuePkcs12Async(bench.Ca, "platform-tls", "CN=localhost,O=HRSS", ["localhost"], "bench", "bench",
+                        new CaCore.Issuance.AccountBinding(CaCore.Accounts.AccountIdentity.Platform("bench-tls")), cancellationToken), "bench");
                 clientCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
-                    await RaBootstrap.IssuePkcs12Async(bench.Ca, "business-system", "CN=Bench Client,O=HRSS", [], "bench", "bench", cancellationToken), "bench");
+                    await RaBootstrap.IssuePkcs12Async(bench.Ca, "business-system", "CN=Bench Client,O=HRSS", [], "bench", "bench",
+                        await BenchSystemAsync(bench.Ca, cancellationToken), cancellationToken), "bench");
                 builder.WebHost.ConfigureKestrel(kestrel =>
                 {
                     kestrel.Listen(System.Net.IPAddress.Loopback, port);
@@ -223,5 +225,13 @@ internal static class BenchVerifyCommand
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The bench's client is a registered business system, as a real caller would be.</summary>
+    private static async Task<CaCore.Issuance.AccountBinding> BenchSystemAsync(CaCore.CertificateAuthority ca, CancellationToken cancellationToken)
+    {
+        var account = CaCore.Accounts.AccountIdentity.System("bench");
+        await ca.Accounts.RegisterAsync(account, "Bench Client", "bench", cancellationToken: cancellationToken);
+        return new CaCore.Issuance.AccountBinding(account);
     }
 }

@@ -7,13 +7,13 @@ namespace PkiPlatform.Cli.Commands;
 
 /// <summary>
 /// <c>pki service-key create|list|disable</c>: keys the token service holds for business systems, each bound to
-/// one system (the subject DN of the client certificate it calls the API with) and one purpose.
+/// one registered business-system account (<c>system:NAME</c>, see <c>pki account</c>) and one purpose.
 /// </summary>
 internal static class ServiceKeyCommand
 {
     public static Command Create()
     {
-        var owner = new Option<string>("--owner") { Description = "Subject DN of the system's client certificate, e.g. \"CN=Pension System,O=HRSS\"", Required = true };
+        var owner = new Option<string>("--owner") { Description = "The owning business-system account, e.g. system:pension (register it with pki account register)", Required = true };
         var usage = new Option<string>("--usage") { Description = "sign | decrypt", Required = true };
         var subject = new Option<string>("--subject") { Description = "Subject DN of the key's certificate (profile system-signing / system-encryption: CN and O required)", Required = true };
         var algorithm = new Option<string>("--algorithm") { Description = KeyAlgorithmNames.Accepted, DefaultValueFactory = _ => "ec-p256" };
@@ -45,7 +45,7 @@ internal static class ServiceKeyCommand
             return 0;
         });
 
-        var ownerFilter = new Option<string?>("--owner") { Description = "Only this system's keys" };
+        var ownerFilter = new Option<string?>("--owner") { Description = "Only this system's keys (system:NAME)" };
         var list = new Command("list", "List service keys") { ownerFilter };
         list.SetRun(async (result, cancellationToken) =>
         {

@@ -47,8 +47,7 @@ internal static class UpCommand
             var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority, cancellationToken);
             using var rootCertificate = X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer);
             using var issuingCertificate = X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer);
-            var (portal, credentials) = await RaBootstrap.EnsureAsync(runtime,
-                new RegistrationAuthority(runtime.Ca, new InProcessWorkSignal(), TimeProvider.System), cancellationToken);
+            var (portal, credentials) = await RaBootstrap.EnsureAsync(runtime, cancellationToken);
             var ra = $"https://127.0.0.1:{result.GetValue(raPort)}";
 
             // No configuration reload watch: the content root is the data directory, where every SQLite commit

@@ -22,7 +22,8 @@ public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca
     [BindProperty] public string? Csr { get; set; }
     [BindProperty] public IFormFile? CsrFile { get; set; }
 
-    public IEnumerable<CertificateProfile> Profiles => ca.Profiles.All.OrderBy(p => p.Name, StringComparer.Ordinal);
+    /// <summary>The public page offers only public profiles (staff certificates); the RA refuses the rest whatever is posted.</summary>
+    public IEnumerable<CertificateProfile> Profiles => ca.Profiles.All.Where(p => p.Audience == ProfileAudience.Public).OrderBy(p => p.Name, StringComparer.Ordinal);
 
     public CsrPreview? Preview { get; private set; }
 
@@ -73,8 +74,9 @@ public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca
                 return;
             }
 
-            var submittedBy = User.Identity?.IsAuthenticated == true ? User.Identity.Name! : $"portal:{StaffId!.Trim()}";
-            var request = await ra.SubmitAsync(new RaApplication(Profile, csr, ApplicantName!, StaffId!, Organization!, Unit ?? "", Contact ?? ""), submittedBy, HttpContext.RequestAborted);
+            // The submitter is the certificate the browser presented, or nobody: never the staff ID typed into the form.
+            var request = await ra.SubmitAsync(new RaApplication(Profile, csr, ApplicantName!, StaffId!, Organization!, Unit ?? "", Contact ?? ""),
+                CaCore.Accounts.PlatformPrincipal.From(User), HttpContext.RequestAborted);
             TrackingUrl = $"/Track/{request.TrackingCode}";
         }
         catch (PkiException ex)

@@ -48,6 +48,11 @@ public sealed class SubjectAltNameCheck : IIssuanceCheck
                 return CheckResult.Fail(Rule, "san.malformed", "subjectAltName {0} is malformed", type);
             }
 
+            if (ControlCharacters.Find(value) is { } control)
+            {
+                return CheckResult.Fail(Rule, "san.control", "subjectAltName {0} contains the control or invisible character {1}; remove it", type, control);
+            }
+
             try
             {
                 if (rules.Patterns.TryGetValue(type, out var pattern) && !pattern.IsMatch(value))

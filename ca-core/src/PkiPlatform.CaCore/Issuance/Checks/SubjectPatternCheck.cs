@@ -21,6 +21,11 @@ public sealed class SubjectPatternCheck : IIssuanceCheck
                 return CheckResult.Fail(Rule, "subject.empty", "subject {0} is empty", name);
             }
 
+            if (ControlCharacters.Find(value) is { } control)
+            {
+                return CheckResult.Fail(Rule, "subject.control", "subject {0} contains the control or invisible character {1}; remove it", name, control);
+            }
+
             // RFC 5280 Appendix A upper bounds: 64 for most names, 128 for e-mail, 2 for country.
             var limit = name == "E" ? 255 : name == "C" ? 2 : 64;
             if (value.Length > limit)

@@ -9,7 +9,7 @@ using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.RaPortal.Host.Pages.Admin;
 
-/// <summary>RA admins bind roles (officer, RA admin, auditor — exclusive) to certificate identities; every change audited.</summary>
+/// <summary>RA admins set roles (officer, RA admin, auditor — exclusive) on staff accounts and register business systems; every change audited.</summary>
 [Authorize(Policy = RaPortalEndpoints.AdminPolicy)]
 public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority ra) : PageModel
 {
@@ -17,7 +17,8 @@ public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority
 
     [BindProperty] public string? DisplayName { get; set; }
 
-    [BindProperty] public RaRole Role { get; set; }
+    /// <summary>Officer, RaAdmin, Auditor, or empty for no role.</summary>
+    [BindProperty] public string? Role { get; set; }
 
     [BindProperty] public bool Active { get; set; }
 
@@ -34,7 +35,9 @@ public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority
     {
         try
         {
-            await ra.SetAccountAsync(Identity ?? "", DisplayName ?? "", Role, Active, User.FindFirstValue(ClaimTypes.NameIdentifier)!, HttpContext.RequestAborted);
+            RaRole? role = string.IsNullOrEmpty(Role) ? null : Enum.TryParse<RaRole>(Role, out var parsed) ? parsed
+                : throw new PkiException(PkiErrorCodes.InvalidArgument, $"role must be one of {string.Join(", ", Enum.GetNames<RaRole>())} or none");
+            await ra.SetAccountAsync(Identity ?? "", DisplayName ?? "", role, Active, CaCore.Accounts.PlatformPrincipal.From(User)!, HttpContext.RequestAborted);
         }
         catch (PkiException ex)
         {

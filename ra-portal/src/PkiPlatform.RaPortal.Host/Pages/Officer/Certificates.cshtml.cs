@@ -43,11 +43,11 @@ public sealed class CertificatesModel(CertificateAuthority ca, RegistrationAutho
 
     public Task OnPostReleaseAsync() => ActAsync(officer => ra.RequestReleaseAsync(Serial ?? "", officer, HttpContext.RequestAborted));
 
-    private async Task ActAsync(Func<string, Task<RaRequestEntity>> action)
+    private async Task ActAsync(Func<CaCore.Accounts.PlatformCredential, Task<RaRequestEntity>> action)
     {
         try
         {
-            var request = await action(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
+            var request = await action(CaCore.Accounts.PlatformPrincipal.From(User)!);
             Message = $"#{request.Id} {request.Kind} {request.Serial}: {request.Status}";
         }
         catch (PkiException ex)

@@ -32,7 +32,7 @@ public sealed class ReviewModel(RegistrationAuthority ra, PkiPlatform.CaCore.Cer
 
     private async Task<IActionResult> DecideAsync(long id, bool approve)
     {
-        var officer = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var officer = CaCore.Accounts.PlatformPrincipal.From(User)!;
         try
         {
             if (approve)

@@ -22,6 +22,48 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.AccountCertificateEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("BoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bound_at");
+
+                    b.Property<string>("BoundBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("bound_by");
+
+                    b.Property<long>("CertificateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("certificate_id");
+
+                    b.Property<string>("SpkiSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("spki_sha256");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("CertificateId")
+                        .IsUnique();
+
+                    b.ToTable("account_certificates", (string)null);
+                });
+
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.AuditEventEntity", b =>
                 {
                     b.Property<long>("Sequence")
@@ -320,16 +362,47 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
 
                     b.Property<string>("Identity")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("identity");
 
-                    b.Property<int>("Role")
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Organization")
+                        .HasColumnType("text")
+                        .HasColumnName("organization");
+
+                    b.Property<int?>("Role")
                         .HasColumnType("integer")
                         .HasColumnName("role");
+
+                    b.Property<string>("StaffId")
+                        .HasColumnType("text")
+                        .HasColumnName("staff_id");
+
+                    b.Property<string>("SubjectDn")
+                        .HasColumnType("text")
+                        .HasColumnName("subject_dn");
+
+                    b.Property<string>("SubjectKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject_key");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
 
                     b.HasKey("Id");
 
                     b.HasIndex("Identity")
+                        .IsUnique();
+
+                    b.HasIndex("StaffId");
+
+                    b.HasIndex("SubjectKey")
                         .IsUnique();
 
                     b.ToTable("ra_accounts", (string)null);
@@ -382,6 +455,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Account")
+                        .HasColumnType("text")
+                        .HasColumnName("account");
 
                     b.Property<string>("ApplicantName")
                         .IsRequired()
@@ -455,6 +532,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("subject_dn");
 
+                    b.Property<string>("SubjectKey")
+                        .HasColumnType("text")
+                        .HasColumnName("subject_key");
+
                     b.Property<DateTime>("SubmittedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("submitted_at");
@@ -463,6 +544,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("submitted_by");
+
+                    b.Property<string>("SubmittedWith")
+                        .HasColumnType("text")
+                        .HasColumnName("submitted_with");
 
                     b.Property<string>("TrackingCode")
                         .IsRequired()
@@ -692,6 +777,21 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                     b.HasIndex("AuthorityId", "NotAfter");
 
                     b.ToTable("tsa_signers", (string)null);
+                });
+
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.AccountCertificateEntity", b =>
+                {
+                    b.HasOne("PkiPlatform.CaCore.Storage.RaAccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PkiPlatform.CaCore.Storage.CertificateEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CertificateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.CertificateEntity", b =>

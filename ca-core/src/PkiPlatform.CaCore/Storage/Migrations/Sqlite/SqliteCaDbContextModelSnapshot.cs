@@ -17,6 +17,46 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.AccountCertificateEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("BoundAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bound_at");
+
+                    b.Property<string>("BoundBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bound_by");
+
+                    b.Property<long>("CertificateId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("certificate_id");
+
+                    b.Property<string>("SpkiSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spki_sha256");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("CertificateId")
+                        .IsUnique();
+
+                    b.ToTable("account_certificates", (string)null);
+                });
+
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.AuditEventEntity", b =>
                 {
                     b.Property<long>("Sequence")
@@ -307,16 +347,47 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
 
                     b.Property<string>("Identity")
                         .IsRequired()
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("identity");
 
-                    b.Property<int>("Role")
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Organization")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization");
+
+                    b.Property<int?>("Role")
                         .HasColumnType("INTEGER")
                         .HasColumnName("role");
+
+                    b.Property<string>("StaffId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("staff_id");
+
+                    b.Property<string>("SubjectDn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_dn");
+
+                    b.Property<string>("SubjectKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_key");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
 
                     b.HasKey("Id");
 
                     b.HasIndex("Identity")
+                        .IsUnique();
+
+                    b.HasIndex("StaffId");
+
+                    b.HasIndex("SubjectKey")
                         .IsUnique();
 
                     b.ToTable("ra_accounts", (string)null);
@@ -365,6 +436,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    b.Property<string>("Account")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account");
 
                     b.Property<string>("ApplicantName")
                         .IsRequired()
@@ -438,6 +513,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("subject_dn");
 
+                    b.Property<string>("SubjectKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_key");
+
                     b.Property<DateTime>("SubmittedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("submitted_at");
@@ -446,6 +525,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("submitted_by");
+
+                    b.Property<string>("SubmittedWith")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("submitted_with");
 
                     b.Property<string>("TrackingCode")
                         .IsRequired()
@@ -667,6 +750,21 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                     b.HasIndex("AuthorityId", "NotAfter");
 
                     b.ToTable("tsa_signers", (string)null);
+                });
+
+            modelBuilder.Entity("PkiPlatform.CaCore.Storage.AccountCertificateEntity", b =>
+                {
+                    b.HasOne("PkiPlatform.CaCore.Storage.RaAccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PkiPlatform.CaCore.Storage.CertificateEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CertificateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PkiPlatform.CaCore.Storage.CertificateEntity", b =>

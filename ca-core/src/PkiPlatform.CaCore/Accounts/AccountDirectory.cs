@@ -1,0 +1,252 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1.X509;
+using PkiPlatform.CaCore.Audit;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.CaCore.Accounts;
+
+/// <summary>
+/// Accounts and their explicitly bound certificates. Authentication goes certificate -> binding -> account; the
+/// subject name decides nothing. Registration, role changes and bindings are audited in the same transaction.
+/// </summary>
+public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, TimeProvider clock)
+{
+    /// <summary>
+    /// The CA's own word on a client certificate that already chained to the platform's root: this exact certificate
+    /// (DER equal to the CA's record) was issued here, is neither revoked nor on hold, and its bound account (if any) is active.
+    /// </summary>
+    /// <returns>The credential, or why it is refused.</returns>
+    public async Task<(PlatformCredential? Credential, string? Refusal)> AuthenticateAsync(byte[] der, CancellationToken cancellationToken = default)
+    {
+        X509CertificateStructure certificate;
+        try
+        {
+            certificate = X509CertificateStructure.GetInstance(der);
+        }
+        catch (ArgumentException)
+        {
+            return (null, "the client certificate cannot be parsed");
+        }
+
+        var serial = SerialNumbers.ToHex(certificate.SerialNumber.Value.ToByteArrayUnsigned());
+        await using var db = database.CreateContext();
+        var candidates = await db.Certificates.AsNoTracking()
+            .Where(c => c.Serial == serial && c.Status != CertificateStatus.Intent)
+            .Join(db.Authorities.AsNoTracking(), c => c.AuthorityId, a => a.Id, (c, a) => new { c.Id, c.Der, c.Status, c.RevokedAt, c.RevocationReason, c.SubjectDn, Authority = a.Name })
+            .ToListAsync(cancellationToken);
+        // Issuer + serial, and the very bytes: a certificate from anywhere else with the same serial is not ours.
+        var record = candidates.FirstOrDefault(c => c.Der is not null && CryptographicOperations.FixedTimeEquals(c.Der, der));
+        if (record is null)
+        {
+            return (null, "the client certificate was not issued by this platform");
+        }
+
+        if (record.Status is CertificateStatus.Revoked or CertificateStatus.OnHold)
+        {
+            var reason = ((RevocationReason)(record.RevocationReason ?? 0)).ToString();
+            return (null, $"the client certificate was revoked on {record.RevokedAt:yyyy-MM-dd HH:mm} UTC ({reason})");
+        }
+
+        var account = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == record.Id)
+            .Join(db.RaAccounts.AsNoTracking(), b => b.AccountId, a => a.Id, (b, a) => a).FirstOrDefaultAsync(cancellationToken);
+        if (account is { Active: false })
+        {
+            return (null, $"the account {account.Identity} this certificate belongs to is disabled; ask an RA admin");
+        }
+
+        return (new PlatformCredential(record.Id, $"{record.Authority}/{serial}", record.SubjectDn, account is null ? null : Bound(account)), null);
+    }
+
+    public async Task<BoundAccount?> FindAsync(string identity, CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        var account = await db.RaAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Identity == identity, cancellationToken);
+        return account is null ? null : Bound(account);
+    }
+
+    /// <summary>Registers an account that has no certificate yet (a business system, or a person an admin enrols).</summary>
+    /// <param name="identity">The account's stable identifier.</param>
+    /// <param name="displayName">A name people recognise.</param>
+    /// <param name="actor">Who registers it (audited).</param>
+    /// <param name="subject">
+    /// Operators only (CLI, first run): the subject the account's certificates will carry, reserved for it from now on,
+    /// reserved platform names included. Never taken from an RA request.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the registration.</param>
+    public async Task<RaAccountEntity> RegisterAsync(string identity, string displayName, string actor, X509Name? subject = null, CancellationToken cancellationToken = default)
+    {
+        identity = AccountIdentity.Parse(identity);
+        await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.RaAccounts.AnyAsync(a => a.Identity == identity, cancellationToken))
+        {
+            throw new PkiException(PkiErrorCodes.AccountExists, $"account {identity} already exists");
+        }
+
+        var account = NewAccount(identity, displayName);
+        if (subject is not null)
+        {
+            var key = SubjectKey.Of(subject);
+            if (await db.RaAccounts.AnyAsync(a => a.SubjectKey == key, cancellationToken))
+            {
+                throw new PkiException(PkiErrorCodes.SubjectReserved, $"subject '{subject}' is equal or equivalent to another account's subject");
+            }
+
+            account.SubjectDn = subject.ToString();
+            account.SubjectKey = key;
+        }
+
+        db.RaAccounts.Add(account);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(db, [new AuditRecord(actor, AuditActions.AccountRegistered, identity, $"kind={account.Kind}; name={displayName}")], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>Sets an existing account's role and whether it is active (the caller checked that the actor may).</summary>
+    public async Task<RaAccountEntity> SetRoleAsync(string identity, RaRole? role, bool active, string? displayName, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == identity, cancellationToken)
+            ?? throw new PkiException(PkiErrorCodes.UnknownAccount, $"there is no account {identity}; accounts are created when the RA issues a certificate, or registered first");
+        if (role is not null && account.Kind != AccountKind.Person)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"account {identity} is a {account.Kind.ToString().ToLowerInvariant()} account; RA roles are for staff accounts only");
+        }
+
+        var before = $"{account.Role?.ToString() ?? "none"}{(account.Active ? "" : " (inactive)")}";
+        account.Role = role;
+        account.Active = active;
+        if (!string.IsNullOrWhiteSpace(displayName))
+        {
+            account.DisplayName = displayName.Trim();
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(db, [new AuditRecord(actor, AuditActions.AccountChanged, identity, $"role {before} -> {role?.ToString() ?? "none"}{(active ? "" : " (inactive)")}")], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>Why a certificate with this subject may not be issued to <paramref name="account"/> (null: it may).</summary>
+    public async Task<string?> SubjectConflictAsync(X509Name subject, string? account, CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        var conflicts = await SubjectConflictsAsync(db, [(subject, account)], cancellationToken);
+        return conflicts.Count > 0 ? conflicts[0] : null;
+    }
+
+    /// <summary>
+    /// Item 2 of the trust model: refuses subjects equal or equivalent (<see cref="SubjectKey"/>) to another account's
+    /// subject, and names of the platform's own identities for anyone but a platform account.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> SubjectConflictsAsync(CaDbContext db, IReadOnlyList<(X509Name Subject, string? Account)> requests, CancellationToken cancellationToken)
+    {
+        var keys = requests.Select(r => SubjectKey.Of(r.Subject)).ToList();
+        var distinct = keys.Distinct().ToList();
+        var holders = new Dictionary<string, string>();
+        foreach (var chunk in distinct.Chunk(500))
+        {
+            foreach (var holder in await db.RaAccounts.AsNoTracking().Where(a => a.SubjectKey != null && chunk.Contains(a.SubjectKey))
+                         .Select(a => new { a.SubjectKey, a.Identity }).ToListAsync(cancellationToken))
+            {
+                holders[holder.SubjectKey!] = holder.Identity;
+            }
+        }
+
+        var refusals = new List<string>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (subject, account) = requests[i];
+            if (holders.TryGetValue(keys[i], out var holder))
+            {
+                if (holder != account)
+                {
+                    refusals.Add($"subject '{subject}' is equal or equivalent to the subject of account {holder}; a certificate for that account is renewed through the account's own renewal flow");
+                }
+            }
+            else if (ReservedNames.Match(subject) is { } reserved && (account is null || AccountIdentity.KindOf(account) != AccountKind.Platform))
+            {
+                refusals.Add($"subject '{subject}' carries the name '{reserved}', which is reserved for the platform's own identities");
+            }
+        }
+
+        return refusals;
+    }
+
+    /// <summary>
+    /// Binds freshly issued certificates to their accounts inside the issuance transaction. A person or platform
+    /// account is created with the certificate's subject if it does not exist; a business system must be registered first.
+    /// </summary>
+    internal async Task BindIssuedAsync(CaDbContext db, int authorityId, IReadOnlyList<(PreparedCertificate Prepared, AccountBinding Binding, string Audience)> bound,
+        string actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var records = new List<AuditRecord>();
+        foreach (var (prepared, binding, _) in bound)
+        {
+            var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == binding.Identity, cancellationToken);
+            if (account is null)
+            {
+                if (AccountIdentity.KindOf(binding.Identity) == AccountKind.System)
+                {
+                    throw new PkiException(PkiErrorCodes.UnknownAccount, $"business system {binding.Identity} is not registered; an RA admin registers it first");
+                }
+
+                account = NewAccount(binding.Identity, binding.DisplayName);
+                account.Organization = binding.Organization;
+                account.Unit = binding.Unit;
+                db.RaAccounts.Add(account);
+                records.Add(new AuditRecord(actor, AuditActions.AccountRegistered, binding.Identity, $"kind={account.Kind}; name={account.DisplayName}"));
+            }
+
+            else if (account.Kind == AccountKind.Person && !binding.Renewal)
+            {
+                throw new PkiException(PkiErrorCodes.AccountExists,
+                    $"account {binding.Identity} already exists and did not ask for this certificate itself; nothing was issued (renew with the account's own certificate)");
+            }
+
+            if (!account.Active)
+            {
+                throw new PkiException(PkiErrorCodes.UnknownAccount, $"account {binding.Identity} is disabled; nothing was issued");
+            }
+
+            if (account.SubjectKey is null)
+            {
+                account.SubjectDn = prepared.SubjectDn;
+                account.SubjectKey = SubjectKey.Of(prepared.Tbs.Subject);
+            }
+
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken);
+            var certificateId = await db.Certificates.AsNoTracking().Where(c => c.AuthorityId == authorityId && c.Serial == prepared.Serial).Select(c => c.Id).SingleAsync(cancellationToken);
+            db.AccountCertificates.Add(new AccountCertificateEntity
+            {
+                AccountId = account.Id, CertificateId = certificateId, BoundAt = now, BoundBy = actor,
+                SpkiSha256 = Convert.ToHexString(SHA256.HashData(prepared.Tbs.SubjectPublicKeyInfo.GetDerEncoded())),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            records.Add(new AuditRecord(actor, AuditActions.CertificateBound, binding.Identity, $"certificate={prepared.Serial}; subject={prepared.SubjectDn}"));
+        }
+
+        await audit.AppendAsync(db, records, cancellationToken);
+    }
+
+    private RaAccountEntity NewAccount(string identity, string displayName)
+    {
+        var kind = AccountIdentity.KindOf(identity);
+        return new RaAccountEntity
+        {
+            Identity = identity, Kind = kind, DisplayName = displayName.Trim(), Active = true, CreatedAt = clock.GetUtcNow().UtcDateTime,
+            StaffId = kind == AccountKind.Person ? identity["staff:".Length..] : null,
+        };
+    }
+
+    private static BoundAccount Bound(RaAccountEntity a) => new(a.Id, a.Identity, a.Kind, a.Role, a.StaffId, a.SubjectKey, a.DisplayName);
+}
