@@ -29,12 +29,4 @@ timeout $((seconds + 30)) wrk -t2 -c64 -d5s -s "$work/tsa.lua" "https://127.0.0.
 timeout $((seconds + 30)) wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/tsa.lua" "https://127.0.0.1:$https/tsa" \
   | awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s tokens/s, p99 %s, non-2xx %s\n", rps, p99, bad+0}'
 
-echo "== stand-alone TSA host over plain HTTP (same data directory)"
-kill $up; wait $up 2>/dev/null || true
-plain=$(port)
-dotnet "$root/token-service/src/PkiPlatform.TokenService.Host/bin/Release/net10.0/PkiPlatform.TokenService.Host.dll" --data "$work/data" --urls "http://127.0.0.1:$plain" >"$work/tsa.log" 2>&1 &
-tsa=$!
-for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$plain/health/live" && break; sleep 0.2; done
-timeout $((seconds + 30)) wrk -t2 -c64 -d5s -s "$work/tsa.lua" "http://127.0.0.1:$plain/tsa" >/dev/null   # warm-up
-timeout $((seconds + 30)) wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/tsa.lua" "http://127.0.0.1:$plain/tsa" \
-  | awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s tokens/s, p99 %s, non-2xx %s\n", rps, p99, bad+0}'
+# The stand-alone TSA host no longer answers over plain HTTP (only OCSP, CRL and CA certificates do: docs/security.md).

@@ -41,7 +41,12 @@ public sealed class DistributionStore(CertificateAuthority ca, TimeProvider cloc
                 .OrderByDescending(c => c.Number).Select(c => c.Der).FirstOrDefaultAsync(cancellationToken);
         }
 
-        _crls[file] = (now, der);
+        // Only CRLs that exist are kept (at most two per CA): a request for any other name costs a query, never memory.
+        if (der is not null)
+        {
+            _crls[file] = (now, der);
+        }
+
         return der;
     }
 

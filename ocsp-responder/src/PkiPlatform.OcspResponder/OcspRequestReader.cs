@@ -72,7 +72,9 @@ public static class OcspRequestReader
                 }
             }
 
-            request = new ParsedRequest(ids, nonce);
+            var plain = asn1.TbsRequest.RequestExtensions is null && asn1.TbsRequest.RequestorName is null && asn1.OptionalSignature is null
+                && list.Cast<Org.BouncyCastle.Asn1.Asn1Encodable>().All(e => Request.GetInstance(e).SingleRequestExtensions is null);
+            request = new ParsedRequest(ids, nonce) { IsPlain = plain };
             problem = null;
             return true;
         }

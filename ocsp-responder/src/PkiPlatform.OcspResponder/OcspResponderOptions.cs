@@ -15,8 +15,8 @@ public sealed class OcspResponderOptions
     /// <summary>RFC 6960 §2.2: answer "revoked" (certificateHold, 1970-01-01) for serials never issued, instead of "unknown".</summary>
     public bool RevokedForNonIssued { get; set; }
 
-    /// <summary>Upper bound on cached pre-signed responses.</summary>
-    public int MaxCachedResponses { get; set; } = 1_000_000;
+    /// <summary>Upper bound, in bytes, of the pre-signed response cache and its request shortcut together (evicts beyond it).</summary>
+    public long MaxCacheBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Validity of responder certificates the responder provisions for itself.</summary>
     public int ResponderValidityDays { get; set; } = 4;
@@ -40,7 +40,7 @@ public sealed class OcspResponderOptions
         Require(NextUpdateSeconds is >= 60 and <= 7 * 24 * 3600, "Ocsp:NextUpdateSeconds must be 60..604800");
         Require(StatusPollSeconds is >= 1 and <= 60, "Ocsp:StatusPollSeconds must be 1..60");
         Require(MaxRequestBytes is >= 512 and <= 1 << 20, "Ocsp:MaxRequestBytes must be 512..1048576");
-        Require(MaxCachedResponses >= 0, "Ocsp:MaxCachedResponses must not be negative");
+        Require(MaxCacheBytes is >= 0 and <= 64L * 1024 * 1024 * 1024, "Ocsp:MaxCacheBytes must be 0..68719476736");
         // Delegated responder certificates carry ocsp-nocheck: nobody can check their status, so they live days (RFC 6960 §4.2.2.2.1).
         Require(ResponderValidityDays is >= 2 and <= 7, "Ocsp:ResponderValidityDays must be 2..7 (profile ocsp-signing allows 7)");
         Require(ResponderRenewBeforeDays >= 1 && ResponderRenewBeforeDays < ResponderValidityDays, "Ocsp:ResponderRenewBeforeDays must be 1..ResponderValidityDays-1");

@@ -35,7 +35,7 @@ public sealed class OcspResponderService
         _clock = clock;
         Metrics = metrics;
         _statuses = new CertificateStatusSource(ca.Database);
-        _cache = new ResponseCache(options.MaxCachedResponses);
+        _cache = new ResponseCache(options.MaxCacheBytes);
     }
 
     public OcspMetrics Metrics { get; }
@@ -43,6 +43,9 @@ public sealed class OcspResponderService
     public OcspResponderOptions Options => _options;
 
     public int CachedResponses => _cache.Count;
+
+    /// <summary>Bytes the response cache accounts for.</summary>
+    public long CachedBytes => _cache.Bytes;
 
     /// <summary>The responder's clock, for HTTP cache lifetimes.</summary>
     public DateTime UtcNow => _clock.GetUtcNow().UtcDateTime;
@@ -103,9 +106,9 @@ public sealed class OcspResponderService
             {
                 var (responder, id, serial) = targets[0];
                 var entry = await CachedAsync(responder, id, serial, now);
-                if (requestKey is not null)
+                if (requestKey is not null && request.IsPlain)
                 {
-                    _cache.Remember(requestKey, entry);
+                    _cache.Remember(requestKey, ResponseCache.CertificateKey(responder.Authority.Id, id.HashAlgOid, serial));
                 }
 
                 var snapshot = entry.Snapshot!;
@@ -221,7 +224,8 @@ public sealed class OcspResponderService
         Metrics.CacheMiss();
         entry ??= new CachedResponse(responder, id, serial);
         await ResignAsync(entry, now);
-        return _cache.Add(key, entry, null);
+        // Serials the CA never issued are answered but not kept: anyone can ask for any number of them.
+        return entry.Snapshot!.State.Kind == CertificateStateKind.Unknown ? entry : _cache.Add(key, entry);
     }
 
     private async Task ResignAsync(CachedResponse entry, DateTime now) =>

@@ -37,6 +37,20 @@ public static partial class ServiceDefaultsExtensions
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Trust-model item 9: the listener decides, never the Host header. A connection without TLS reaches only what
+        // relying parties fetch over plain HTTP (OCSP, CRL, CA certificates) and the health probes.
+        app.Use(async (context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is null && !IsPlainHttpPath(context.Request.Path))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("not served over plain HTTP; use the platform's HTTPS listener");
+                return;
+            }
+
+            await next(context);
+        });
         app.UseStatusCodePages();
         // Protocol endpoints (OCSP, CRL, CA certificates) answer tens of thousands of requests a second:
         // they are counted in metrics, not logged one by one.
@@ -45,6 +59,11 @@ public static partial class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/ready");
         return app;
     }
+
+    /// <summary>What plain HTTP serves: an allow-list of the protocol paths relying parties fetch without TLS, and health/metrics.</summary>
+    public static bool IsPlainHttpPath(PathString path) =>
+        path.StartsWithSegments("/ocsp") || path.StartsWithSegments("/crl") || path.StartsWithSegments("/ca")
+        || path.StartsWithSegments("/health/live") || path.StartsWithSegments("/health/ready") || path.StartsWithSegments("/metrics");
 
     public static bool IsProtocolPath(PathString path) =>
         path.StartsWithSegments("/ocsp") || path.StartsWithSegments("/crl") || path.StartsWithSegments("/ca") || path.StartsWithSegments("/tsa");

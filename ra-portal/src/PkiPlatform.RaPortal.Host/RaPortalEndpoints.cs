@@ -92,8 +92,8 @@ public static class RaPortalEndpoints
     }
 
     /// <param name="app">The application.</param>
-    /// <param name="hosts">When the process also listens on plain HTTP (OCSP, CRL), the host:port patterns of the TLS listener, so the RA answers only there.</param>
-    public static WebApplication MapRaPortal(this WebApplication app, params string[] hosts)
+    /// <remarks>A process that also listens on plain HTTP serves the RA only on its TLS listener: MapServiceDefaults gates by connection, not Host header.</remarks>
+    public static WebApplication MapRaPortal(this WebApplication app)
     {
         // The protocol endpoints sharing this process (OCSP, CRL, AIA, TSA) answer anyone, in their own protocol:
         // they skip the portal's headers, authentication, authorization and rate limits.
@@ -104,18 +104,10 @@ public static class RaPortalEndpoints
             portal.UseAuthorization();
             portal.UseRateLimiter();
         });
-        var pages = app.MapRazorPages();
-        var styles = app.MapGet("/portal.css", () => Results.Text(Portal.PortalStyles.Css, "text/css"));
-        var openApi = app.MapOpenApi();
+        app.MapRazorPages();
+        app.MapGet("/portal.css", () => Results.Text(Portal.PortalStyles.Css, "text/css"));
+        app.MapOpenApi();
         var api = app.MapGroup("/api/v1").RequireAuthorization().WithMetadata(new RequestSizeLimitAttribute(MaxBody));
-        if (hosts.Length > 0)
-        {
-            openApi.RequireHost(hosts);
-            api.RequireHost(hosts);
-            pages.RequireHost(hosts);
-            styles.RequireHost(hosts);
-        }
-
         api.MapPost("/requests/preview", (PreviewBody body, RegistrationAuthority ra) =>
             Results.Ok(ra.Preview(Required(body.Profile, "profile"), Csr(body.Csr))));
 

@@ -77,6 +77,20 @@ public sealed class PkiUpTests
             using var aia = await http.GetAsync($"http://127.0.0.1:{port}/ca/issuing.crt");
             Assert.That(aia.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/pkix-cert"));
 
+            // Trust-model item 9: the plain-HTTP listener serves OCSP, CRL and CA certificates only, whatever Host header says.
+            foreach (var host in new[] { $"127.0.0.1:{raPort}", $"localhost:{raPort}", $"127.0.0.1:{port}" })
+            {
+                foreach (var (method, path) in new[] { ("GET", "/Apply"), ("GET", "/Officer/Queue"), ("GET", "/openapi/v1.json"), ("GET", "/api/v1/queue"),
+                             ("GET", "/portal.css"), ("POST", "/tsa"), ("GET", "/api/v1/token/keys"), ("GET", "/Admin/Accounts") })
+                {
+                    using var plain = new HttpRequestMessage(new HttpMethod(method), $"http://127.0.0.1:{port}{path}");
+                    plain.Headers.Host = host;
+                    using var refused = await http.SendAsync(plain);
+                    Assert.That(refused.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound), $"{method} {path} with Host {host}");
+                    Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("not served over plain HTTP"), $"{method} {path}");
+                }
+            }
+
             // The first officer credential printed on first run logs in to the RA API with curl.
             string printed = "";
             for (var i = 0; i < 150 && !printed.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal); i++)

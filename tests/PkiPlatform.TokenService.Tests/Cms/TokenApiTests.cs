@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PkiPlatform.TestKit;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.TokenService.Tests.Cms;
 
@@ -139,5 +140,24 @@ public sealed class TokenApiTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await ProblemAsync(response)).GetProperty("detail").GetString(), Does.Contain("algorithm policy"));
+    }
+
+    /// <summary>Trust-model item 3: keys follow the account binding; a valid certificate bound to no system reaches none.</summary>
+    [Test]
+    public async Task UnboundCertificate_ReachesNoKeys_LookAlikeCannotBeIssued()
+    {
+        var unbound = await _platform.Pki.IssueAsync("business-system", "CN=Other System,O=HRSS");
+        using var http = _platform.ApiClient(unbound);
+        using var keys = await http.GetAsync("/api/v1/token/keys");
+        Assert.That(keys.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await ProblemAsync(keys)).GetProperty("detail").GetString(), Does.Contain("bound to no registered business system"));
+        using var sign = await http.PostAsync($"/api/v1/token/sign?key={_signKey}", new ByteArrayContent([1, 2, 3]));
+        Assert.That(sign.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+
+        foreach (var lookAlike in new[] { "CN=pension  system,O=hrss", "O=HRSS,CN=Pension System", "CN=PENSION SYSTEM,O=HRSS" })
+        {
+            var error = Assert.ThrowsAsync<PkiException>(() => _platform.Pki.IssueAsync("business-system", lookAlike))!;
+            Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.SubjectReserved), lookAlike);
+        }
     }
 }

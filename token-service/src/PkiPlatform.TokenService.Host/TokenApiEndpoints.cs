@@ -19,17 +19,12 @@ public static class TokenApiEndpoints
     public const string SignedDataType = "application/pkcs7-mime";
     public const string DetachedSignatureType = "application/pkcs7-signature";
 
-    public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder endpoints, params string[] hosts)
+    public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder endpoints)
     {
         var limit = endpoints.ServiceProvider.GetRequiredService<SigningServiceOptions>().MaxBodyBytes;
         // Room for base64 in JSON bodies; the exact limit (with an RFC 9457 answer) is enforced per operation.
         var api = endpoints.MapGroup("/api/v1/token").RequireAuthorization()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * limit + 64 * 1024));
-        if (hosts.Length > 0)
-        {
-            api.RequireHost(hosts);
-        }
-
         api.MapGet("/keys", async (ClaimsPrincipal user, ServiceKeys keys, CancellationToken ct) =>
             Results.Ok((await keys.ListAsync(Caller(user), ct)).Select(k => new ServiceKeyView(k.KeyLabel, k.Usage, k.Serial, k.NotAfter,
                 new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", k.CertificateDer)) + "\n"))));

@@ -47,16 +47,11 @@ public static class TokenServiceEndpoints
     }
 
     /// <param name="endpoints">The routes.</param>
-    /// <param name="hosts">Host:port patterns of the TLS listener when the process also serves plain HTTP.</param>
-    public static IEndpointRouteBuilder MapTokenService(this IEndpointRouteBuilder endpoints, params string[] hosts)
+    /// <remarks>Where the process also serves plain HTTP, MapServiceDefaults keeps /tsa and the API off that listener (by connection, not Host header).</remarks>
+    public static IEndpointRouteBuilder MapTokenService(this IEndpointRouteBuilder endpoints)
     {
-        var tsa = endpoints.MapPost("/tsa", TimestampAsync);
-        if (hosts.Length > 0)
-        {
-            tsa.RequireHost(hosts);
-        }
-
-        endpoints.MapTokenApi(hosts);
+        endpoints.MapPost("/tsa", TimestampAsync);
+        endpoints.MapTokenApi();
         return endpoints;
     }
 

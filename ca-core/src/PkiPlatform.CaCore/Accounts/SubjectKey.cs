@@ -8,7 +8,7 @@ namespace PkiPlatform.CaCore.Accounts;
 /// <summary>
 /// A fixed-length key under which equal and equivalent subject names collide, so that the database can refuse a
 /// second account with "the same" name. Wider than RFC 5280 §7.1's comparison on purpose: attribute order is ignored,
-/// values are NFKC-normalised, case-folded and their white space collapsed and trimmed, and format characters
+/// values are NFKC-normalised (fullwidth forms folded explicitly), case-folded and their white space collapsed and trimmed, and format characters
 /// (zero-width joiners, direction marks) are dropped — a name that merely looks equal is treated as equal.
 /// </summary>
 public static class SubjectKey
@@ -35,8 +35,11 @@ public static class SubjectKey
         var text = value.Normalize(NormalizationForm.FormKC);
         var builder = new StringBuilder(text.Length);
         var space = false;
-        foreach (var c in text)
+        foreach (var raw in text)
         {
+            // Fullwidth ASCII (what Chinese input methods type: ＡＤＭＩＮ) and the ideographic space fold to ASCII even
+            // where NFKC data is unavailable (the platform runs with invariant globalization).
+            var c = raw is >= '\uFF01' and <= '\uFF5E' ? (char)(raw - 0xFEE0) : raw == '\u3000' ? ' ' : raw;
             var category = char.GetUnicodeCategory(c);
             if (category is UnicodeCategory.Format or UnicodeCategory.Control && !char.IsWhiteSpace(c))
             {

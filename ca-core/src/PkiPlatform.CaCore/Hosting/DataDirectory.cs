@@ -74,6 +74,24 @@ public sealed class DataDirectory(string path)
     public void SaveConfig(PkiConfig config) =>
         WriteOwnerOnly(ConfigFile, JsonSerializer.SerializeToUtf8Bytes(config, PkiConfigJsonContext.Default.PkiConfig));
 
+    /// <summary>
+    /// Trust-model item 13: the data directory holds personal data and key material, so it is 0700 and the SQLite
+    /// database (with its journal files) 0600, whatever the umask made of them. Applied each time a process opens it.
+    /// </summary>
+    public void RestrictPermissions()
+    {
+        if (OperatingSystem.IsWindows() || !Directory.Exists(Path))
+        {
+            return;
+        }
+
+        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.EnumerateFiles(Path, "*.db*"))
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     /// <summary>Writes a file only its owner can read (0600), replacing it atomically.</summary>
     public static void WriteOwnerOnly(string file, byte[] content)
     {

@@ -33,8 +33,10 @@ public sealed class PkiRuntime : IDisposable
     public static async Task<PkiRuntime> OpenAsync(DataDirectory data, PkiConfig config, string? passphrase, TimeProvider clock, CancellationToken cancellationToken)
     {
         var profiles = new ProfileCatalog(ProfileLoader.LoadDirectory(data.ProfilesDirectory));
+        data.RestrictPermissions();
         var database = new CaDatabase(ResolveDatabase(data, config.Database));
         await database.MigrateAsync(cancellationToken);
+        data.RestrictPermissions(); // a database file the migration just created
         var keys = OpenKeyStore(data, config.KeyStore, passphrase);
         try
         {

@@ -30,6 +30,20 @@ public static class StoredPassphrase
     }
 
     /// <summary>Options first, then the data directory's evaluation passphrase; null when there is none.</summary>
-    public static string? Resolve(DataDirectory data, string? passphraseFile) =>
-        FromOptions(passphraseFile) ?? (File.Exists(data.PassphraseFile) ? File.ReadAllText(data.PassphraseFile).Trim() : null);
+    /// <remarks>Falling back to the evaluation passphrase is said on the terminal (never the passphrase itself): it sits beside the keys it protects.</remarks>
+    public static string? Resolve(DataDirectory data, string? passphraseFile)
+    {
+        if (FromOptions(passphraseFile) is { } given)
+        {
+            return given;
+        }
+
+        if (!File.Exists(data.PassphraseFile))
+        {
+            return null;
+        }
+
+        Console.Error.WriteLine($"warning: using the evaluation passphrase stored in {data.PassphraseFile}; for production pass --passphrase-file or {EnvironmentVariable} and remove that file");
+        return File.ReadAllText(data.PassphraseFile).Trim();
+    }
 }

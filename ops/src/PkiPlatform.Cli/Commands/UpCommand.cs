@@ -79,8 +79,8 @@ internal static class UpCommand
             await app.Services.InitializeTokenServiceAsync(cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();
-            app.MapRaPortal($"*:{result.GetValue(raPort)}");
-            app.MapTokenService($"*:{result.GetValue(raPort)}");
+            app.MapRaPortal();
+            app.MapTokenService();
             await app.StartAsync(cancellationToken);
             var serviceKeys = new List<string>();
             var demoSignKey = "KEY";
