@@ -208,4 +208,29 @@ public sealed class TrustModelAttackTests
         using var accounts = await _clients["alice"].PutAsJsonAsync("/api/v1/accounts", new { identity = "staff:A1", role = "RaAdmin", active = true });
         Assert.That(accounts.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
+
+    /// <summary>Item 12: HSTS, a Secure antiforgery cookie, and TLS 1.2+ with AEAD suites only, as openssl sees it.</summary>
+    [Test]
+    public async Task Tls_HstsSecureCookiesAndAeadOnly()
+    {
+        using var anonymous = _host.Client(null);
+        using var apply = await anonymous.GetAsync("/Apply");
+        Assert.That(apply.Headers.GetValues("Strict-Transport-Security").Single(), Does.StartWith("max-age="));
+        Assert.That(apply.Headers.GetValues("Set-Cookie").Where(c => c.Contains("Antiforgery", StringComparison.Ordinal)), Has.All.Contain("secure"));
+
+        var hostPort = new Uri(_host.Url).Authority;
+        foreach (var (options, accepted) in new[]
+                 {
+                     (new[] { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256" }, true),
+                     (new[] { "-tls1_3" }, true),
+                     (new[] { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA" }, false),
+                     (new[] { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-SHA384" }, false),
+                     (new[] { "-tls1_1", "-cipher", "ALL:@SECLEVEL=0" }, false),
+                 })
+        {
+            var run = ExternalTool.Run("openssl", ["s_client", "-connect", hostPort, "-CAfile", _pki.RootPemPath, .. options], stdin: []);
+            var handshake = run.StdOut.Contains("Verify return code: 0 (ok)", StringComparison.Ordinal) && !run.StdOut.Contains("Cipher is (NONE)", StringComparison.Ordinal);
+            Assert.That(handshake, Is.EqualTo(accepted), $"{string.Join(' ', options)}:\n{run}");
+        }
+    }
 }

@@ -36,6 +36,7 @@ public sealed class CertificateAuthority
         KeyCustody = new KeyCustody(database, keys, audit);
         ServiceCertificates = new ServiceCertificates(keys, KeyCustody, Issuer);
         StaleIntents = new StaleIntents(database, audit, clock);
+        AuditCheckpoints = new AuditCheckpoints(database, keys, KeyCustody, clock);
     }
 
     public CaDatabase Database { get; }
@@ -65,4 +66,6 @@ public sealed class CertificateAuthority
     public ServiceCertificates ServiceCertificates { get; }
 
     public StaleIntents StaleIntents { get; }
+
+    public AuditCheckpoints AuditCheckpoints { get; }
 }

@@ -18,7 +18,39 @@ public static class PlatformClientCertificates
         https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
         https.AllowAnyClientCertificate();
         https.CheckCertificateRevocation = false;
+        RestrictProtocols(https);
     }
+
+    /// <summary>
+    /// Trust-model item 12: TLS 1.2 and 1.3 only, and only AEAD suites with forward secrecy (no CBC, no static RSA key
+    /// exchange, no SHA-1 MACs), whatever the system OpenSSL would otherwise offer.
+    /// </summary>
+    public static void RestrictProtocols(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
+    {
+        https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        https.OnAuthenticate = (_, options) =>
+        {
+            // Windows takes its suites from the system policy (SChannel); CipherSuitesPolicy is Linux/macOS only.
+            if (!OperatingSystem.IsWindows())
+            {
+                options.CipherSuitesPolicy = AeadSuites;
+            }
+        };
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static readonly System.Net.Security.CipherSuitesPolicy AeadSuites = new(
+    [
+        System.Net.Security.TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        System.Net.Security.TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        System.Net.Security.TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        System.Net.Security.TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        System.Net.Security.TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        System.Net.Security.TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        System.Net.Security.TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        System.Net.Security.TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        System.Net.Security.TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ]);
 
     /// <summary>
     /// Chains to <paramref name="root"/> through <paramref name="issuing"/>, checks validity and EKU clientAuth; status is

@@ -31,26 +31,14 @@ public static partial class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PkiExceptionHandler>();
         builder.Services.AddHealthChecks();
+        // Outermost middleware (before the authentication WebApplication adds by itself): see PlainHttpGate.
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, PlainHttpGate>();
         return builder;
     }
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
-        // Trust-model item 9: the listener decides, never the Host header. A connection without TLS reaches only what
-        // relying parties fetch over plain HTTP (OCSP, CRL, CA certificates) and the health probes.
-        app.Use(async (context, next) =>
-        {
-            if (context.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is null && !IsPlainHttpPath(context.Request.Path))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync("not served over plain HTTP; use the platform's HTTPS listener");
-                return;
-            }
-
-            await next(context);
-        });
         app.UseStatusCodePages();
         // Protocol endpoints (OCSP, CRL, CA certificates) answer tens of thousands of requests a second:
         // they are counted in metrics, not logged one by one.

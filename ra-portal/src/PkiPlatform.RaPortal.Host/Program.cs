@@ -15,7 +15,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"]), TimeProvider.System, default);
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default);
     var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");
     var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? data.Combine("ra", "portal.pass");
     if (!File.Exists(certificatePath) || !File.Exists(passwordPath))

@@ -47,6 +47,13 @@ public static class RaPortalEndpoints
         // The pages live in this assembly, whichever host (pki up, tests) is the entry point.
         services.AddRazorPages().AddApplicationPart(typeof(RaPortalEndpoints).Assembly);
         services.AddHttpContextAccessor();
+        // Trust-model item 12: the antiforgery cookie travels over TLS only and is not readable by scripts.
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+        });
         // Chinese text is written as characters, not numeric entities (still HTML-encoded where it matters).
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

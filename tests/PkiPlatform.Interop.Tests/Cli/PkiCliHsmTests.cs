@@ -19,7 +19,7 @@ public sealed class PkiCliHsmTests
             File.WriteAllText(pinFile, hsm.Pin);
             var env = new Dictionary<string, string>(hsm.Environment);
 
-            var init = PkiCli.Run(data, env, "init", "--key-store", "pkcs11", "--pkcs11-token", hsm.Label, "--pkcs11-pin-file", pinFile, "--algorithm", "ec-p384");
+            var init = PkiCli.Run(data, env, "init", "--key-store", "pkcs11", "--pkcs11-token", hsm.Label, "--pkcs11-pin-file", pinFile, "--algorithm", "ec-p384", "--allowed-domains", "hrss.example");
             Assert.That(init.ExitCode, Is.EqualTo(0), init.ToString());
             Assert.That(File.Exists(Path.Combine(data, "passphrase")), Is.False, "an HSM store needs no passphrase");
 

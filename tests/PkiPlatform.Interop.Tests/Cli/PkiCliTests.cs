@@ -102,7 +102,10 @@ public sealed class PkiCliTests
     [Test]
     public void ServiceKey_CreateListDisable_CertificateRevokedAndAudited()
     {
-        var create = PkiCli.Run(_data, "service-key", "create", "--owner", "CN=Payroll System,O=HRSS", "--usage", "sign", "--subject", "CN=Payroll Signing,O=HRSS");
+        Assert.That(PkiCli.Run(_data, "service-key", "create", "--owner", "CN=Payroll System,O=HRSS", "--usage", "sign", "--subject", "CN=Payroll Signing,O=HRSS").StdErr,
+            Does.Contain("not a registered business-system account"), "owners are accounts, never subject names");
+        Assert.That(PkiCli.Run(_data, "account", "register", "system:payroll", "--name", "Payroll").StdOut, Does.Contain("registered system:payroll (system)"));
+        var create = PkiCli.Run(_data, "service-key", "create", "--owner", "system:payroll", "--usage", "sign", "--subject", "CN=Payroll Signing,O=HRSS");
         Assert.That(create.ExitCode, Is.EqualTo(0), create.ToString());
         var label = System.Text.RegularExpressions.Regex.Match(create.StdOut, @"created (\S+) \(sign").Groups[1].Value;
         var certificate = Path.Combine(_root, "service-key.pem");
@@ -110,7 +113,7 @@ public sealed class PkiCliTests
         var text = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-ext", "keyUsage,extendedKeyUsage").StdOut;
         Assert.That(text, Does.Contain("Digital Signature, Non Repudiation").And.Contain("E-mail Protection"));
 
-        Assert.That(PkiCli.Run(_data, "service-key", "list", "--owner", "O=HRSS,CN=Payroll System").StdOut, Does.Contain(label));
+        Assert.That(PkiCli.Run(_data, "service-key", "list", "--owner", "system:payroll").StdOut, Does.Contain(label));
         Assert.That(PkiCli.Run(_data, "service-key", "disable", label).ExitCode, Is.EqualTo(0));
 
         Assert.That(PkiCli.Run(_data, "service-key", "list").StdOut, Does.Contain(label).And.Contain("disabled"));
@@ -201,6 +204,40 @@ public sealed class PkiCliTests
         var run = PkiCli.Run(data, "audit", "verify");
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.StdErr, Does.Contain("audit trail broken at event 2"));
+    }
+
+    /// <summary>Trust-model item 7: deleting the tail and rewriting the head row passes the chain check, not the signed checkpoint.</summary>
+    [Test]
+    public void AuditVerify_TailTruncatedAfterCheckpoint_Detected()
+    {
+        var data = Path.Combine(_root, "truncate");
+        Assert.That(PkiCli.Run(data, "init", "--kdf-cost", "12").ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(data, "key", "generate", "spare-t", "--algorithm", "ec-p256").ExitCode, Is.EqualTo(0));
+        var written = PkiCli.Run(data, "audit", "checkpoint");
+        Assert.That(written.StdOut, Does.StartWith("checkpoint of event"), written.ToString());
+        var checkpoint = Path.Combine(data, "publish", "audit", "latest.checkpoint");
+        Assert.That(PkiCli.Run(data, "audit", "verify").StdOut, Does.Contain("holds checkpoint"));
+        var text = File.ReadAllText(checkpoint);
+        var signed = long.Parse(System.Text.RegularExpressions.Regex.Match(text, @"sequence: (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "ca.db")};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DELETE FROM audit_events WHERE sequence >= {signed - 1}; " +
+                $"UPDATE audit_head SET sequence = {signed - 2}, hash = (SELECT hash FROM audit_events WHERE sequence = {signed - 2}) WHERE id = 1";
+            command.ExecuteNonQuery();
+        }
+
+        var run = PkiCli.Run(data, "audit", "verify");
+        Assert.That(run.StdOut, Does.StartWith("audit trail intact"), "the chain alone cannot see it");
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.StdErr, Does.Contain("events were deleted"));
+
+        File.WriteAllText(checkpoint, text.Replace($"sequence: {signed}", $"sequence: {signed - 2}", StringComparison.Ordinal));
+        var forged = PkiCli.Run(data, "audit", "verify");
+        Assert.That((forged.ExitCode, forged.StdErr), Is.EqualTo((1, forged.StdErr)));
+        Assert.That(forged.StdErr, Does.Contain("signature does not verify"));
     }
 
     [Test]

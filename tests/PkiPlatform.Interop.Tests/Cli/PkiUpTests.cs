@@ -138,7 +138,7 @@ public sealed class PkiUpTests
             Assert.That(verified.StdOut, Does.Contain("\"valid\":true").And.Contain("\"verdict\":\"valid\""), verified.ToString());
             var stolen = ExternalTool.Run("curl", ["-s", "--cert-type", "P12", "--cert", $"{login.Groups[1].Value}:{login.Groups[2].Value}", "--cacert", Path.Combine(ca, "root.pem"),
                 "--data-binary", "@" + csr, $"https://127.0.0.1:{raPort}/api/v1/token/sign?key={signKey.Groups[1].Value}"]);
-            Assert.That(stolen.StdOut, Does.Contain("token.key_forbidden").And.Contain("belongs to another system"), stolen.ToString());
+            Assert.That(stolen.StdOut, Does.Contain("token.key_forbidden").And.Contain("bound to no registered business system"), stolen.ToString());
         }
         finally
         {

@@ -283,11 +283,12 @@ public sealed class CmsInteropTests
     [Test]
     public async Task DecryptAsync_NotARecipient_Refused()
     {
-        await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.EcP256, owner: "CN=Lonely System,O=HRSS");
+        await _platform.Pki.Ca.Accounts.RegisterAsync("system:lonely", "Lonely System", "test");
+        await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.EcP256, owner: "system:lonely");
         var stranger = await _platform.Pki.IssueAsync("staff-encryption", "CN=Somebody Else,O=HRSS", key: KeyAlgorithm.EcP256);
         var envelope = CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(stranger.Der)]);
 
-        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync("CN=Lonely System,O=HRSS", null, envelope));
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync("system:lonely", null, envelope));
 
         Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsNotRecipient));
     }

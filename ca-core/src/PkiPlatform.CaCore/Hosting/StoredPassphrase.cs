@@ -31,7 +31,10 @@ public static class StoredPassphrase
 
     /// <summary>Options first, then the data directory's evaluation passphrase; null when there is none.</summary>
     /// <remarks>Falling back to the evaluation passphrase is said on the terminal (never the passphrase itself): it sits beside the keys it protects.</remarks>
-    public static string? Resolve(DataDirectory data, string? passphraseFile)
+    /// <param name="data">The data directory.</param>
+    /// <param name="passphraseFile">--passphrase-file, if given.</param>
+    /// <param name="warn">Hosts: say on stderr when the evaluation passphrase is used (the CLI keeps stderr for its one-line errors).</param>
+    public static string? Resolve(DataDirectory data, string? passphraseFile, bool warn = false)
     {
         if (FromOptions(passphraseFile) is { } given)
         {
@@ -43,7 +46,11 @@ public static class StoredPassphrase
             return null;
         }
 
-        Console.Error.WriteLine($"warning: using the evaluation passphrase stored in {data.PassphraseFile}; for production pass --passphrase-file or {EnvironmentVariable} and remove that file");
+        if (warn)
+        {
+            Console.Error.WriteLine($"warning: using the evaluation passphrase stored in {data.PassphraseFile}; for production pass --passphrase-file or {EnvironmentVariable} and remove that file");
+        }
+
         return File.ReadAllText(data.PassphraseFile).Trim();
     }
 }

@@ -9,14 +9,49 @@ internal static class AuditCommand
 {
     public static Command Create()
     {
-        var verify = new Command("verify", "Check the hash chain of the audit trail; exit 1 at the first broken link");
+        var checkpointFile = new Option<string?>("--checkpoint") { Description = "A signed checkpoint file to check the chain against (default: the latest in DATA/publish/audit)" };
+        var verify = new Command("verify", "Check the hash chain of the audit trail and that it still holds the latest signed checkpoint; exit 1 at the first broken link") { checkpointFile };
         verify.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             await using var db = runtime.Ca.Database.CreateContext();
             var verification = await AuditTrail.VerifyAsync(db, cancellationToken);
             (verification.IsIntact ? Console.Out : Console.Error).WriteLine(verification.Message);
-            return verification.IsIntact ? 0 : 1;
+            if (!verification.IsIntact)
+            {
+                return 1;
+            }
+
+            var file = result.GetValue(checkpointFile) ?? Path.Combine(CheckpointDirectory(runtime.Data), AuditCheckpoints.LatestFile);
+            if (!File.Exists(file))
+            {
+                if (result.GetValue(checkpointFile) is not null)
+                {
+                    throw new KeyStore.PkiException(KeyStore.PkiErrorCodes.InvalidArgument, $"checkpoint file {file} does not exist");
+                }
+
+                Console.WriteLine("no signed checkpoint found (pki up writes them to publish/audit; pki audit checkpoint writes one): truncation of the tail cannot be ruled out");
+                return 0;
+            }
+
+            var checkpoint = AuditCheckpoint.Parse(await File.ReadAllTextAsync(file, cancellationToken), file);
+            if (await runtime.Ca.AuditCheckpoints.CheckAsync(checkpoint, cancellationToken) is { } problem)
+            {
+                Console.Error.WriteLine($"audit trail contradicts checkpoint {file}: {problem}");
+                return 1;
+            }
+
+            Console.WriteLine($"audit trail holds checkpoint {file} (event {checkpoint.Sequence}, signed {checkpoint.Time:yyyy-MM-dd HH:mm:ss} UTC)");
+            return 0;
+        });
+
+        var checkpointCommand = new Command("checkpoint", "Sign the audit chain's head with the audit key and write it to DATA/publish/audit");
+        checkpointCommand.SetRun(async (result, cancellationToken) =>
+        {
+            using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
+            var (checkpoint, path) = await runtime.Ca.AuditCheckpoints.WriteAsync(CheckpointDirectory(runtime.Data), "cli", cancellationToken);
+            Console.WriteLine($"checkpoint of event {checkpoint.Sequence} written to {path}");
+            return 0;
         });
 
         var limit = new Option<int>("--limit") { Description = "Newest N events", DefaultValueFactory = _ => 50 };
@@ -34,6 +69,8 @@ internal static class AuditCommand
             return 0;
         });
 
-        return new Command("audit", "The hash-chained audit trail") { verify, list };
+        return new Command("audit", "The hash-chained audit trail") { verify, list, checkpointCommand };
     }
+
+    public static string CheckpointDirectory(CaCore.Hosting.DataDirectory data) => data.Combine("publish", "audit");
 }

@@ -28,11 +28,13 @@ internal static class InitCommand
         var module = new Option<string>("--pkcs11-module") { Description = "PKCS#11 module", DefaultValueFactory = _ => "/usr/lib/softhsm/libsofthsm2.so" };
         var token = new Option<string?>("--pkcs11-token") { Description = "PKCS#11 token label" };
         var pinFile = new Option<string?>("--pkcs11-pin-file") { Description = "File holding the token user PIN (or set PKI_HSM_PIN)" };
+        var allowedDomains = new Option<string?>("--allowed-domains") { Description = "Comma-separated DNS suffixes server and business-system certificates may name (default: localhost)" };
+        var allowedAddresses = new Option<string?>("--allowed-addresses") { Description = "Comma-separated address ranges (CIDR) iPAddress names may come from (default: 127.0.0.0/8,::1/128)" };
         var kdfCost = new Option<int>("--kdf-cost") { Description = "scrypt cost log2(N) for software keys (16 = 64 MiB)", DefaultValueFactory = _ => 16 };
 
         var command = new Command("init", "Create a root CA and an issuing CA, the default profiles and configuration")
         {
-            algorithm, rootAlgorithm, issuingAlgorithm, organization, baseUrl, provider, connection, keyStore, module, token, pinFile, kdfCost,
+            algorithm, rootAlgorithm, issuingAlgorithm, organization, baseUrl, provider, connection, keyStore, module, token, pinFile, kdfCost, allowedDomains, allowedAddresses,
         };
         command.SetRun(async (result, cancellationToken) =>
         {
@@ -48,6 +50,7 @@ internal static class InitCommand
             }
 
             var url = result.GetValue(baseUrl)!.TrimEnd('/');
+            static List<string>? Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             var config = new PkiConfig
             {
                 Database = new DatabaseOptions
@@ -65,6 +68,16 @@ internal static class InitCommand
                 },
                 Ca = new CaOptions { OcspUrl = $"{url}/ocsp", CrlBaseUrl = $"{url}/crl", CaIssuersBaseUrl = $"{url}/ca" },
             };
+            if (Split(result.GetValue(allowedDomains)) is { } domains)
+            {
+                config.Ca.AllowedDomains = domains;
+            }
+
+            if (Split(result.GetValue(allowedAddresses)) is { } addresses)
+            {
+                config.Ca.AllowedAddresses = addresses;
+            }
+
             var fallback = KeyAlgorithmNames.Parse(result.GetValue(algorithm)!);
             var setup = new AuthoritySetup
             {

@@ -12,6 +12,11 @@ internal static class SecurityHeaders
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
+        if (context.Request.IsHttps)
+        {
+            // Trust-model item 12: browsers come back over HTTPS only.
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
         await next();
     });
 }
