@@ -37,4 +37,13 @@ public sealed class SigningServiceOptions
     /// document-signing profiles). anyExtendedKeyUsage is accepted only when listed here.
     /// </summary>
     public IList<string> DocumentSigningExtendedKeyUsages { get; } = [];
+
+    /// <summary>
+    /// Ignores trust anchors' own constraints (RFC 5937: validity, cA, keyUsage, unknown critical extensions, name
+    /// constraints), for legacy anchors in <see cref="TrustAnchorFiles"/>. Off by default; do not turn it on for new anchors.
+    /// </summary>
+    public bool UnsafeLaxTrustAnchors { get; set; }
+
+    /// <summary>Accepts certificates that break RFC 5280's profile MUSTs (e.g. no authority key identifier). Off by default.</summary>
+    public bool UnsafeLaxCertificateProfile { get; set; }
 }

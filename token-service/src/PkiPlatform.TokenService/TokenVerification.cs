@@ -52,7 +52,8 @@ public sealed class TokenVerification(CertificateAuthority ca, SigningServiceOpt
         }
 
         SignerPolicy = PolicyFrom(options, platformTsa);
-        _verifier = new SignatureVerifier(new PathValidator(anchors, intermediates), new RevocationChecker(http, clock, logger), clock, signers: SignerPolicy);
+        var paths = new ValidationPolicy { UnsafeLaxTrustAnchors = options.UnsafeLaxTrustAnchors, UnsafeLaxCertificateProfile = options.UnsafeLaxCertificateProfile };
+        _verifier = new SignatureVerifier(new PathValidator(anchors, intermediates, paths), new RevocationChecker(http, clock, logger), clock, signers: SignerPolicy);
     }
 
     /// <summary>The signer policy <paramref name="options"/> configure, trusting <paramref name="platformTsa"/> as TSA certificates.</summary>
