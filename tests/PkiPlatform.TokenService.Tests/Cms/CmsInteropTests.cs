@@ -162,11 +162,13 @@ public sealed class CmsInteropTests
     [Test]
     public async Task VerifyAsync_ExpiredSigner_InvalidExpired()
     {
-        var leaf = _platform.Pki.ExpiredLeaf;
+        // A one-day document-signing certificate, verified three days on (the PKI's expired leaf is a TLS client certificate, not a signer).
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Short Lived,O=HRSS", ["email:short@hrss.example"], validityDays: 1);
         var signed = Out("expired.p7m");
         ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath, "-outform", "DER", "-out", signed);
+        var later = _platform.NewVerifier([_platform.Root], clock: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(_platform.Pki.Clock.GetUtcNow().AddDays(3)));
 
-        var report = await _platform.Verifier.VerifyAsync(File.ReadAllBytes(signed));
+        var report = await later.VerifyAsync(File.ReadAllBytes(signed));
 
         Assert.That(report.Valid, Is.False);
         Assert.That(report.Signers.Single().Reasons[0], Does.Contain("expired"));
@@ -175,7 +177,8 @@ public sealed class CmsInteropTests
     [Test]
     public async Task VerifyAsync_RevokedSigner_InvalidWithDateAndReason()
     {
-        var leaf = await _platform.Pki.RevokedLeafAsync(RevocationReason.KeyCompromise);
+        var leaf = await _platform.Pki.IssueAsync("staff-signing", "CN=Revoked Signer,O=HRSS", ["email:revoked@hrss.example"]);
+        await _platform.Pki.Ca.Revocations.RevokeAsync(leaf.Serial, RevocationReason.KeyCompromise, null, "test");
         var signed = Out("revoked.p7m");
         ExternalTool.Run(_openssl, "cms", "-sign", "-binary", "-nodetach", "-in", _documentPath, "-signer", leaf.CertificatePath, "-inkey", leaf.KeyPath, "-outform", "DER", "-out", signed);
 

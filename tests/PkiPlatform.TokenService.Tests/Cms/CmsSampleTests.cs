@@ -94,8 +94,11 @@ public sealed class CmsSampleTests
         var certificates = new Org.BouncyCastle.Cms.CmsSignedData(bytes).GetCertificates().EnumerateMatches(null).ToList();
         using var http = new HttpClient();
         var clock = new FakeTimeProvider(certificates.Max(c => c.NotBefore).AddSeconds(1));
-        // The samples' own certificates are the anchors: what is under test is the CMS processing.
-        var verifier = new SignatureVerifier(new PathValidator(certificates), new RevocationChecker(http, clock), clock);
+        // The samples' own certificates are the anchors: what is under test is the CMS processing. The PSS samples' signer
+        // certificate has an empty subjectAltName (RFC 5280 §4.2.1.6 forbids it; `openssl verify -x509_strict` refuses it too),
+        // so the profile rules are relaxed here; BouncyCastleSamples_StrictProfile_RefusesTheEmptySan keeps the strict verdict.
+        var verifier = new SignatureVerifier(new PathValidator(certificates, policy: new ValidationPolicy { UnsafeLaxCertificateProfile = true }),
+            new RevocationChecker(http, clock), clock);
 
         var report = await verifier.VerifyAsync(bytes, detached, []);
 
@@ -106,5 +109,21 @@ public sealed class CmsSampleTests
             Assert.That(signer.Verdict == SignerVerdict.ValidVerdict || signer.Reasons[0].Contains("algorithm policy", StringComparison.Ordinal), Is.True,
                 $"{signer.Verdict}: {string.Join("; ", signer.Reasons)}");
         }
+    }
+
+    [Test]
+    public async Task BouncyCastleSamples_StrictProfile_RefusesTheEmptySan()
+    {
+        var folder = SharedTestData.Folder("bc-cms-sigs");
+        var bytes = File.ReadAllBytes(Path.Combine(folder, "PSSSignDataSHA256.sig"));
+        var certificates = new Org.BouncyCastle.Cms.CmsSignedData(bytes).GetCertificates().EnumerateMatches(null).ToList();
+        using var http = new HttpClient();
+        var clock = new FakeTimeProvider(certificates.Max(c => c.NotBefore).AddSeconds(1));
+        var verifier = new SignatureVerifier(new PathValidator(certificates), new RevocationChecker(http, clock), clock);
+
+        var report = await verifier.VerifyAsync(bytes, File.ReadAllBytes(Path.Combine(folder, "PSSSignData.data")), []);
+
+        Assert.That(report.Valid, Is.False);
+        Assert.That(report.Signers.Single().Reasons[0], Does.Contain("the subject alternative name extension holds no name (RFC 5280 §4.2.1.6)"));
     }
 }

@@ -74,8 +74,16 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
 
     public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public SignatureVerifier NewVerifier(IReadOnlyList<X509Certificate> anchors, AlgorithmPolicy? policy = null, TimeProvider? clock = null) =>
-        new(new PathValidator(anchors, [Issuing]), new RevocationChecker(_http, clock ?? Pki.Clock), clock ?? Pki.Clock, policy);
+    /// <summary>The platform's own TSA certificate: the one the verifiers here trust by default, as the host does.</summary>
+    public X509Certificate TsaCertificate => Service<TimeStampAuthority>().Certificate;
+
+    /// <param name="anchors">Trust anchors.</param>
+    /// <param name="policy">Algorithm policy.</param>
+    /// <param name="clock">The verifier's clock; default the PKI's.</param>
+    /// <param name="signers">Signer and TSA policy; default: trusts the platform's TSA certificate only.</param>
+    public SignatureVerifier NewVerifier(IReadOnlyList<X509Certificate> anchors, AlgorithmPolicy? policy = null, TimeProvider? clock = null, SignerPolicy? signers = null) =>
+        new(new PathValidator(anchors, [Issuing]), new RevocationChecker(_http, clock ?? Pki.Clock), clock ?? Pki.Clock, policy,
+            signers ?? SignerPolicy.Default.TrustingTsa([TsaCertificate]));
 
     public static async Task<CmsTestPlatform> StartAsync(KeyAlgorithm algorithm = KeyAlgorithm.EcP256, IKeyStore? keys = null)
     {

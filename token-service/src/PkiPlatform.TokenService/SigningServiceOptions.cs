@@ -17,4 +17,33 @@ public sealed class SigningServiceOptions
 
     /// <summary>Time allowed for one OCSP or CRL fetch.</summary>
     public int RevocationFetchSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Whether tokens of the platform's own TSA certificates (every certificate in tsa_signers) may move a signature's
+    /// validation time back. Default true. A token from any TSA not trusted here or in <see cref="TrustedTsaCertificateSha256"/>
+    /// is ignored: the signature is judged at the current time.
+    /// </summary>
+    public bool TrustPlatformTsa { get; set; } = true;
+
+    /// <summary>SHA-256 fingerprints (64 hex digits of the DER certificate) of further TSA certificates whose tokens are trusted.</summary>
+    public IList<string> TrustedTsaCertificateSha256 { get; } = [];
+
+    /// <summary>How much later than a trusted timestamp a signer's signing-time attribute may be; later is refused. Default 300.</summary>
+    public int SigningTimeToleranceSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Extended key usages (names such as emailProtection, codeSigning, anyExtendedKeyUsage, or dotted OIDs) a document signer's
+    /// certificate must carry one of, if it has an EKU extension. Empty, the default, means emailProtection (the platform's
+    /// document-signing profiles). anyExtendedKeyUsage is accepted only when listed here.
+    /// </summary>
+    public IList<string> DocumentSigningExtendedKeyUsages { get; } = [];
+
+    /// <summary>
+    /// Ignores trust anchors' own constraints (RFC 5937: validity, cA, keyUsage, unknown critical extensions, name
+    /// constraints), for legacy anchors in <see cref="TrustAnchorFiles"/>. Off by default; do not turn it on for new anchors.
+    /// </summary>
+    public bool UnsafeLaxTrustAnchors { get; set; }
+
+    /// <summary>Accepts certificates that break RFC 5280's profile MUSTs (e.g. no authority key identifier). Off by default.</summary>
+    public bool UnsafeLaxCertificateProfile { get; set; }
 }

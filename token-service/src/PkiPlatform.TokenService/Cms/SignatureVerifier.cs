@@ -17,12 +17,16 @@ namespace PkiPlatform.TokenService.Cms;
 /// Verifies CMS SignedData (RFC 5652; attached or detached, any number of signers) and raw signatures:
 /// the signature over the content and signed attributes, the ESS signing-certificate(-v2) binding, an
 /// embedded RFC 3161 timestamp, the certificate path to the configured anchors (RFC 5280 §6.1) and the
-/// status of every certificate in it (OCSP, then CRL). With a valid timestamp, the path and status are
-/// judged at the timestamp's time (a certificate revoked after it does not spoil the signature).
+/// status of every certificate in it (OCSP, then CRL), and that the signer's certificate is for document signing
+/// (<see cref="DocumentSignerCheck"/>). With a timestamp from a trusted TSA (<see cref="SignerPolicy"/>,
+/// <see cref="TimestampCheck"/>), the path and status are judged at the timestamp's time (a certificate revoked after
+/// it does not spoil the signature); any other timestamp is ignored and the signature is judged now.
 /// </summary>
-public sealed class SignatureVerifier(PathValidator paths, RevocationChecker revocation, TimeProvider clock, AlgorithmPolicy? policy = null)
+public sealed class SignatureVerifier(PathValidator paths, RevocationChecker revocation, TimeProvider clock, AlgorithmPolicy? policy = null, SignerPolicy? signers = null)
 {
     private readonly AlgorithmPolicy _policy = policy ?? AlgorithmPolicy.Default;
+    private readonly SignerPolicy _signers = signers ?? SignerPolicy.Default;
+    private readonly TimestampCheck _timestamps = new(paths, revocation, clock, signers ?? SignerPolicy.Default);
 
     /// <param name="signedData">A DER/BER ContentInfo holding SignedData.</param>
     /// <param name="detachedContent">The content of a detached signature; null for an attached one.</param>
@@ -87,49 +91,55 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         IReadOnlyList<X509Certificate>? chain = null, CancellationToken cancellationToken = default)
     {
         var certificate = CmsInput.ParseCertificate(certificateDer);
+        var algorithm = RawSignatureAlgorithm.Find(signatureAlgorithm)
+            ?? throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,
+                $"signature algorithm '{signatureAlgorithm}' is refused by the algorithm policy: accepted exactly {RawSignatureAlgorithm.AcceptedList} (SHA-1 and unhashed ECDSA are never accepted)");
+        var key = PublicKeys.Of(certificate);
+        if (algorithm.CheckKey(key) is { } mismatch)
+        {
+            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, mismatch);
+        }
+
         var findings = new List<string>();
-        bool signatureValid;
-        try
-        {
-            var with = signatureAlgorithm.IndexOf("with", StringComparison.OrdinalIgnoreCase);
-            var digestName = (with > 0 ? signatureAlgorithm[..with] : signatureAlgorithm).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
-            if (digestName is "SHA1" or "MD5" or "MD2")
-            {
-                throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm {signatureAlgorithm} is refused by the algorithm policy (use SHA-256 or stronger)");
-            }
-
-            var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(signatureAlgorithm);
-            verifier.Init(false, PublicKeys.Of(certificate));
-            verifier.BlockUpdate(data, 0, data.Length);
-            signatureValid = verifier.VerifySignature(signature);
-        }
-        catch (Org.BouncyCastle.Security.SecurityUtilityException ex)
-        {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm '{signatureAlgorithm}' is not known (e.g. SHA256withECDSA, SHA256withRSA, SHA256withRSAandMGF1, SM3withSM2): {ex.Message}", ex);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"signature algorithm '{signatureAlgorithm}' does not fit the certificate's key: {ex.Message}", ex);
-        }
-
         var verdict = _policy.CheckKey(certificate) is { } keyProblem ? Finding(findings, keyProblem)
-            : !signatureValid ? Finding(findings, "the signature does not match the data and the certificate's key")
+            : !RawSignatureMatches(algorithm, key, data, signature) ? Finding(findings, "the signature does not match the data and the certificate's key")
             : await JudgeCertificateAsync(certificate, chain ?? [], clock.GetUtcNow().UtcDateTime, null, findings, cancellationToken);
         return new VerificationReport(verdict.Verdict == SignerVerdict.ValidVerdict, "raw", true,
-            [Describe(verdict, 0, certificate, AlgorithmPolicy.DigestName(signatureAlgorithm), null, null)]);
+            [Describe(verdict, 0, certificate, algorithm.Name, null, null)]);
+    }
+
+    private static bool RawSignatureMatches(RawSignatureAlgorithm algorithm, Org.BouncyCastle.Crypto.AsymmetricKeyParameter key, byte[] data, byte[] signature)
+    {
+        var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner(algorithm.Name);
+        verifier.Init(false, key);
+        verifier.BlockUpdate(data, 0, data.Length);
+        try
+        {
+            return verifier.VerifySignature(signature);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or InvalidCastException)
+        {
+            // A signature that is not even well-formed (e.g. not a DER ECDSA-Sig-Value) does not match.
+            return false;
+        }
     }
 
     private async Task<SignerVerdict> VerifySignerAsync(int index, SignerInformation signer, X509Certificate? certificate, byte[] content, DerObjectIdentifier contentType,
         List<X509Certificate> carried, IReadOnlyList<X509Crl>? crls, CancellationToken cancellationToken)
     {
         var digest = AlgorithmPolicy.DigestName(signer.DigestAlgorithmID.Algorithm.Id);
-        var signingTime = SigningTime(signer);
+        var signingTime = SigningTime(signer, out var malformedTime);
         if (certificate is null)
         {
             return new SignerVerdict { Index = index, DigestAlgorithm = digest, SigningTime = signingTime, Reasons = ["the signer's certificate is not in the SignedData; it cannot be identified"] };
         }
 
         var findings = new List<string>();
+        if (malformedTime is not null)
+        {
+            findings.Add(malformedTime);
+        }
+
         if (_policy.CheckDigest(signer.DigestAlgorithmID.Algorithm.Id) is { } digestProblem)
         {
             findings.Add(digestProblem);
@@ -167,7 +177,15 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
             return Describe(new Judgement(SignerVerdict.InvalidVerdict, findings), index, certificate, digest, signingTime, null);
         }
 
-        var timestamp = await VerifyTimestampAsync(signer, carried, cancellationToken);
+        var timestamp = await _timestamps.VerifyAsync(signer, carried, cancellationToken);
+        if (timestamp is { Valid: true, Time: { } genTime } && signingTime > genTime + _signers.SigningTimeTolerance)
+        {
+            // The token proves the signature existed at genTime; a signer claiming to have signed later contradicts it.
+            findings.Add($"the signing-time attribute ({signingTime:yyyy-MM-dd HH:mm:ss} UTC) is later than the timestamp's time ({genTime:yyyy-MM-dd HH:mm:ss} UTC) "
+                + $"by more than the {_signers.SigningTimeTolerance.TotalMinutes:0.#}-minute tolerance: the signing time or the timestamp is false");
+            return Describe(new Judgement(SignerVerdict.InvalidVerdict, findings), index, certificate, digest, signingTime, timestamp);
+        }
+
         var at = timestamp is { Valid: true, Time: { } stamped } ? stamped : clock.GetUtcNow().UtcDateTime;
         var judgement = await JudgeCertificateAsync(certificate, carried, at, crls, findings, cancellationToken);
         return Describe(judgement, index, certificate, digest, signingTime, timestamp);
@@ -177,10 +195,9 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
     private async Task<Judgement> JudgeCertificateAsync(X509Certificate certificate, IReadOnlyList<X509Certificate> carried, DateTime at,
         IReadOnlyList<X509Crl>? crls, List<string> findings, CancellationToken cancellationToken)
     {
-        var usage = certificate.GetKeyUsage();
-        if (usage is not null && !usage[0] && !usage[1])
+        if (DocumentSignerCheck.Check(certificate, _signers) is { } notASigner)
         {
-            return Finding(findings, "the signer certificate's key usage allows neither digitalSignature nor nonRepudiation");
+            return Finding(findings, notASigner);
         }
 
         var path = paths.Validate(certificate, carried, at, crls);
@@ -223,63 +240,6 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         return new Judgement(SignerVerdict.ValidVerdict, findings, source);
     }
 
-    private async Task<TimestampVerdict?> VerifyTimestampAsync(SignerInformation signer, List<X509Certificate> carried, CancellationToken cancellationToken)
-    {
-        var attribute = signer.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
-        if (attribute is null)
-        {
-            return null;
-        }
-
-        TimeStampToken token;
-        try
-        {
-            token = new TimeStampToken(Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(attribute.AttrValues[0]));
-        }
-        catch (Exception ex) when (ex is TspException or ArgumentException or IOException or CmsException)
-        {
-            return new TimestampVerdict(false, null, null, $"the embedded timestamp is malformed: {ex.Message}");
-        }
-
-        var info = token.TimeStampInfo;
-        var tokenCertificates = token.GetCertificates().EnumerateMatches(null).ToList();
-        var tsa = tokenCertificates.FirstOrDefault(c => token.SignerID.Match(c)) ?? carried.FirstOrDefault(c => token.SignerID.Match(c));
-        if (tsa is null)
-        {
-            return new TimestampVerdict(false, info.GenTime, null, "the timestamp does not carry the TSA certificate");
-        }
-
-        try
-        {
-            // Checks the signature, the ESS certificate binding and the TSA certificate's critical timeStamping EKU.
-            token.Validate(tsa);
-        }
-        catch (Exception ex) when (ex is TspException or TspValidationException or ArgumentException or Org.BouncyCastle.Security.Certificates.CertificateException)
-        {
-            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), $"the timestamp is not valid: {ex.Message}");
-        }
-
-        var expected = Org.BouncyCastle.Security.DigestUtilities.CalculateDigest(info.MessageImprintAlgOid, signer.GetSignature());
-        if (!expected.AsSpan().SequenceEqual(info.GetMessageImprintDigest()))
-        {
-            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), "the timestamp covers other data than this signature");
-        }
-
-        var path = paths.Validate(tsa, tokenCertificates.Concat(carried), info.GenTime);
-        if (!path.IsValid)
-        {
-            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), $"the TSA certificate path is not valid: {path.Failure}");
-        }
-
-        var status = await revocation.CheckAsync(tsa, path.Path.Count > 1 ? path.Path[1] : path.Anchor!, cancellationToken);
-        if (status.State == RevocationState.Revoked && status.RevokedAt <= clock.GetUtcNow().UtcDateTime && status.Reason == CaCore.Revocation.RevocationReason.KeyCompromise)
-        {
-            return new TimestampVerdict(false, info.GenTime, tsa.SubjectDN.ToString(), $"the TSA certificate was revoked for key compromise on {status.RevokedAt:yyyy-MM-dd}");
-        }
-
-        return new TimestampVerdict(true, info.GenTime, tsa.SubjectDN.ToString(), null);
-    }
-
     /// <summary>RFC 5035 / RFC 2634 §5.4: the signed ESSCertID(v2) must name the certificate used to verify.</summary>
     private static string? SigningCertificateMismatch(SignerInformation signer, X509Certificate certificate)
     {
@@ -312,10 +272,19 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         return der[offset..];
     }
 
-    private static DateTime? SigningTime(SignerInformation signer)
+    private static DateTime? SigningTime(SignerInformation signer, out string? problem)
     {
+        problem = null;
         var attribute = signer.SignedAttributes?[CmsAttributes.SigningTime];
-        return attribute is null ? null : Org.BouncyCastle.Asn1.Cms.Time.GetInstance(attribute.AttrValues[0]).ToDateTime().ToUniversalTime();
+        try
+        {
+            return attribute is null ? null : Org.BouncyCastle.Asn1.Cms.Time.GetInstance(attribute.AttrValues[0]).ToDateTime().ToUniversalTime();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or FormatException or IndexOutOfRangeException)
+        {
+            problem = $"the signing-time attribute is malformed (RFC 5652 §11.3): {ex.Message}";
+            return null;
+        }
     }
 
     private static Judgement Finding(List<string> findings, string reason, string verdict = SignerVerdict.InvalidVerdict, string? source = null)

@@ -9,7 +9,10 @@ namespace PkiPlatform.TokenService.Validation;
 /// <summary>
 /// RFC 5280 §6.1 path validation against configured trust anchors (never an operating-system store):
 /// signatures, validity at the given time, basic constraints and path length, name constraints, key
-/// usage of CAs, and the certificate policy tree with the four initial inputs of <see cref="ValidationPolicy"/>.
+/// usage of CAs, and the certificate policy tree with the four initial inputs of <see cref="ValidationPolicy"/>;
+/// strictly by default, also the trust anchor's own constraints (RFC 5937: validity, cA, keyUsage, critical
+/// extensions, pathLenConstraint, name constraints; <see cref="TrustAnchorCheck"/>) and RFC 5280's certificate-profile
+/// MUSTs (<see cref="CertificateProfileCheck"/>), each relaxed only by an <c>Unsafe…</c> switch of the policy.
 /// The algorithm is BouncyCastle's PKIX validator, which this class feeds with paths from
 /// <see cref="PathBuilder"/>; NIST PKITS 249/249 (tests/…/PkitsConformanceTests).
 /// Revocation: with CRLs given, RFC 5280 §6.3 CRL processing (delta CRLs, indirect CRLs, distribution
@@ -47,7 +50,11 @@ public sealed class PathValidator
     {
         if (_anchors.Any(a => a.Equals(leaf)))
         {
-            return ValidityOf(leaf, at) is { } expired ? PathResult.Invalid(expired) : PathResult.Valid([], leaf);
+            // A directly trusted certificate: its own validity and, strictly, its profile and critical extensions.
+            var problem = ValidityOf(leaf, at)
+                ?? (_policy.UnsafeLaxTrustAnchors ? null : TrustAnchorCheck.Check(leaf, at, issuesPath: false))
+                ?? (_policy.UnsafeLaxCertificateProfile ? null : Profile(leaf, isAnchor: true));
+            return problem is not null ? PathResult.Invalid(problem) : PathResult.Valid([], leaf);
         }
 
         var pool = carried.Concat(_intermediates).Where(c => !c.Equals(leaf)).Distinct().ToList();
@@ -60,6 +67,12 @@ public sealed class PathValidator
             if (key is not null && _cache.TryGetValue(key, out var cached) && at >= cached.From && at <= cached.To)
             {
                 return cached.Result;
+            }
+
+            if (Strictly(path, anchor, at) is { } strict)
+            {
+                failure ??= strict;
+                continue;
             }
 
             try
@@ -119,6 +132,27 @@ public sealed class PathValidator
 
         return parameters;
     }
+
+    /// <summary>RFC 5937 trust-anchor constraints and RFC 5280 profile MUSTs, unless the policy relaxes them.</summary>
+    private string? Strictly(List<X509Certificate> path, X509Certificate anchor, DateTime at)
+    {
+        if (!_policy.UnsafeLaxTrustAnchors && (TrustAnchorCheck.Check(anchor, at, issuesPath: true) ?? TrustAnchorCheck.CheckPath(anchor, path)) is { } anchorProblem)
+        {
+            return anchorProblem;
+        }
+
+        if (_policy.UnsafeLaxCertificateProfile)
+        {
+            return null;
+        }
+
+        return path.Select(c => Profile(c, isAnchor: false)).FirstOrDefault(p => p is not null) ?? Profile(anchor, isAnchor: true);
+    }
+
+    private static string? Profile(X509Certificate certificate, bool isAnchor) =>
+        CertificateProfileCheck.Check(certificate, isAnchor) is { } rule
+            ? $"certificate '{certificate.SubjectDN}' (serial {certificate.SerialNumber.ToString(16)}): {rule}"
+            : null;
 
     private static string? ValidityOf(X509Certificate certificate, DateTime at) =>
         at > certificate.NotAfter ? $"'{certificate.SubjectDN}' expired on {certificate.NotAfter:yyyy-MM-dd HH:mm} UTC"
