@@ -25,7 +25,7 @@ public sealed class TimestampPolicyTests
     public async Task OneTimeSetUp()
     {
         _platform = await CmsTestPlatform.StartAsync();
-        _client = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.Owner);
+        _client = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.OwnerSubject, account: new CaCore.Issuance.AccountBinding(CmsTestPlatform.Owner));
     }
 
     [OneTimeTearDown]

@@ -31,7 +31,7 @@ public sealed class VerifyRawTests
         _platform = await CmsTestPlatform.StartAsync();
         _ec = await _platform.Pki.IssueAsync("staff-signing", "CN=Raw Ec,O=HRSS", ["email:raw.ec@hrss.example"]);
         _rsa = await _platform.Pki.IssueAsync("staff-signing", "CN=Raw Rsa,O=HRSS", ["email:raw.rsa@hrss.example"], KeyAlgorithm.Rsa2048);
-        _client = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.Owner);
+        _client = await _platform.Pki.IssueAsync("business-system", CmsTestPlatform.OwnerSubject, account: new CaCore.Issuance.AccountBinding(CmsTestPlatform.Owner));
         _documentPath = _platform.Pki.WriteFile("raw-document.txt", Document);
     }
 
