@@ -30,9 +30,6 @@ public sealed class CaOptions
     /// <summary>Address ranges (CIDR) that iPAddress names may come from. Default: loopback only.</summary>
     public List<string> AllowedAddresses { get; set; } = ["127.0.0.0/8", "::1/128"];
 
-    /// <summary>Whether <c>pki init</c> writes <see cref="AllowedDomains"/>/<see cref="AllowedAddresses"/> as name constraints into the issuing CA.</summary>
-    public bool NameConstraints { get; set; }
-
     public string CrlUrl(string authority) => $"{CrlBaseUrl.TrimEnd('/')}/{authority}.crl";
 
     public string DeltaCrlUrl(string authority) => $"{CrlBaseUrl.TrimEnd('/')}/{authority}-delta.crl";
