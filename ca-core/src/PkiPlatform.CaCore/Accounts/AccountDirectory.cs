@@ -184,12 +184,12 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
     /// Binds freshly issued certificates to their accounts inside the issuance transaction. A person or platform
     /// account is created with the certificate's subject if it does not exist; a business system must be registered first.
     /// </summary>
-    internal async Task BindIssuedAsync(CaDbContext db, int authorityId, IReadOnlyList<(PreparedCertificate Prepared, AccountBinding Binding, string Audience)> bound,
+    internal async Task BindIssuedAsync(CaDbContext db, int authorityId, IReadOnlyList<(PreparedCertificate Prepared, AccountBinding Binding)> bound,
         string actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var records = new List<AuditRecord>();
-        foreach (var (prepared, binding, _) in bound)
+        foreach (var (prepared, binding) in bound)
         {
             var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == binding.Identity, cancellationToken);
             if (account is null)

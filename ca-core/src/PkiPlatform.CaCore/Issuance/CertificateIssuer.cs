@@ -46,13 +46,13 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
 
         // Subjects and accounts (trust model item 2): who the certificate is for, and that its name is nobody else's.
         await using var db = database.CreateContext();
-        var bindings = new List<(PreparedCertificate, AccountBinding, string)>();
+        var bindings = new List<(PreparedCertificate, AccountBinding)>();
         for (var i = 0; i < requests.Count; i++)
         {
             if (requests[i].Account is { } binding)
             {
                 RequireAudience(preparer.Profile(requests[i].Profile), binding);
-                bindings.Add((prepared[i], binding, preparer.Profile(requests[i].Profile).Audience.ToString()));
+                bindings.Add((prepared[i], binding));
             }
         }
 
