@@ -79,6 +79,45 @@ public sealed class RaApiTests
         Assert.That((await JsonAsync(response)).GetProperty("detail").GetString(), Does.Contain(detailContains));
     }
 
+    /// <summary>Trust-model item 14: a CSR on an unknown curve, or mutated in any byte, is a 400 problem or a failed check, never HTTP 500.</summary>
+    [Test]
+    public async Task Preview_UnknownCurveAndMutatedCsrs_RefusedNever500()
+    {
+        var valid = TestCsr.Create(KeyAlgorithm.EcP256, "CN=Curve Test,O=HRSS").Der;
+        // id-ecPublicKey with namedCurve prime256v1 (1.2.840.10045.3.1.7) rewritten to an arc no one defined (1.2.840.10045.3.1.127).
+        var unknownCurve = Replace(valid, [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07], [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x7F]);
+        var random = new Random(14);
+        var inputs = new List<byte[]> { unknownCurve };
+        for (var i = 0; i < 60; i++)
+        {
+            var mutated = (byte[])valid.Clone();
+            mutated[i < 30 ? i : random.Next(mutated.Length)] ^= (byte)(i < 30 ? 0xFF : random.Next(1, 256));
+            inputs.Add(mutated);
+        }
+
+        foreach (var input in inputs)
+        {
+            var pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", input));
+            using var response = await _clients["Alice Officer"].PostAsJsonAsync("/api/v1/requests/preview", new { profile = "staff-auth", csr = pem });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That((int)response.StatusCode, Is.LessThan(500), body);
+            if (input == unknownCurve)
+            {
+                Assert.That(body, Does.Contain("1.2.840.10045.3.1.127"));
+                Assert.That(body, Does.Contain("\"passed\":false"));
+            }
+        }
+    }
+
+    private static byte[] Replace(byte[] source, byte[] find, byte[] replacement)
+    {
+        var at = source.AsSpan().IndexOf(find);
+        Assert.That(at, Is.GreaterThanOrEqualTo(0));
+        var copy = (byte[])source.Clone();
+        replacement.CopyTo(copy, at);
+        return copy;
+    }
+
     [Test]
     public async Task SystemApplies_TwoOfficersApprove_IssuedAndDownloadable()
     {

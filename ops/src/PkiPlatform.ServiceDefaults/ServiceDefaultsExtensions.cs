@@ -38,11 +38,13 @@ public static partial class ServiceDefaultsExtensions
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        // Protocol endpoints (OCSP, CRL, CA certificates) answer tens of thousands of requests a second:
+        // they are counted in metrics, not logged one by one. The request log sits outside the exception
+        // handler, so it records the status the caller got (a 4xx is one line, no stack trace); only a
+        // failure of the platform (500) is logged with its exception, once, by PkiExceptionHandler.
+        app.UseWhen(context => !IsProtocolPath(context.Request.Path), branch => branch.UseSerilogRequestLogging());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Protocol endpoints (OCSP, CRL, CA certificates) answer tens of thousands of requests a second:
-        // they are counted in metrics, not logged one by one.
-        app.UseWhen(context => !IsProtocolPath(context.Request.Path), branch => branch.UseSerilogRequestLogging());
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
         return app;

@@ -49,16 +49,14 @@ public static class TokenApiEndpoints
 
         api.MapPost("/verify-raw", async (VerifyRawBody body, TokenVerification verification, CancellationToken ct) =>
         {
-            var parser = new X509CertificateParser();
-            var chain = (body.Chain ?? []).Select(c => parser.ReadCertificate(Certificate(c, "chain[]"))).ToList();
+            var chain = (body.Chain ?? []).Select(c => CmsInput.ParseCertificate(Certificate(c, "chain[]"))).ToList();
             return Results.Ok(await verification.Verifier.VerifyRawAsync(Base64(body.Data, "data"), Base64(body.Signature, "signature"),
                 Certificate(body.Certificate, "certificate"), Required(body.Algorithm, "algorithm"), chain, ct));
         });
 
         api.MapPost("/encrypt", (EncryptBody body) =>
         {
-            var parser = new X509CertificateParser();
-            var recipients = (body.Recipients ?? []).Select(r => parser.ReadCertificate(Certificate(r, "recipients[]"))).ToList();
+            var recipients = (body.Recipients ?? []).Select(r => CmsInput.ParseCertificate(Certificate(r, "recipients[]"))).ToList();
             return Results.Bytes(CmsEnvelopeWriter.Encrypt(Base64(body.Content, "content"), recipients), SignedDataType);
         });
 

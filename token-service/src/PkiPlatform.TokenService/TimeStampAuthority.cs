@@ -11,6 +11,7 @@ using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.TokenService;
 
@@ -75,9 +76,15 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
             request = TimeStampReq.GetInstance(Asn1Object.FromByteArray(body.ToArray()));
             _ = request.MessageImprint.HashAlgorithm.Algorithm;
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or NullReferenceException)
+        catch (Exception ex) when (ex is NullReferenceException || MalformedInput.Is(ex))
         {
             return Refuse(PkiFailureInfo.BadDataFormat, "the request is not a DER TimeStampReq");
+        }
+
+        // Compared as an integer of any size: a version of 2^40 is a refusal, not an overflow.
+        if (!request.Version.HasValue(1))
+        {
+            return Refuse(PkiFailureInfo.BadDataFormat, "only TimeStampReq version 1 exists (RFC 3161 §2.4.1)");
         }
 
         var algorithm = request.MessageImprint.HashAlgorithm.Algorithm.Id;
@@ -90,11 +97,6 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
         if (imprint.Length != ImprintLength(algorithm))
         {
             return Refuse(PkiFailureInfo.BadDataFormat, $"the message imprint is {imprint.Length} bytes; {algorithm} gives {ImprintLength(algorithm)}");
-        }
-
-        if (request.Version.IntValueExact != 1)
-        {
-            return Refuse(PkiFailureInfo.BadDataFormat, "only TimeStampReq version 1 exists (RFC 3161 §2.4.1)");
         }
 
         var policy = request.ReqPolicy?.Id ?? options.DefaultPolicy;

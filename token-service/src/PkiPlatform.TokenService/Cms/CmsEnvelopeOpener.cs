@@ -57,7 +57,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         {
             data = EnvelopedData.GetInstance(info.Content);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidCastException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             throw new PkiException(PkiErrorCodes.CmsMalformed, $"the EnvelopedData is malformed: {ex.Message}", ex);
         }
@@ -70,12 +70,13 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             var certificate = new X509CertificateParser().ReadCertificate(key.CertificateDer);
             foreach (var recipient in data.RecipientInfos)
             {
-                var cek = RecipientInfo.GetInstance(recipient).Info switch
+                // BouncyCastle decodes recipient infos lazily: a malformed one surfaces here, still the caller's input.
+                var cek = MalformedInput.Parse(() => RecipientInfo.GetInstance(recipient).Info switch
                 {
                     KeyTransRecipientInfo transport when Matches(transport.RecipientIdentifier, certificate) => Unwrap(transport, key),
                     KeyAgreeRecipientInfo agreement => Unwrap(agreement, certificate, key),
                     _ => null,
-                };
+                }, PkiErrorCodes.CmsMalformed, "a RecipientInfo of the EnvelopedData is malformed");
                 if (cek is null)
                 {
                     continue;
@@ -83,7 +84,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
 
                 try
                 {
-                    var content = DecryptContent(data.EncryptedContentInfo, cek);
+                    var content = MalformedInput.Parse(() => DecryptContent(data.EncryptedContentInfo, cek), PkiErrorCodes.CmsMalformed, "the encrypted content of the EnvelopedData is malformed");
                     await using var db = ca.Database.CreateContext();
                     await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                     await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsDecrypted, key.KeyLabel, $"bytes={content.Length}")], cancellationToken);

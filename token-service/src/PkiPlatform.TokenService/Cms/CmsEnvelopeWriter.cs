@@ -25,8 +25,9 @@ public static class CmsEnvelopeWriter
         var generator = new CmsEnvelopedDataGenerator();
         foreach (var recipient in recipients)
         {
-            var usage = recipient.GetKeyUsage();
-            switch (recipient.GetPublicKey())
+            var (usage, key) = MalformedInput.Parse(() => (recipient.GetKeyUsage(), recipient.GetPublicKey()), PkiErrorCodes.InvalidArgument,
+                $"the key usage or public key of recipient '{recipient.SubjectDN}' cannot be read");
+            switch (key)
             {
                 case RsaKeyParameters rsa:
                     // RFC 5280 §4.2.1.3: bit 2 keyEncipherment for key transport.

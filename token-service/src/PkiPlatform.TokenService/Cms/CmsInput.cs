@@ -6,7 +6,7 @@ using PkiPlatform.KeyStore;
 namespace PkiPlatform.TokenService.Cms;
 
 /// <summary>Parsing of what callers send, with errors that say what to fix.</summary>
-internal static class CmsInput
+public static class CmsInput
 {
     private static readonly Dictionary<string, string> ContentTypeNames = new(StringComparer.Ordinal)
     {
@@ -30,7 +30,7 @@ internal static class CmsInput
         {
             return ContentInfo.GetInstance(Asn1Object.FromByteArray(bytes));
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or InvalidOperationException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             throw new PkiException(PkiErrorCodes.CmsMalformed, $"the body is not a DER/BER-encoded CMS ContentInfo (RFC 5652 §3): {ex.Message}", ex);
         }
@@ -51,7 +51,7 @@ internal static class CmsInput
         {
             return new X509CertificateParser().ReadCertificate(der) ?? throw new ArgumentException("no certificate found");
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or Org.BouncyCastle.Security.Certificates.CertificateException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             throw new PkiException(PkiErrorCodes.CmsMalformed, $"the certificate is not a DER or PEM X.509 certificate: {ex.Message}", ex);
         }

@@ -67,18 +67,26 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
             };
             cms = detached ? new CmsSignedData(new CmsProcessableByteArray(detachedContent), info) : new CmsSignedData(info);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or CmsException or IOException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             throw new PkiException(PkiErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
         }
 
-        var certificates = cms.GetCertificates().EnumerateMatches(null).ToList();
         var verdicts = new List<SignerVerdict>();
-        var index = 0;
-        foreach (var signer in cms.GetSignerInfos().GetSigners())
+        try
         {
-            var certificate = certificates.FirstOrDefault(c => signer.SignerID.Match(c));
-            verdicts.Add(await VerifySignerAsync(index++, signer, certificate, detachedContent ?? content!, cms.SignedContentType, certificates, crls, cancellationToken));
+            // BouncyCastle decodes certificates, attributes and names lazily: a malformed part surfaces here, still the caller's input.
+            var certificates = cms.GetCertificates().EnumerateMatches(null).ToList();
+            var index = 0;
+            foreach (var signer in cms.GetSignerInfos().GetSigners())
+            {
+                var certificate = certificates.FirstOrDefault(c => signer.SignerID.Match(c));
+                verdicts.Add(await VerifySignerAsync(index++, signer, certificate, detachedContent ?? content!, cms.SignedContentType, certificates, crls, cancellationToken));
+            }
+        }
+        catch (Exception ex) when (ex is not PkiException && MalformedInput.Is(ex))
+        {
+            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
         }
 
         return new VerificationReport(verdicts.Count > 0 && verdicts.TrueForAll(v => v.Verdict == SignerVerdict.ValidVerdict),

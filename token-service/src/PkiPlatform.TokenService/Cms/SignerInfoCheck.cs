@@ -179,7 +179,7 @@ internal static class SignerInfoCheck
         var mgfHash = AlgorithmIdentifier.GetInstance(parameters.MaskGenAlgorithm.Parameters).Algorithm.Id;
         var length = digestOid switch { "2.16.840.1.101.3.4.2.1" => 32, "2.16.840.1.101.3.4.2.2" => 48, _ => 64 };
         return parameters.HashAlgorithm.Algorithm.Id == digestOid && mgfHash == digestOid
-            && parameters.SaltLength.IntValueExact == length && parameters.TrailerField.IntValueExact == 1;
+            && parameters.SaltLength.HasValue(length) && parameters.TrailerField.HasValue(1);
     }
 
     private static byte[] Spki(X509Certificate certificate) => certificate.CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded();

@@ -2,6 +2,7 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Pkix;
 using Org.BouncyCastle.X509;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.TokenService.Validation;
 
@@ -67,7 +68,7 @@ internal static class TrustAnchorCheck
         {
             return PathWithin(anchor, path);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or IOException or InvalidOperationException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             return $"the name constraints or basic constraints of trust anchor '{anchor.SubjectDN}' cannot be applied: {ex.Message}";
         }
@@ -78,7 +79,7 @@ internal static class TrustAnchorCheck
         var name = $"trust anchor '{anchor.SubjectDN}'";
         var basic = anchor.GetExtensionValue(X509Extensions.BasicConstraints) is { } bc ? BasicConstraints.GetInstance(Asn1Object.FromByteArray(bc.GetOctets())) : null;
         // RFC 5280 §6.1.4 (l): self-issued CA certificates do not count towards the path length.
-        if (basic?.PathLenConstraint is { } limit && path.Skip(1).Count(c => !SelfIssued(c)) > limit.IntValueExact)
+        if (basic?.PathLenConstraint is { } limit && limit.CompareTo(Org.BouncyCastle.Math.BigInteger.ValueOf(path.Skip(1).Count(c => !SelfIssued(c)))) < 0)
         {
             return $"{name} allows at most {limit} intermediate CA certificate(s) (pathLenConstraint)";
         }

@@ -8,6 +8,7 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.KeyStore.Signing;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.CaCore.Issuance.Checks;
 
@@ -60,7 +61,7 @@ public sealed class CsrSignatureCheck : IIssuanceCheck
                 ? CheckResult.Pass(Rule, "csr.pop", "the CSR is signed by its own key (proof of possession)")
                 : CheckResult.Fail(Rule, "csr.bad-signature", "the CSR signature does not verify with the key it contains: it was altered or not signed by that key");
         }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException or InvalidCastException or InvalidOperationException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             return CheckResult.Fail(Rule, "csr.unverifiable", "the CSR signature cannot be checked: {0}", ex.Message);
         }
