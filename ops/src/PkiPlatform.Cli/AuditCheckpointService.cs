@@ -6,9 +6,10 @@ namespace PkiPlatform.Cli;
 
 /// <summary>
 /// Writes a signed audit checkpoint (trust-model item 7) every ten minutes while the chain grows, and once more on
-/// shutdown, to DATA/publish/audit, and logs its head so that the log holds the anchor too.
+/// shutdown, to DATA/publish/audit, time-stamped by the platform's TSA, and logs its head so that the log holds the anchor too.
 /// </summary>
-internal sealed partial class AuditCheckpointService(CertificateAuthority ca, string directory, TimeProvider clock, ILogger<AuditCheckpointService> logger) : BackgroundService
+internal sealed partial class AuditCheckpointService(CertificateAuthority ca, string directory, TimeProvider clock, ILogger<AuditCheckpointService> logger,
+    TokenService.TimeStampAuthority? tsa = null) : BackgroundService
 {
     private long _written = -1;
 
@@ -41,7 +42,8 @@ internal sealed partial class AuditCheckpointService(CertificateAuthority ca, st
                 }
             }
 
-            var (checkpoint, path) = await ca.AuditCheckpoints.WriteAsync(directory, "pki-up", cancellationToken);
+            var (checkpoint, path) = await ca.AuditCheckpoints.WriteAsync(directory, "pki-up",
+                tsa is null ? null : (digest, ct) => tsa.StampAsync(digest, "audit-checkpoint", ct), cancellationToken);
             _written = checkpoint.Sequence;
             Written(logger, checkpoint.Sequence, Convert.ToHexString(checkpoint.HeadHash), path);
         }

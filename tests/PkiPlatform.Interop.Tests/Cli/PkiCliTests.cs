@@ -240,6 +240,32 @@ public sealed class PkiCliTests
         Assert.That(forged.StdErr, Does.Contain("signature does not verify"));
     }
 
+    /// <summary>Trust-model item 4: the allowed names given at init become critical name constraints of the issuing CA; openssl, certtool and zlint read them.</summary>
+    [Test]
+    public void Init_AllowedNames_IssuingCaCarriesNameConstraints()
+    {
+        var data = Path.Combine(_root, "constrained");
+        var init = PkiCli.Run(data, "init", "--kdf-cost", "12", "--allowed-domains", "hrss.example,rs.gov.example", "--allowed-addresses", "10.12.3.4/16,fd00::/8");
+        Assert.That(init.StdOut, Does.Contain("name constraints in the issuing CA: domains hrss.example, rs.gov.example"), init.ToString());
+        var issuing = Path.Combine(data, "publish", "ca", "issuing.pem");
+
+        var text = Tools.OpenSsl("x509", "-in", issuing, "-noout", "-text").StdOut;
+        Assert.That(text, Does.Contain("X509v3 Name Constraints: critical"));
+        Assert.That(text, Does.Contain("DNS:hrss.example").And.Contain("DNS:rs.gov.example").And.Contain("IP:10.12.0.0/255.255.0.0").And.Contain("IP:FD00:0:0:0:0:0:0:0/FF00:0:0:0:0:0:0:0"));
+        Assert.That(Tools.ZlintErrors(issuing), Is.Empty);
+        Assert.That(Tools.CertTool("-i", "--infile", issuing).StdOut, Does.Contain("Name Constraints (critical)"));
+
+        var csr = Path.Combine(_root, "constrained.csr");
+        File.WriteAllBytes(csr, TestCsr.Create(KeyAlgorithm.EcP256, "CN=portal.hrss.example,O=HRSS", "dns:portal.hrss.example", "ip:10.12.9.9").Der);
+        var leaf = Path.Combine(_root, "constrained.pem");
+        Assert.That(PkiCli.Run(data, "issue", "--profile", "server-tls", "--csr", csr, "--out", leaf).ExitCode, Is.EqualTo(0));
+        var verify = Tools.OpenSsl("verify", "-x509_strict", "-CAfile", Path.Combine(data, "publish", "ca", "root.pem"), "-untrusted", issuing, leaf);
+        Assert.That(verify.StdOut.Trim(), Is.EqualTo($"{leaf}: OK"), verify.ToString());
+
+        var plain = Tools.OpenSsl("x509", "-in", Path.Combine(_data, "publish", "ca", "issuing.pem"), "-noout", "-text").StdOut;
+        Assert.That(plain, Does.Not.Contain("Name Constraints"), "without --allowed-* nothing is constrained");
+    }
+
     [Test]
     public void Key_GenerateDestroy_Audited_CaKeyProtected()
     {

@@ -120,6 +120,20 @@ public sealed class PkiUpTests
             var tsVerify = Tools.OpenSsl("ts", "-verify", "-queryfile", query, "-in", reply, "-CAfile", Path.Combine(ca, "root.pem"), "-untrusted", Path.Combine(ca, "issuing.pem"));
             Assert.That(tsVerify.StdOut, Does.Contain("Verification: OK"), tsVerify.ToString());
 
+            // Trust-model item 7: the audit checkpoint pki up writes at start is time-stamped by its TSA; openssl ts checks the token
+            // against the file, and pki audit verify checks both.
+            var audit = Path.Combine(data, "publish", "audit");
+            for (var i = 0; i < 50 && !File.Exists(Path.Combine(audit, "latest.tst")); i++)
+            {
+                await Task.Delay(200);
+            }
+
+            var checkpointVerify = Tools.OpenSsl("ts", "-verify", "-data", Path.Combine(audit, "latest.checkpoint"), "-in", Path.Combine(audit, "latest.tst"), "-token_in",
+                "-CAfile", Path.Combine(ca, "root.pem"), "-untrusted", Path.Combine(ca, "issuing.pem"));
+            Assert.That(checkpointVerify.StdOut, Does.Contain("Verification: OK"), checkpointVerify.ToString());
+            var auditVerify = PkiCli.Run(data, "audit", "verify");
+            Assert.That(auditVerify.StdOut, Does.Contain("time-stamped by the platform's TSA"), auditVerify.ToString());
+
             // The signing API with the demo business system's credential and key: openssl cms verifies the result,
             // and the service's own verifier says why it is valid.
             var system = System.Text.RegularExpressions.Regex.Match(printed, @"System\s+login:\s+(\S+)\s+password: (\S+)");

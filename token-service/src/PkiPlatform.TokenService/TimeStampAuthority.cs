@@ -128,6 +128,15 @@ public sealed class TimeStampAuthority(CertificateAuthority ca, TsaOptions optio
         return response;
     }
 
+    /// <summary>A token (DER TimeStampToken, TSA certificate included) over a SHA-256 <paramref name="digest"/>, for the platform's own evidence such as audit checkpoints.</summary>
+    public async Task<byte[]> StampAsync(byte[] digest, string requester, CancellationToken cancellationToken = default)
+    {
+        var generator = new TimeStampRequestGenerator();
+        generator.SetCertReq(true);
+        var reply = new TimeStampResponse(await RespondAsync(generator.Generate(TspAlgorithms.Sha256, digest).GetEncoded(), requester, cancellationToken));
+        return reply.TimeStampToken?.GetEncoded() ?? throw new PkiException(PkiErrorCodes.Internal, $"the TSA refused its own request: {reply.GetStatusString()}");
+    }
+
     public ValueTask DisposeAsync() => _evidence.DisposeAsync();
 
     private static int ImprintLength(string algorithm) =>

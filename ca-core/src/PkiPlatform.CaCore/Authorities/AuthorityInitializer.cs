@@ -51,7 +51,7 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
             var issuingSki = ExtensionBuilder.SubjectKeyIdentifier(issuingSpki);
             var issuingNotAfter = Min(now.AddYears(setup.IssuingValidityYears), rootCert.EndDate.ToDateTime());
             var issuingTbs = CaTbs(issuingSubject, rootSubject, issuingSpki, issuingSki, rootSki, now, issuingNotAfter,
-                setup.RootAlgorithm.DefaultSignature(), pathLength: 0, issuerName: RootName);
+                setup.RootAlgorithm.DefaultSignature(), pathLength: 0, issuerName: RootName, setup.NameConstraints ? NameScope.From(options) : null);
             CertificateLinter.Default.EnsureClean(new LintSubject(issuingTbs, rootCert));
             var issuingCert = X509CertificateStructure.GetInstance(CertificateSigner.Sign(issuingTbs, keys.GetSigner(rootKey.Label), setup.RootAlgorithm.DefaultSignature()));
 
@@ -84,7 +84,7 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
     }
 
     private TbsCertificateStructure CaTbs(X509Name subject, X509Name issuer, SubjectPublicKeyInfo spki, byte[] ski, byte[] aki,
-        DateTime notBefore, DateTime notAfter, SignatureAlgorithm algorithm, int? pathLength, string? issuerName)
+        DateTime notBefore, DateTime notAfter, SignatureAlgorithm algorithm, int? pathLength, string? issuerName, NameScope? scope = null)
     {
         var generator = new V3TbsCertificateGenerator();
         generator.SetSerialNumber(new DerInteger(SerialNumbers.Generate()));
@@ -100,6 +100,16 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
             pathLength is { } length ? new BasicConstraints(length) : new BasicConstraints(true));
         extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
         ExtensionBuilder.AddKeyIdentifiers(extensions, ski, aki);
+        if (scope is not null)
+        {
+            // RFC 5280 §4.2.1.10: critical; an IPv4 subtree is address + mask (8 octets), IPv6 32 octets.
+            var permitted = scope.Domains.Select(d => new GeneralSubtree(new GeneralName(GeneralName.DnsName, d)))
+                .Concat(scope.Ranges.Select(r => new GeneralSubtree(new GeneralName(GeneralName.IPAddress, new DerOctetString([.. Masked(r.Network, r.PrefixLength), .. Mask(r.Network.Length, r.PrefixLength)])))))
+                .ToArray();
+            // NameConstraints ::= SEQUENCE { permittedSubtrees [0] IMPLICIT GeneralSubtrees }
+            extensions.AddExtension(X509Extensions.NameConstraints, true, new DerSequence(new DerTaggedObject(false, 0, new DerSequence(permitted))));
+        }
+
         if (issuerName is not null)
         {
             // The issuing CA's own status comes from the root's CRL; the root has no OCSP responder.
@@ -126,6 +136,23 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
 
     private static X509Name Name(string country, string organization, string commonName) =>
         new([X509Name.C, X509Name.O, X509Name.CN], [country, organization, commonName]);
+
+    private static byte[] Mask(int length, int prefix)
+    {
+        var mask = new byte[length];
+        for (var bit = 0; bit < prefix; bit++)
+        {
+            mask[bit / 8] |= (byte)(0x80 >> (bit % 8));
+        }
+
+        return mask;
+    }
+
+    private static byte[] Masked(byte[] network, int prefix)
+    {
+        var mask = Mask(network.Length, prefix);
+        return network.Select((b, i) => (byte)(b & mask[i])).ToArray();
+    }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 }

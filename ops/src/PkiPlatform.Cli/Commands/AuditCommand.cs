@@ -34,22 +34,31 @@ internal static class AuditCommand
                 return 0;
             }
 
-            var checkpoint = AuditCheckpoint.Parse(await File.ReadAllTextAsync(file, cancellationToken), file);
+            var text = await File.ReadAllBytesAsync(file, cancellationToken);
+            var checkpoint = AuditCheckpoint.Parse(System.Text.Encoding.UTF8.GetString(text), file);
             if (await runtime.Ca.AuditCheckpoints.CheckAsync(checkpoint, cancellationToken) is { } problem)
             {
                 Console.Error.WriteLine($"audit trail contradicts checkpoint {file}: {problem}");
                 return 1;
             }
 
-            Console.WriteLine($"audit trail holds checkpoint {file} (event {checkpoint.Sequence}, signed {checkpoint.Time:yyyy-MM-dd HH:mm:ss} UTC)");
+            var tokenFile = AuditCheckpoints.TokenPath(file);
+            if (File.Exists(tokenFile) && await runtime.Ca.AuditCheckpoints.CheckTokenAsync(text, await File.ReadAllBytesAsync(tokenFile, cancellationToken), cancellationToken) is { } tokenProblem)
+            {
+                Console.Error.WriteLine($"checkpoint {file}: {tokenProblem}");
+                return 1;
+            }
+
+            Console.WriteLine($"audit trail holds checkpoint {file} (event {checkpoint.Sequence}, signed {checkpoint.Time:yyyy-MM-dd HH:mm:ss} UTC, "
+                + (File.Exists(tokenFile) ? $"time-stamped by the platform's TSA: {tokenFile})" : "not time-stamped: pki up stamps the checkpoints it writes)"));
             return 0;
         });
 
-        var checkpointCommand = new Command("checkpoint", "Sign the audit chain's head with the audit key and write it to DATA/publish/audit");
+        var checkpointCommand = new Command("checkpoint", "Sign the audit chain's head with the audit key and write it to DATA/publish/audit (not time-stamped; pki up stamps its own)");
         checkpointCommand.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var (checkpoint, path) = await runtime.Ca.AuditCheckpoints.WriteAsync(CheckpointDirectory(runtime.Data), "cli", cancellationToken);
+            var (checkpoint, path) = await runtime.Ca.AuditCheckpoints.WriteAsync(CheckpointDirectory(runtime.Data), "cli", cancellationToken: cancellationToken);
             Console.WriteLine($"checkpoint of event {checkpoint.Sequence} written to {path}");
             return 0;
         });

@@ -3,6 +3,7 @@ using System.CommandLine;
 using Microsoft.Data.Sqlite;
 using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Configuration;
+using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
@@ -28,8 +29,8 @@ internal static class InitCommand
         var module = new Option<string>("--pkcs11-module") { Description = "PKCS#11 module", DefaultValueFactory = _ => "/usr/lib/softhsm/libsofthsm2.so" };
         var token = new Option<string?>("--pkcs11-token") { Description = "PKCS#11 token label" };
         var pinFile = new Option<string?>("--pkcs11-pin-file") { Description = "File holding the token user PIN (or set PKI_HSM_PIN)" };
-        var allowedDomains = new Option<string?>("--allowed-domains") { Description = "Comma-separated DNS suffixes server and business-system certificates may name (default: localhost)" };
-        var allowedAddresses = new Option<string?>("--allowed-addresses") { Description = "Comma-separated address ranges (CIDR) iPAddress names may come from (default: 127.0.0.0/8,::1/128)" };
+        var allowedDomains = new Option<string?>("--allowed-domains") { Description = "Comma-separated DNS suffixes server and business-system certificates may name (default: localhost); given, the issuing CA also carries them as name constraints" };
+        var allowedAddresses = new Option<string?>("--allowed-addresses") { Description = "Comma-separated address ranges (CIDR) iPAddress names may come from (default: 127.0.0.0/8,::1/128); given, also name constraints of the issuing CA" };
         var kdfCost = new Option<int>("--kdf-cost") { Description = "scrypt cost log2(N) for software keys (16 = 64 MiB)", DefaultValueFactory = _ => 16 };
 
         var command = new Command("init", "Create a root CA and an issuing CA, the default profiles and configuration")
@@ -84,6 +85,7 @@ internal static class InitCommand
                 RootAlgorithm = result.GetValue(rootAlgorithm) is { } r ? KeyAlgorithmNames.Parse(r) : fallback,
                 IssuingAlgorithm = result.GetValue(issuingAlgorithm) is { } i ? KeyAlgorithmNames.Parse(i) : fallback,
                 Organization = result.GetValue(organization)!,
+                NameConstraints = result.GetValue(allowedDomains) is not null || result.GetValue(allowedAddresses) is not null,
             };
 
             var generated = await InitializeAsync(target, config, setup, result.GetValue(CliOptions.PassphraseFile), cancellationToken);
@@ -144,6 +146,9 @@ internal static class InitCommand
         Console.WriteLine($"  CRLs:       {data.CrlDirectory}");
         Console.WriteLine($"  profiles:   {data.ProfilesDirectory}");
         Console.WriteLine($"  database:   {config.Database.Provider}; key store: {config.KeyStore.Type}");
+        Console.WriteLine(setup.NameConstraints
+            ? $"  name constraints in the issuing CA: {NameScope.From(config.Ca).Description}"
+            : "  no name constraints in the issuing CA (give --allowed-domains / --allowed-addresses to add them)");
         Console.WriteLine($"  OCSP/CDP/AIA in certificates: {config.Ca.OcspUrl}, {config.Ca.CrlUrl(config.Ca.IssuingAuthority)}, {config.Ca.CaIssuersUrl(config.Ca.IssuingAuthority)}");
         Console.WriteLine("Next: pki issue --profile staff-auth --csr request.csr --out cert.pem");
         if (generatedPassphrase)

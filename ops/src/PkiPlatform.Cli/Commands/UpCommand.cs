@@ -75,7 +75,7 @@ internal static class UpCommand
             builder.Services.AddTokenService(runtime.Ca, new TsaOptions());
             builder.Services.AddHostedService<CrlScheduleService>();
             builder.Services.AddHostedService(sp => new AuditCheckpointService(runtime.Ca, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditCheckpointService>>()));
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditCheckpointService>>(), sp.GetRequiredService<TimeStampAuthority>()));
             await using var app = builder.Build();
             await app.Services.InitializeOcspResponderAsync(cancellationToken);
             await app.Services.InitializeTokenServiceAsync(cancellationToken);
