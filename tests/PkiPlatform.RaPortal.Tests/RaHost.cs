@@ -1,3 +1,5 @@
+using PkiPlatform.CaCore.Host;
+using PkiPlatform.CaCore.Issuance;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +46,8 @@ internal sealed class RaHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https => RaTls.Configure(https, serverCertificate, issuing))));
         builder.AddServiceDefaults();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // As pki up composes them: the RA (no key) and the CA zone's worker, which issues what officers approve.
+        builder.Services.AddCertificateAuthorityZone(pki.Ca.InZone(PkiPlatform.KeyStore.KeyZone.Ca));
         builder.Services.AddRaPortal(pki.Ca, root, issuing);
         var app = builder.Build();
         app.MapServiceDefaults();

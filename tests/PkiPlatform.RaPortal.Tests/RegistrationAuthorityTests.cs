@@ -1,3 +1,4 @@
+using PkiPlatform.CaCore.Issuance;
 using Microsoft.EntityFrameworkCore;
 using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Revocation;
@@ -22,14 +23,14 @@ public sealed class RegistrationAuthorityTests(string provider)
     /// <summary>The anonymous Apply page: no certificate.</summary>
     private const PlatformCredential? Applicant = null;
     private RegistrationAuthority _ra = null!;
-    private RaWorker _worker = null!;
+    private IssuanceWorker _worker = null!;
 
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
         _pki = await TestPki.CreateAsync(provider: provider);
-        _ra = new RegistrationAuthority(_pki.Ca, new InProcessWorkSignal(), TimeProvider.System);
-        _worker = new RaWorker(_pki.Ca, TimeProvider.System);
+        _ra = new RegistrationAuthority(_pki.Ca, new InProcessIssuanceSignal(), TimeProvider.System);
+        _worker = new IssuanceWorker(_pki.Ca, TimeProvider.System);
         Admin = (await _pki.AccountAsync("staff:A0001", "CN=Dave Admin,O=HRSS", RaRole.RaAdmin)).Credential;
         Alice = (await _pki.AccountAsync("staff:A0002", "CN=Alice Officer,O=HRSS", RaRole.Officer)).Credential;
         Bob = (await _pki.AccountAsync("staff:A0003", "CN=Bob Officer,O=HRSS", RaRole.Officer)).Credential;
@@ -200,7 +201,7 @@ public sealed class RegistrationAuthorityTests(string provider)
             ids.Add(request.Id);
         }
 
-        var other = new RaWorker(_pki.Ca, TimeProvider.System);
+        var other = new IssuanceWorker(_pki.Ca, TimeProvider.System);
         await Task.WhenAll(Task.Run(() => _worker.ProcessAsync()), Task.Run(() => other.ProcessAsync()));
 
         await using var db = _pki.Ca.Database.CreateContext();

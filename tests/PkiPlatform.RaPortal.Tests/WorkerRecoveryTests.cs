@@ -20,14 +20,14 @@ public sealed class WorkerRecoveryTests(string provider)
 
     private TestPki _pki = null!;
     private RegistrationAuthority _ra = null!;
-    private RaWorker _worker = null!;
+    private IssuanceWorker _worker = null!;
 
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
         _pki = await TestPki.CreateAsync(provider: provider);
-        _ra = new RegistrationAuthority(_pki.Ca, new InProcessWorkSignal(), TimeProvider.System);
-        _worker = new RaWorker(_pki.Ca, TimeProvider.System) { Lease = TimeSpan.FromMinutes(10) };
+        _ra = new RegistrationAuthority(_pki.Ca, new InProcessIssuanceSignal(), TimeProvider.System);
+        _worker = new IssuanceWorker(_pki.Ca, TimeProvider.System) { Lease = TimeSpan.FromMinutes(10) };
         _alice = (await _pki.AccountAsync("staff:A1", "CN=Alice Officer,O=HRSS", RaRole.Officer)).Credential;
         _bob = (await _pki.AccountAsync("staff:B2", "CN=Bob Officer,O=HRSS", RaRole.Officer)).Credential;
     }

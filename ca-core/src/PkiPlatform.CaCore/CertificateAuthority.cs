@@ -19,8 +19,13 @@ namespace PkiPlatform.CaCore;
 /// </summary>
 public sealed class CertificateAuthority
 {
+    private readonly TimeProvider _clock;
+    private readonly string _publishDirectory;
+
     public CertificateAuthority(CaDatabase database, IKeyStore keys, ProfileCatalog profiles, CaOptions options, TimeProvider clock, string publishDirectory)
     {
+        _clock = clock;
+        _publishDirectory = publishDirectory;
         Database = database;
         Keys = keys;
         Profiles = profiles;
@@ -34,10 +39,16 @@ public sealed class CertificateAuthority
         Revocations = new RevocationService(database, Authorities, audit, clock);
         Crls = new CrlService(database, Authorities, options, audit, clock, publishDirectory);
         KeyCustody = new KeyCustody(database, keys, audit);
-        ServiceCertificates = new ServiceCertificates(keys, KeyCustody, Issuer);
+        // A zone without CA keys (OCSP, token service) asks the CA zone for its service certificates through the database queue.
+        ServiceCertificates = new ServiceCertificates(keys, KeyCustody, Issuer, database, clock, direct: keys is not ZonedKeyStore { Zone.HoldsCaKeys: false });
         StaleIntents = new StaleIntents(database, audit, clock);
         AuditCheckpoints = new AuditCheckpoints(database, keys, KeyCustody, clock);
     }
+
+    /// <summary>The same CA (database, profiles, options) as one security zone sees it: only that zone's keys (issue 10).</summary>
+    public CertificateAuthority InZone(KeyZone zone) =>
+        new(Database, new ZonedKeyStore(Keys is ZonedKeyStore zoned ? throw new InvalidOperationException($"already the {zoned.Zone.Name} zone") : Keys, zone),
+            Profiles, Options, _clock, _publishDirectory);
 
     public CaDatabase Database { get; }
 

@@ -6,6 +6,7 @@ public static class PkiErrorCodes
     public const string Internal = "internal";
     public const string KeyNotFound = "keystore.key_not_found";
     public const string KeyExists = "keystore.key_exists";
+    public const string KeyOutsideZone = "keystore.outside_zone";
     public const string WrongPassphrase = "keystore.wrong_passphrase";
     public const string CorruptKey = "keystore.corrupt_key";
     public const string UnsupportedAlgorithm = "keystore.unsupported_algorithm";

@@ -11,7 +11,8 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default);
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
+        PkiPlatform.KeyStore.KeyZone.Ocsp, migrate: false);
     var options = builder.Configuration.GetSection("Ocsp").Get<OcspResponderOptions>() ?? new OcspResponderOptions();
     builder.AddServiceDefaults();
     builder.Services.AddSingleton(runtime);

@@ -5,8 +5,8 @@ using PkiPlatform.RaPortal.Host;
 using PkiPlatform.ServiceDefaults;
 using Serilog;
 
-// The RA portal and API as their own host (several may run behind a TCP load balancer; the CA worker
-// in each claims work with SKIP LOCKED):
+// The RA portal and API as their own host (several may run behind a TCP load balancer). It opens no key
+// store and needs no passphrase: approvals are written to the database, and the CA host's worker issues.
 //   dotnet PkiPlatform.RaPortal.Host.dll --data /var/lib/pki --port 8443 \
 //          [--Ra:CertificatePath portal.p12 --Ra:CertificatePasswordFile portal.pass]
 // The TLS certificate defaults to the one `pki up` issued (DATA/ra/portal.p12).
@@ -15,7 +15,8 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default);
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), passphrase: null, TimeProvider.System, default,
+        PkiPlatform.KeyStore.KeyZone.Ra, migrate: true);
     var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");
     var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? data.Combine("ra", "portal.pass");
     if (!File.Exists(certificatePath) || !File.Exists(passwordPath))

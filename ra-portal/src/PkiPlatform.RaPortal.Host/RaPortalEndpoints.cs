@@ -22,7 +22,7 @@ namespace PkiPlatform.RaPortal.Host;
 /// <summary>
 /// <c>AddRaPortal()</c> / <c>MapRaPortal()</c>: the RA's REST API behind client-certificate (mTLS)
 /// authentication against the platform's own root, with roles enforced per endpoint and RFC 9457
-/// problem details for every refusal. The CA worker runs beside it as a background service.
+/// problem details for every refusal. It holds no key: the CA zone (CA host, or pki up) issues what officers approve.
 /// </summary>
 public static class RaPortalEndpoints
 {
@@ -35,14 +35,14 @@ public static class RaPortalEndpoints
 
     public static IServiceCollection AddRaPortal(this IServiceCollection services, CertificateAuthority ca, X509Certificate2 root, X509Certificate2 issuing)
     {
-        services.TryAddSingleton(ca);
+        // The RA zone holds no key (issue 10): whatever CA it is given, it sees it without keys, so a signing attempt
+        // from here fails with keystore.outside_zone. It writes applications and approvals; the CA zone's worker issues.
+        var raZone = ca.Keys is ZonedKeyStore { Zone.Name: "ra" } ? ca : ca.InZone(KeyZone.Ra);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<InProcessWorkSignal>();
-        services.AddSingleton<IRaWorkSignal>(sp => sp.GetRequiredService<InProcessWorkSignal>());
-        services.AddSingleton<RegistrationAuthority>();
-        services.AddSingleton<RaWorker>();
-        services.AddSingleton<PlatformCertificateValidator>();
-        services.AddHostedService<RaWorkerService>();
+        services.TryAddSingleton<CaCore.Issuance.InProcessIssuanceSignal>();
+        services.TryAddSingleton<CaCore.Issuance.IIssuanceSignal>(sp => sp.GetRequiredService<CaCore.Issuance.InProcessIssuanceSignal>());
+        services.AddSingleton(sp => new RegistrationAuthority(raZone, sp.GetRequiredService<CaCore.Issuance.IIssuanceSignal>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PlatformCertificateValidator(raZone));
         services.AddOpenApi();
         // The pages live in this assembly, whichever host (pki up, tests) is the entry point.
         services.AddRazorPages().AddApplicationPart(typeof(RaPortalEndpoints).Assembly);
@@ -128,7 +128,7 @@ public static class RaPortalEndpoints
         api.MapGet("/requests/{id:long}", async (long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
             Results.Ok(View(await VisibleAsync(id, user, ra, ct))));
 
-        api.MapGet("/requests/{id:long}/certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CertificateAuthority ca, CancellationToken ct) =>
+        api.MapGet("/requests/{id:long}/certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await VisibleAsync(id, user, ra, ct);
             if (request.Kind != RaRequestKind.Issue || request.Status != RaRequestStatus.Done || request.Serial is null)
@@ -136,7 +136,7 @@ public static class RaPortalEndpoints
                 throw new PkiException(RaErrorCodes.NotPending, $"request {id} has no certificate yet (status {request.Status})");
             }
 
-            var (bytes, type, name) = await CertificateDownloads.GetAsync(ca, request.Serial, format, ct);
+            var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, request.Serial, format, ct);
             return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
         });
 
@@ -175,9 +175,9 @@ public static class RaPortalEndpoints
             return Results.Ok(new { account.Identity, Kind = account.Kind.ToString(), account.DisplayName, Role = account.Role?.ToString(), account.Active });
         }).RequireAuthorization(AdminPolicy);
 
-        api.MapGet("/audit", async (string? action, string? actor, string? target, long? before, int? take, CertificateAuthority ca, CancellationToken ct) =>
+        api.MapGet("/audit", async (string? action, string? actor, string? target, long? before, int? take, RegistrationAuthority ra, CancellationToken ct) =>
         {
-            await using var db = ca.Database.CreateContext();
+            await using var db = ra.Ca.Database.CreateContext();
             var verification = await CaCore.Audit.AuditTrail.VerifyAsync(db, ct);
             var query = db.AuditEvents.AsQueryable();
             if (!string.IsNullOrWhiteSpace(action))

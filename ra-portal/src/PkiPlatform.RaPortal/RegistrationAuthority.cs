@@ -16,8 +16,11 @@ namespace PkiPlatform.RaPortal;
 /// dual control (distinct officers, never one's own request, once each), and hands approved work to the
 /// CA worker through the database. Roles are checked here, on the server, for every action.
 /// </summary>
-public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal signal, TimeProvider clock)
+public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSignal signal, TimeProvider clock)
 {
+    /// <summary>The CA as the RA zone sees it (records, profiles, accounts; no key): what the portal's pages read.</summary>
+    public CertificateAuthority Ca => ca;
+
     /// <summary>The submitter of an application made without a client certificate.</summary>
     public const string Anonymous = "anonymous";
 
@@ -347,7 +350,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IRaWorkSignal
     {
         if (request.Status == RaRequestStatus.Approved && db.IsPostgres)
         {
-            await db.Database.ExecuteSqlRawAsync("NOTIFY " + RaWorker.NotifyChannel, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("NOTIFY " + IssuanceWorker.NotifyChannel, cancellationToken);
         }
     }
 

@@ -7,10 +7,14 @@ namespace PkiPlatform.CaCore.Authorities;
 /// <summary>A loaded CA: its record, parsed certificate and a signer for its key.</summary>
 public sealed class Authority
 {
-    public Authority(AuthorityEntity entity, ISigningKey signer)
+    private readonly Lazy<ISigningKey> _signer;
+
+    /// <param name="entity">The record.</param>
+    /// <param name="signer">Opened on first use: a zone without CA keys reads the certificate and fails only if it tries to sign.</param>
+    public Authority(AuthorityEntity entity, Func<ISigningKey> signer)
     {
         Entity = entity;
-        Signer = signer;
+        _signer = new Lazy<ISigningKey>(signer, LazyThreadSafetyMode.PublicationOnly);
         Certificate = X509CertificateStructure.GetInstance(entity.CertificateDer);
         KeyAlgorithm = KeyAlgorithmNames.Parse(entity.KeyAlgorithm);
         SignatureAlgorithm = KeyAlgorithm.DefaultSignature();
@@ -26,7 +30,7 @@ public sealed class Authority
 
     public X509Name Subject => Certificate.Subject;
 
-    public ISigningKey Signer { get; }
+    public ISigningKey Signer => _signer.Value;
 
     public KeyAlgorithm KeyAlgorithm { get; }
 

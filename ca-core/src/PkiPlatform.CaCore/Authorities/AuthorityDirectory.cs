@@ -30,7 +30,7 @@ public sealed class AuthorityDirectory(CaDatabase database, IKeyStore keys, stri
                 : new PkiException(PkiErrorCodes.NotInitialised, "the PKI is not initialised; run 'pki init' first");
         }
 
-        return _loaded.GetOrAdd(name, new Authority(entity, keys.GetSigner(entity.KeyLabel)));
+        return _loaded.GetOrAdd(name, new Authority(entity, () => keys.GetSigner(entity.KeyLabel)));
     }
 
     public async Task<IReadOnlyList<Authority>> AllAsync(CancellationToken cancellationToken = default)

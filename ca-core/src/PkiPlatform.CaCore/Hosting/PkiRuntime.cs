@@ -30,17 +30,30 @@ public sealed class PkiRuntime : IDisposable
     public static async Task<PkiRuntime> OpenAsync(DataDirectory data, string passphrase, CancellationToken cancellationToken) =>
         await OpenAsync(data, data.LoadConfig(), passphrase, TimeProvider.System, cancellationToken);
 
-    public static async Task<PkiRuntime> OpenAsync(DataDirectory data, PkiConfig config, string? passphrase, TimeProvider clock, CancellationToken cancellationToken)
+    /// <param name="data">The data directory.</param>
+    /// <param name="config">Its configuration.</param>
+    /// <param name="passphrase">The software key store's passphrase.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <param name="zone">The security zone of the process: its <see cref="Ca"/> reaches only that zone's keys (default: the operator's view, all keys).</param>
+    /// <param name="migrate">Apply pending migrations (the CLI and the CA host); replicas on a read-only standby pass false.</param>
+    public static async Task<PkiRuntime> OpenAsync(DataDirectory data, PkiConfig config, string? passphrase, TimeProvider clock, CancellationToken cancellationToken,
+        KeyZone? zone = null, bool migrate = true)
     {
         var profiles = new ProfileCatalog(ProfileLoader.LoadDirectory(data.ProfilesDirectory));
         data.RestrictPermissions();
         var database = new CaDatabase(ResolveDatabase(data, config.Database));
-        await database.MigrateAsync(cancellationToken);
-        data.RestrictPermissions(); // a database file the migration just created
-        var keys = OpenKeyStore(data, config.KeyStore, passphrase);
+        if (migrate)
+        {
+            await database.MigrateAsync(cancellationToken);
+            data.RestrictPermissions(); // a database file the migration just created
+        }
+
+        // A zone that holds no key (the RA) opens no key store at all and needs no passphrase or PIN.
+        var keys = zone is { Prefixes.Count: 0 } ? NoKeys.Instance : OpenKeyStore(data, config.KeyStore, passphrase);
         try
         {
-            var ca = new CertificateAuthority(database, keys, profiles, config.Ca, clock, data.CrlDirectory);
+            var ca = new CertificateAuthority(database, zone is null ? keys : new ZonedKeyStore(keys, zone), profiles, config.Ca, clock, data.CrlDirectory);
             return new PkiRuntime(data, config, keys, ca);
         }
         catch
@@ -102,5 +115,30 @@ public sealed class PkiRuntime : IDisposable
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
         builder.DataSource = data.Resolve(string.IsNullOrEmpty(builder.DataSource) ? "ca.db" : builder.DataSource);
         return new DatabaseOptions { Provider = "sqlite", ConnectionString = builder.ToString() };
+    }
+
+    private sealed class NoKeys : IKeyStore
+    {
+        public static readonly NoKeys Instance = new();
+
+        public string Backend => "none";
+
+        public KeyInfo Generate(string label, KeyAlgorithm algorithm, KeyPurpose purpose = KeyPurpose.Signing) => throw None(label);
+
+        public KeyInfo Get(string label) => throw None(label);
+
+        public IReadOnlyList<KeyInfo> List() => [];
+
+        public ISigningKey GetSigner(string label) => throw None(label);
+
+        public IDecryptionKey GetDecrypter(string label) => throw None(label);
+
+        public void Destroy(string label) => throw None(label);
+
+        public void Dispose()
+        {
+        }
+
+        private static PkiException None(string label) => new(PkiErrorCodes.KeyOutsideZone, $"this process opened no key store; key '{label}' is not reachable from it");
     }
 }

@@ -41,6 +41,12 @@ public sealed class RaRequestEntity
 
     public int RequiredApprovals { get; set; }
 
+    /// <summary>The CA to issue from (service requests; RA applications use the issuing CA).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Requested validity in days within the profile's maximum (service requests).</summary>
+    public int? ValidityDays { get; set; }
+
     /// <summary>Serial of the certificate issued (issue) or to revoke (revoke).</summary>
     public string? Serial { get; set; }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +10,9 @@ using PkiPlatform.TokenService.Host;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using PkiPlatform.CaCore.Authorities;
+using PkiPlatform.CaCore.Host;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.KeyStore;
 using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.OcspResponder;
 using PkiPlatform.OcspResponder.Host;
@@ -17,9 +21,9 @@ using PkiPlatform.ServiceDefaults;
 namespace PkiPlatform.Cli.Commands;
 
 /// <summary>
-/// <c>pki up</c>: the platform in one process over the data directory (initialised on first run):
-/// today the OCSP responder with CRL and CA-certificate distribution, on the address the
-/// configuration writes into AIA and CDP.
+/// <c>pki up</c>: the platform in one process over the data directory (initialised on first run): the CA zone
+/// (issuance worker, CRL schedule, audit checkpoints), the RA portal and API, the token service (TSA, signing API)
+/// and the OCSP responder with CRL and CA-certificate distribution, each composed with its own key zone.
 /// </summary>
 internal static class UpCommand
 {
@@ -69,16 +73,31 @@ internal static class UpCommand
 
                 kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(raPort), endpoint => endpoint.UseHttps(https => RaTls.Configure(https, portal, issuingCertificate)));
             });
+            // The same settings the stand-alone hosts read: sections Ocsp, Tsa and Signing of pki.json, overridable by
+            // environment variables (Ocsp__MaxCacheBytes=…) and --Section:Key=value arguments.
+            builder.Configuration.AddJsonFile(data.Combine("pki.json"), optional: true, reloadOnChange: false);
+            builder.Configuration.AddEnvironmentVariables();
+            var ocspOptions = Settings.Bind<OcspResponderOptions>(builder.Configuration, "Ocsp");
+            var tsaOptions = Settings.Bind<TsaOptions>(builder.Configuration, "Tsa");
+            var signingOptions = Settings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
             builder.AddServiceDefaults();
-            builder.Services.AddOcspResponder(runtime.Ca, new OcspResponderOptions());
-            builder.Services.AddRaPortal(runtime.Ca, rootCertificate, issuingCertificate);
-            builder.Services.AddTokenService(runtime.Ca, new TsaOptions());
-            builder.Services.AddHostedService<CrlScheduleService>();
-            builder.Services.AddHostedService(sp => new AuditCheckpointService(runtime.Ca, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
+            // One process, four zones (issue 10): each component gets the CA as its zone sees it, so the RA holds no key,
+            // the OCSP responder only its responder keys, the token service only the TSA and service keys; only the CA
+            // zone's worker signs certificates and CRLs, also those the other zones ask for through the queue.
+            var caZone = runtime.Ca.InZone(KeyZone.Ca);
+            builder.Services.AddCertificateAuthorityZone(caZone);
+            builder.Services.AddOcspResponder(runtime.Ca.InZone(KeyZone.Ocsp), ocspOptions);
+            builder.Services.AddRaPortal(runtime.Ca.InZone(KeyZone.Ra), rootCertificate, issuingCertificate);
+            builder.Services.AddTokenService(runtime.Ca.InZone(KeyZone.TokenService), tsaOptions, signingOptions);
+            builder.Services.AddHostedService(sp => new AuditCheckpointService(caZone, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditCheckpointService>>(), sp.GetRequiredService<TimeStampAuthority>()));
             await using var app = builder.Build();
-            await app.Services.InitializeOcspResponderAsync(cancellationToken);
-            await app.Services.InitializeTokenServiceAsync(cancellationToken);
+            // Before anything listens, the CA zone serves the OCSP and token-service zones' certificate requests.
+            await IssuanceWorker.ServeWhileAsync(caZone, async () =>
+            {
+                await app.Services.InitializeOcspResponderAsync(cancellationToken);
+                await app.Services.InitializeTokenServiceAsync(cancellationToken);
+            }, cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();
             app.MapRaPortal();

@@ -11,7 +11,7 @@ namespace PkiPlatform.RaPortal.Host.Pages;
 
 /// <summary>The application form: decode and check first (fail fast, every rule shown), then submit.</summary>
 [EnableRateLimiting(RaPortalEndpoints.SubmissionLimiter)]
-public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca, PortalText text) : PageModel
+public sealed class ApplyModel(RegistrationAuthority ra, PortalText text) : PageModel
 {
     [BindProperty] public string Profile { get; set; } = "staff-auth";
     [BindProperty] public string? ApplicantName { get; set; }
@@ -23,7 +23,7 @@ public sealed class ApplyModel(RegistrationAuthority ra, CertificateAuthority ca
     [BindProperty] public IFormFile? CsrFile { get; set; }
 
     /// <summary>The public page offers only public profiles (staff certificates); the RA refuses the rest whatever is posted.</summary>
-    public IEnumerable<CertificateProfile> Profiles => ca.Profiles.All.Where(p => p.Audience == ProfileAudience.Public).OrderBy(p => p.Name, StringComparer.Ordinal);
+    public IEnumerable<CertificateProfile> Profiles => ra.Ca.Profiles.All.Where(p => p.Audience == ProfileAudience.Public).OrderBy(p => p.Name, StringComparer.Ordinal);
 
     public CsrPreview? Preview { get; private set; }
 

@@ -10,7 +10,7 @@ namespace PkiPlatform.RaPortal.Host.Pages;
 
 /// <summary>Auditors read the trail, filtered and paged, and see whether its hash chain verifies.</summary>
 [Authorize(Policy = RaPortalEndpoints.AuditorPolicy)]
-public sealed class AuditModel(CertificateAuthority ca) : PageModel
+public sealed class AuditModel(RegistrationAuthority ra) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Action { get; set; }
 
@@ -24,7 +24,7 @@ public sealed class AuditModel(CertificateAuthority ca) : PageModel
 
     public async Task OnGetAsync()
     {
-        await using var db = ca.Database.CreateContext();
+        await using var db = ra.Ca.Database.CreateContext();
         Verification = await AuditTrail.VerifyAsync(db, HttpContext.RequestAborted);
         var query = db.AuditEvents.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Action))

@@ -6,7 +6,7 @@ using PkiPlatform.CaCore.Storage;
 namespace PkiPlatform.RaPortal.Host.Pages;
 
 /// <summary>An applicant follows an application by its unguessable tracking code and downloads the certificate.</summary>
-public sealed class TrackModel(RegistrationAuthority ra, CertificateAuthority ca) : PageModel
+public sealed class TrackModel(RegistrationAuthority ra) : PageModel
 {
     public RaRequestEntity Application { get; private set; } = null!;
 
@@ -30,7 +30,7 @@ public sealed class TrackModel(RegistrationAuthority ra, CertificateAuthority ca
             return NotFound();
         }
 
-        var (bytes, type, name) = await CertificateDownloads.GetAsync(ca, serial, format, HttpContext.RequestAborted);
+        var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, serial, format, HttpContext.RequestAborted);
         return File(bytes, type, name);
     }
 }

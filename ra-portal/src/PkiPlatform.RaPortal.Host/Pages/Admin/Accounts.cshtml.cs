@@ -11,7 +11,7 @@ namespace PkiPlatform.RaPortal.Host.Pages.Admin;
 
 /// <summary>RA admins set roles (officer, RA admin, auditor — exclusive) on staff accounts and register business systems; every change audited.</summary>
 [Authorize(Policy = RaPortalEndpoints.AdminPolicy)]
-public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority ra) : PageModel
+public sealed class AccountsModel(RegistrationAuthority ra) : PageModel
 {
     [BindProperty] public string? Identity { get; set; }
 
@@ -50,7 +50,7 @@ public sealed class AccountsModel(CertificateAuthority ca, RegistrationAuthority
 
     private async Task LoadAsync()
     {
-        await using var db = ca.Database.CreateContext();
+        await using var db = ra.Ca.Database.CreateContext();
         Accounts = await db.RaAccounts.AsNoTracking().OrderBy(a => a.Identity).Take(500).ToListAsync(HttpContext.RequestAborted);
     }
 }

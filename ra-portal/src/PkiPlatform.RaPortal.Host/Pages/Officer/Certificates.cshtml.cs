@@ -12,7 +12,7 @@ namespace PkiPlatform.RaPortal.Host.Pages.Officer;
 
 /// <summary>Issued certificates, searchable; an officer requests revocation, hold or release (dual control per profile).</summary>
 [Authorize(Policy = RaPortalEndpoints.OfficerPolicy)]
-public sealed class CertificatesModel(CertificateAuthority ca, RegistrationAuthority ra) : PageModel
+public sealed class CertificatesModel(RegistrationAuthority ra) : PageModel
 {
     private const int PageSize = 25;
 
@@ -64,7 +64,7 @@ public sealed class CertificatesModel(CertificateAuthority ca, RegistrationAutho
     private async Task LoadAsync()
     {
         PageNumber = Math.Max(1, PageNumber);
-        await using var db = ca.Database.CreateContext();
+        await using var db = ra.Ca.Database.CreateContext();
         var query = db.Certificates.AsNoTracking().Where(c => c.Status != CertificateStatus.Intent && c.Profile != "ocsp-signing");
         if (!string.IsNullOrWhiteSpace(Q))
         {

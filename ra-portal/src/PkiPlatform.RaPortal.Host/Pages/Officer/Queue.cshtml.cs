@@ -9,7 +9,7 @@ namespace PkiPlatform.RaPortal.Host.Pages.Officer;
 
 /// <summary>The officer's queue of pending applications, searchable and paged.</summary>
 [Authorize(Policy = RaPortalEndpoints.ReaderPolicy)]
-public sealed class QueueModel(CertificateAuthority ca) : PageModel
+public sealed class QueueModel(RegistrationAuthority ra) : PageModel
 {
     private const int PageSize = 25;
 
@@ -24,7 +24,7 @@ public sealed class QueueModel(CertificateAuthority ca) : PageModel
     public async Task OnGetAsync()
     {
         PageNumber = Math.Max(1, PageNumber);
-        await using var db = ca.Database.CreateContext();
+        await using var db = ra.Ca.Database.CreateContext();
         var query = db.RaRequests.AsNoTracking().Where(r => r.Status == RaRequestStatus.Pending);
         if (!string.IsNullOrWhiteSpace(Q))
         {

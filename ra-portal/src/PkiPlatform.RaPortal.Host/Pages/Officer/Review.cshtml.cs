@@ -9,7 +9,7 @@ namespace PkiPlatform.RaPortal.Host.Pages.Officer;
 
 /// <summary>One application: decoded request, profile checks, applicant, and the officer's decision.</summary>
 [Authorize(Policy = RaPortalEndpoints.OfficerPolicy)]
-public sealed class ReviewModel(RegistrationAuthority ra, PkiPlatform.CaCore.CertificateAuthority ca) : PageModel
+public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
 {
     public RaRequestEntity Application { get; private set; } = null!;
 
@@ -69,7 +69,7 @@ public sealed class ReviewModel(RegistrationAuthority ra, PkiPlatform.CaCore.Cer
             Preview = ra.Preview(Application.Profile, csr);
         }
 
-        await using var db = ca.Database.CreateContext();
+        await using var db = ra.Ca.Database.CreateContext();
         var staffId = Application.ApplicantStaffId;
         History = staffId.Length == 0 ? [] : await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
             db.RaRequests.Where(r => r.ApplicantStaffId == staffId && r.Id != id).OrderByDescending(r => r.Id).Take(20), HttpContext.RequestAborted);

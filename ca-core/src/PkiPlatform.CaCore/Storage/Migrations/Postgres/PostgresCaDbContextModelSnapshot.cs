@@ -470,6 +470,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("applicant_staff_id");
 
+                    b.Property<string>("Authority")
+                        .HasColumnType("text")
+                        .HasColumnName("authority");
+
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("claimed_at");
@@ -559,6 +563,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("unit");
+
+                    b.Property<int?>("ValidityDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("validity_days");
 
                     b.HasKey("Id");
 

@@ -451,6 +451,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("applicant_staff_id");
 
+                    b.Property<string>("Authority")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("authority");
+
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("claimed_at");
@@ -540,6 +544,10 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("unit");
+
+                    b.Property<int?>("ValidityDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("validity_days");
 
                     b.HasKey("Id");
 

@@ -2,14 +2,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Issuance;
 
-namespace PkiPlatform.RaPortal.Host;
+namespace PkiPlatform.CaCore.Host;
 
 /// <summary>
 /// Runs the CA worker: woken by PostgreSQL NOTIFY (any process) or the in-process signal (SQLite), and
 /// every few seconds regardless, so a missed wake-up only delays.
 /// </summary>
-public sealed partial class RaWorkerService(RaWorker worker, IRaWorkSignal signal, CertificateAuthority ca, ILogger<RaWorkerService> logger) : BackgroundService
+public sealed partial class IssuanceWorkerService(IssuanceWorker worker, IIssuanceSignal signal, CertificateAuthority ca, ILogger<IssuanceWorkerService> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
 
@@ -24,7 +25,7 @@ public sealed partial class RaWorkerService(RaWorker worker, IRaWorkSignal signa
                 listener = new NpgsqlConnection(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetConnectionString(db.Database));
                 await listener.OpenAsync(stoppingToken);
                 listener.Notification += (_, _) => signal.Signal();
-                await using var listen = new NpgsqlCommand("LISTEN " + RaWorker.NotifyChannel, listener);
+                await using var listen = new NpgsqlCommand("LISTEN " + IssuanceWorker.NotifyChannel, listener);
                 await listen.ExecuteNonQueryAsync(stoppingToken);
             }
 

@@ -6,7 +6,7 @@ using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
 
-namespace PkiPlatform.RaPortal;
+namespace PkiPlatform.CaCore.Issuance;
 
 /// <summary>
 /// The CA worker: claims Approved requests from the database (PostgreSQL: FOR UPDATE SKIP LOCKED, so
@@ -14,13 +14,55 @@ namespace PkiPlatform.RaPortal;
 /// re-validates against the profile, lints, records intent, signs and audits), and records the outcome.
 /// It opens no listening socket.
 /// </summary>
-public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
+public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
 {
     public const string NotifyChannel = "pki_ra_approved";
     private const int BatchSize = 50;
 
     /// <summary>How long a claim or an issuance intent may stay unfinished before it is treated as interrupted.</summary>
     public TimeSpan Lease { get; init; } = StaleIntents.DefaultLease;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (e.g. another zone's start-up, which asks for its service certificates) while
+    /// serving the queue, for a one-process start where the hosted worker does not run yet.
+    /// </summary>
+    public static async Task ServeWhileAsync(CertificateAuthority ca, Func<Task> work, CancellationToken cancellationToken = default) =>
+        await ServeWhileAsync(ca, async () =>
+        {
+            await work();
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc cref="ServeWhileAsync(CertificateAuthority, Func{Task}, CancellationToken)"/>
+    public static async Task<T> ServeWhileAsync<T>(CertificateAuthority ca, Func<Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        var worker = new IssuanceWorker(ca, TimeProvider.System);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await worker.ProcessAsync(done.Token);
+                await Task.Delay(100, done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await done.CancelAsync();
+            try
+            {
+                await pump;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped between two passes.
+            }
+        }
+    }
 
     /// <summary>Processes every Approved request; returns how many were taken.</summary>
     public async Task<int> ProcessAsync(CancellationToken cancellationToken = default)
@@ -94,13 +136,39 @@ public sealed class RaWorker(CertificateAuthority ca, TimeProvider clock)
         return stuck.Count;
     }
 
+    /// <summary>
+    /// A service certificate asked for by the OCSP or token-service zone: only for a platform account under a platform
+    /// profile, or a registered business system under a system profile (its service keys). The RA refuses platform
+    /// profiles to everyone, so this is the one way such a certificate comes into being, and it is audited like any other.
+    /// </summary>
+    private async Task<IssuedCertificate> IssueServiceAsync(RaRequestEntity request, CancellationToken cancellationToken)
+    {
+        var profile = ca.Profiles.Get(request.Profile);
+        var account = request.Account ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "a service-certificate request names no account");
+        // Staff profiles go through the RA and its officers, never this queue; platform and system profiles are matched to
+        // the account's kind by the issuer itself (CertificateIssuer.RequireAudience).
+        if (profile.Audience == Profiles.ProfileAudience.Public)
+        {
+            throw new PkiException(PkiErrorCodes.ProfileAudience, $"profile '{request.Profile}' is issued through the RA with officer approval, not as a service certificate");
+        }
+
+        return await ca.Issuer.IssueFromAsync(request.Authority ?? ca.Options.IssuingAuthority,
+            new IssuanceRequest(request.CsrDer!, request.Profile, request.ValidityDays, new AccountBinding(account, request.ApplicantName)), $"ca:service-request/{request.Id} by {request.SubmittedBy}", cancellationToken);
+    }
+
     private async Task CompleteAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = ca.Database.CreateContext();
         var request = await db.RaRequests.AsTracking().SingleAsync(r => r.Id == id, cancellationToken);
         try
         {
-            if (request.Kind == RaRequestKind.Issue)
+            if (request.Kind == RaRequestKind.Service)
+            {
+                var issued = await IssueServiceAsync(request, cancellationToken);
+                request.Serial = issued.Serial;
+                request.Outcome = $"issued {issued.Serial}";
+            }
+            else if (request.Kind == RaRequestKind.Issue)
             {
                 var account = request.Account is { } identity
                     ? new AccountBinding(identity, request.ApplicantName, request.Organization, request.Unit) { Renewal = request.SubmittedBy == identity }

@@ -1,7 +1,7 @@
-namespace PkiPlatform.RaPortal;
+namespace PkiPlatform.CaCore.Issuance;
 
 /// <summary>Wakes the CA worker when a request becomes Approved (in-process; PostgreSQL adds NOTIFY).</summary>
-public interface IRaWorkSignal
+public interface IIssuanceSignal
 {
     void Signal();
 

@@ -3,13 +3,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PkiPlatform.CaCore;
 
-namespace PkiPlatform.Cli;
+namespace PkiPlatform.CaCore.Host;
 
 /// <summary>
-/// Inside <c>pki up</c>: republishes each CA's full CRL once half of its validity has passed, and a delta
+/// In the CA zone (the CA host, or <c>pki up</c>): republishes each CA's full CRL once half of its validity has passed, and a delta
 /// CRL once half of the delta's, so relying parties never meet an expired CRL. Checked every minute.
 /// </summary>
-internal sealed partial class CrlScheduleService(CertificateAuthority ca, TimeProvider clock, ILogger<CrlScheduleService> logger) : BackgroundService
+public sealed partial class CrlScheduleService(CertificateAuthority ca, TimeProvider clock, ILogger<CrlScheduleService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,12 +39,12 @@ internal sealed partial class CrlScheduleService(CertificateAuthority ca, TimePr
             var delta = await crls.Where(c => c.BaseNumber != null).OrderByDescending(c => c.Number).FirstOrDefaultAsync(cancellationToken);
             if (full is null || now - full.ThisUpdate >= (full.NextUpdate - full.ThisUpdate) / 2)
             {
-                var published = await ca.Crls.PublishAsync(authority, delta: false, "pki-up", cancellationToken);
+                var published = await ca.Crls.PublishAsync(authority, delta: false, "ca:crl-schedule", cancellationToken);
                 Published(logger, authority.Name, "full", published.Number);
             }
             else if (delta is null || delta.Number < full.Number || now - delta.ThisUpdate >= (delta.NextUpdate - delta.ThisUpdate) / 2)
             {
-                var published = await ca.Crls.PublishAsync(authority, delta: true, "pki-up", cancellationToken);
+                var published = await ca.Crls.PublishAsync(authority, delta: true, "ca:crl-schedule", cancellationToken);
                 Published(logger, authority.Name, "delta", published.Number);
             }
         }

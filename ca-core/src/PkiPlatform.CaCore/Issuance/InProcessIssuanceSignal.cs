@@ -1,7 +1,7 @@
-namespace PkiPlatform.RaPortal;
+namespace PkiPlatform.CaCore.Issuance;
 
 /// <summary>The SQLite (single process) wake-up: a semaphore; the worker also polls, so a lost signal only delays.</summary>
-public sealed class InProcessWorkSignal : IRaWorkSignal, IDisposable
+public sealed class InProcessIssuanceSignal : IIssuanceSignal, IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 

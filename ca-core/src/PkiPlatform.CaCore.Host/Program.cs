@@ -1,0 +1,36 @@
+using PkiPlatform.CaCore.Hosting;
+using PkiPlatform.CaCore.Host;
+using PkiPlatform.KeyStore;
+using PkiPlatform.ServiceDefaults;
+using Serilog;
+
+// The CA zone as its own process: the only one that opens CA signing keys. It takes work from the database
+// (approved RA requests, service-certificate requests of the OCSP and token-service zones), publishes CRLs,
+// and listens only on loopback for health and metrics:
+//   dotnet PkiPlatform.CaCore.Host.dll --data /var/lib/pki [--health-port 9101]
+ServiceDefaultsExtensions.CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true),
+        TimeProvider.System, default, KeyZone.Ca);
+    var healthPort = int.TryParse(builder.Configuration["health-port"], out var p) ? p : 9101;
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, healthPort));
+    builder.AddServiceDefaults();
+    builder.Services.AddSingleton(runtime);
+    builder.Services.AddCertificateAuthorityZone(runtime.Ca);
+    var app = builder.Build();
+    app.MapServiceDefaults();
+    await app.RunAsync();
+    return 0;
+}
+catch (PkiException ex)
+{
+    Log.Fatal("CA host did not start: {Reason}", ex.Message);
+    return 2;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
