@@ -25,7 +25,19 @@ public sealed partial class CrlScheduleService(CertificateAuthority ca, TimeProv
                 PublishFailed(logger, ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private async Task PublishDueAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using PkiPlatform.CaCore.Issuance;
 using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Asn1.X509;
 using PkiPlatform.CaCore.Accounts;
@@ -36,7 +37,9 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         var label = $"{(usage == ServiceKeyUsage.Sign ? "sign" : "decrypt")}-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var profile = usage == ServiceKeyUsage.Sign ? "system-signing" : "system-encryption";
         var issued = await ca.ServiceCertificates.IssueForNewKeyAsync(ca.Options.IssuingAuthority, algorithm, label, subject, profile, validityDays, actor,
-            usage == ServiceKeyUsage.Sign ? KeyPurpose.Signing : KeyPurpose.Decryption, cancellationToken: cancellationToken);
+            usage == ServiceKeyUsage.Sign ? KeyPurpose.Signing : KeyPurpose.Decryption,
+            // The certificate belongs to the platform's signing service, which holds the key on the owner's behalf (service_keys.owner).
+            account: new AccountBinding(AccountIdentity.Platform("signing-service"), "Signing service"), cancellationToken: cancellationToken);
         var entity = new ServiceKeyEntity
         {
             KeyLabel = label, Owner = normalizedOwner, Usage = Name(usage), Serial = issued.Serial, CertificateDer = issued.Der,
