@@ -20,4 +20,5 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
 };
 root.Options.Add(CliOptions.Data);
 root.Options.Add(CliOptions.PassphraseFile);
+root.Options.Add(CliOptions.Actor);
 return await root.Parse(args).InvokeAsync();

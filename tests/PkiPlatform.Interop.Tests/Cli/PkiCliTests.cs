@@ -240,6 +240,21 @@ public sealed class PkiCliTests
         Assert.That(forged.StdErr, Does.Contain("signature does not verify"));
     }
 
+    /// <summary>Issue 10: CLI audit events name the operating-system user and, where given, --actor; never a constant.</summary>
+    [Test]
+    public void Audit_CliActor_IsTheOsUserAndTheGivenActor()
+    {
+        Assert.That(PkiCli.Run(_data, "--actor", "ticket OPS-42", "key", "generate", "actor-1", "--algorithm", "ec-p256").ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(_data, "key", "destroy", "actor-1").ExitCode, Is.EqualTo(0));
+
+        var audit = PkiCli.Run(_data, "audit", "list", "--limit", "5").StdOut;
+
+        Assert.That(audit, Does.Contain($"cli:{Environment.UserName} as ticket OPS-42"), audit);
+        Assert.That(audit, Does.Contain($"cli:{Environment.UserName}"));
+        Assert.That(PkiCli.Run(_data, "--actor", "a\u0007b", "crl").StdErr, Does.Contain("printable"));
+        Assert.That(PkiCli.Run(_data, "--actor", new string('x', 200), "crl").StdErr, Does.Contain("--actor must be at most 128"));
+    }
+
     /// <summary>Trust-model item 4: the allowed names given at init become critical name constraints of the issuing CA; openssl, certtool and zlint read them.</summary>
     [Test]
     public void Init_AllowedNames_IssuingCaCarriesNameConstraints()

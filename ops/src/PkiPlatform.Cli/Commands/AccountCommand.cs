@@ -7,7 +7,7 @@ namespace PkiPlatform.Cli.Commands;
 
 /// <summary>
 /// <c>pki account register|list|role</c>: accounts with stable identifiers (staff:ID, system:NAME) to which roles,
-/// service keys and certificates are bound. Every change is audited with the operator as actor ("cli").
+/// service keys and certificates are bound. Every change is audited with the operator as actor (cli:{os user}, plus --actor).
 /// </summary>
 internal static class AccountCommand
 {
@@ -19,7 +19,7 @@ internal static class AccountCommand
         register.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var account = await runtime.Ca.Accounts.RegisterAsync(result.GetValue(identity)!, result.GetValue(name)!, "cli", cancellationToken: cancellationToken);
+            var account = await runtime.Ca.Accounts.RegisterAsync(result.GetValue(identity)!, result.GetValue(name)!, CliOptions.ActorOf(result), cancellationToken: cancellationToken);
             Console.WriteLine($"registered {account.Identity} ({account.Kind.ToString().ToLowerInvariant()})");
             return 0;
         });
@@ -50,7 +50,7 @@ internal static class AccountCommand
                 : Enum.TryParse<RaRole>(value, ignoreCase: true, out var r) ? r
                 : throw new PkiException(PkiErrorCodes.InvalidArgument, $"--role must be one of {string.Join(", ", Enum.GetNames<RaRole>())} or none");
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var account = await runtime.Ca.Accounts.SetRoleAsync(result.GetValue(roleAccount)!, parsed, !result.GetValue(disabled), null, "cli", cancellationToken);
+            var account = await runtime.Ca.Accounts.SetRoleAsync(result.GetValue(roleAccount)!, parsed, !result.GetValue(disabled), null, CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"{account.Identity}: role {account.Role?.ToString() ?? "none"}, {(account.Active ? "active" : "disabled")}");
             return 0;
         });

@@ -58,7 +58,7 @@ internal static class AuditCommand
         checkpointCommand.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var (checkpoint, path) = await runtime.Ca.AuditCheckpoints.WriteAsync(CheckpointDirectory(runtime.Data), "cli", cancellationToken: cancellationToken);
+            var (checkpoint, path) = await runtime.Ca.AuditCheckpoints.WriteAsync(CheckpointDirectory(runtime.Data), CliOptions.ActorOf(result), cancellationToken: cancellationToken);
             Console.WriteLine($"checkpoint of event {checkpoint.Sequence} written to {path}");
             return 0;
         });

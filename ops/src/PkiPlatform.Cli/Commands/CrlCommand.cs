@@ -12,7 +12,7 @@ internal static class CrlCommand
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            foreach (var crl in await runtime.Ca.Crls.PublishAllAsync(result.GetValue(delta), "cli", cancellationToken))
+            foreach (var crl in await runtime.Ca.Crls.PublishAllAsync(result.GetValue(delta), CliOptions.ActorOf(result), cancellationToken))
             {
                 var kind = crl.BaseNumber is { } b ? $"delta (base {b})" : "full";
                 Console.WriteLine($"{crl.Authority}: {kind} CRL #{crl.Number}, {crl.EntryCount} entries, nextUpdate {crl.NextUpdate:u} -> {crl.Path}");

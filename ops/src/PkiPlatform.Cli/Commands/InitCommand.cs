@@ -88,7 +88,7 @@ internal static class InitCommand
                 NameConstraints = result.GetValue(allowedDomains) is not null || result.GetValue(allowedAddresses) is not null,
             };
 
-            var generated = await InitializeAsync(target, config, setup, result.GetValue(CliOptions.PassphraseFile), cancellationToken);
+            var generated = await InitializeAsync(target, config, setup, result.GetValue(CliOptions.PassphraseFile), CliOptions.ActorOf(result, "cli:init"), cancellationToken);
             Report(target, config, setup, generated);
             return 0;
         });
@@ -96,7 +96,7 @@ internal static class InitCommand
     }
 
     /// <summary>Creates the PKI in <paramref name="target"/>; returns whether an evaluation passphrase was generated.</summary>
-    public static async Task<bool> InitializeAsync(DataDirectory target, PkiConfig config, AuthoritySetup setup, string? passphraseFile, CancellationToken cancellationToken)
+    public static async Task<bool> InitializeAsync(DataDirectory target, PkiConfig config, AuthoritySetup setup, string? passphraseFile, string actor, CancellationToken cancellationToken)
     {
         var staging = new DataDirectory($"{target.Path.TrimEnd('/')}.init-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(staging.Path);
@@ -120,9 +120,9 @@ internal static class InitCommand
             _ = staging.LoadConfig(); // the same validation later commands apply
             using (var runtime = await PkiRuntime.OpenAsync(staging, config, passphrase, TimeProvider.System, cancellationToken))
             {
-                await runtime.Ca.Initializer.InitializeAsync(setup, "cli:init", cancellationToken);
+                await runtime.Ca.Initializer.InitializeAsync(setup, actor, cancellationToken);
                 await CaPublisher.PublishAsync(runtime, cancellationToken);
-                await runtime.Ca.Crls.PublishAllAsync(delta: false, "cli:init", cancellationToken);
+                await runtime.Ca.Crls.PublishAllAsync(delta: false, actor, cancellationToken);
             }
 
             SqliteConnection.ClearAllPools();

@@ -32,7 +32,7 @@ internal static class IssueCommand
 
             var request = new IssuanceRequest(await File.ReadAllBytesAsync(file.FullName, cancellationToken), result.GetValue(profile)!, result.GetValue(days));
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var issued = await runtime.Ca.Issuer.IssueAsync(request, "cli", cancellationToken);
+            var issued = await runtime.Ca.Issuer.IssueAsync(request, CliOptions.ActorOf(result), cancellationToken);
 
             var bytes = result.GetValue(format) == "der" ? issued.Der : System.Text.Encoding.ASCII.GetBytes(Pem.Encode("CERTIFICATE", issued.Der));
             if (result.GetValue(output) is { } target)

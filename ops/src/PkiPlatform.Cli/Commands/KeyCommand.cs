@@ -27,7 +27,7 @@ internal static class KeyCommand
         {
             var parsed = KeyAlgorithmNames.Parse(result.GetValue(algorithm)!);
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var key = await runtime.Ca.KeyCustody.GenerateAsync(result.GetValue(label)!, parsed, "cli", cancellationToken: cancellationToken);
+            var key = await runtime.Ca.KeyCustody.GenerateAsync(result.GetValue(label)!, parsed, CliOptions.ActorOf(result), cancellationToken: cancellationToken);
             Console.WriteLine($"generated {key.Label} ({key.Algorithm.ToName()}, {key.Backend})");
             Console.Write(Pem.Encode("PUBLIC KEY", key.SubjectPublicKeyInfo));
             return 0;
@@ -38,7 +38,7 @@ internal static class KeyCommand
         destroy.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            await runtime.Ca.KeyCustody.DestroyAsync(result.GetValue(destroyLabel)!, "cli", cancellationToken);
+            await runtime.Ca.KeyCustody.DestroyAsync(result.GetValue(destroyLabel)!, CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"destroyed {result.GetValue(destroyLabel)}");
             return 0;
         });

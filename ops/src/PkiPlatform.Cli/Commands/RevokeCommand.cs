@@ -26,7 +26,7 @@ internal static class RevokeCommand
             }
 
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var certificate = await runtime.Ca.Revocations.RevokeAsync(result.GetValue(serial)!, parsedReason, invalidityDate, "cli", cancellationToken);
+            var certificate = await runtime.Ca.Revocations.RevokeAsync(result.GetValue(serial)!, parsedReason, invalidityDate, CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"revoked serial={certificate.Serial} reason={parsedReason.ToName()} at {certificate.RevokedAt:u}; publish with 'pki crl' (or 'pki crl --delta')");
             return 0;
         });
@@ -40,7 +40,7 @@ internal static class RevokeCommand
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var certificate = await runtime.Ca.Revocations.ReleaseHoldAsync(result.GetValue(serial)!, "cli", cancellationToken);
+            var certificate = await runtime.Ca.Revocations.ReleaseHoldAsync(result.GetValue(serial)!, CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"released serial={certificate.Serial} from hold; the next delta CRL lists it as removeFromCRL");
             return 0;
         });

@@ -39,7 +39,7 @@ internal static class ServiceKeyCommand
             }
 
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var created = await new ServiceKeys(runtime.Ca, TimeProvider.System).CreateAsync(result.GetValue(owner)!, purpose, key, name, result.GetValue(days), "cli", cancellationToken);
+            var created = await new ServiceKeys(runtime.Ca, TimeProvider.System).CreateAsync(result.GetValue(owner)!, purpose, key, name, result.GetValue(days), CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"created {created.KeyLabel} ({created.Usage}, {key.ToName()}) for {created.Owner}; certificate serial {created.Serial}, valid until {created.NotAfter:yyyy-MM-dd}");
             Console.Write(Pem.Encode("CERTIFICATE", created.CertificateDer));
             return 0;
@@ -64,7 +64,7 @@ internal static class ServiceKeyCommand
         disable.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            await new ServiceKeys(runtime.Ca, TimeProvider.System).DisableAsync(result.GetValue(label)!, "cli", cancellationToken);
+            await new ServiceKeys(runtime.Ca, TimeProvider.System).DisableAsync(result.GetValue(label)!, CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"disabled {result.GetValue(label)}; its certificate is revoked (cessationOfOperation)");
             return 0;
         });

@@ -38,7 +38,7 @@ internal static class UpCommand
             if (!data.IsInitialised)
             {
                 var config = new PkiConfig();
-                var generated = await InitCommand.InitializeAsync(data, config, new AuthoritySetup(), result.GetValue(CliOptions.PassphraseFile), cancellationToken);
+                var generated = await InitCommand.InitializeAsync(data, config, new AuthoritySetup(), result.GetValue(CliOptions.PassphraseFile), CliOptions.ActorOf(result, "pki-up:init"), cancellationToken);
                 InitCommand.Report(data, config, new AuthoritySetup(), generated);
                 Console.WriteLine();
             }
