@@ -15,6 +15,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     KeyCommand.Create(),
     ServiceKeyCommand.Create(),
     AccountCommand.Create(),
+    DbCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),
 };

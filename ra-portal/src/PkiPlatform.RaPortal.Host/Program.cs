@@ -16,7 +16,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
     var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), passphrase: null, TimeProvider.System, default,
-        PkiPlatform.KeyStore.KeyZone.Ra, migrate: true);
+        PkiPlatform.KeyStore.KeyZone.Ra, migrate: false);
     var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");
     var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? data.Combine("ra", "portal.pass");
     if (!File.Exists(certificatePath) || !File.Exists(passwordPath))

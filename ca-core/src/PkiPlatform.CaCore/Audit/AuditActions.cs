@@ -4,6 +4,7 @@ namespace PkiPlatform.CaCore.Audit;
 public static class AuditActions
 {
     public const string KeyGenerated = "key.generated";
+    public const string DatabaseRoleGranted = "database.role_granted";
     public const string KeyDestroyed = "key.destroyed";
     public const string AuthorityCreated = "authority.created";
     public const string CertificateIssued = "certificate.issued";

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.CaCore.Storage;
+
+/// <summary>
+/// PostgreSQL login roles per security zone with least privilege (issue 10), created by <c>pki db roles</c> over the
+/// operator's (owner's) connection. Only the CA role writes certificates, CRLs and authorities; the RA role writes
+/// applications, decisions and accounts; the token-service role its evidence, service keys and certificate
+/// requests; the OCSP role only reads status (a read-only standby is enough). Every writing zone may append to the
+/// audit chain. Migrations stay with the owner (CLI, CA host).
+/// </summary>
+public static class DatabaseRoles
+{
+    public sealed record Role(string Zone, string Name, string Password);
+
+    private static readonly string[] AllTables =
+        ["authorities", "certificates", "crls", "ocsp_responders", "tsa_signers", "service_keys", "timestamp_records", "ra_requests",
+         "ra_decisions", "ra_accounts", "account_certificates", "audit_events", "audit_head"];
+
+    private static readonly string[] StatusTables = ["authorities", "certificates", "crls", "ocsp_responders"];
+
+    /// <summary>What each zone may write, beyond reading (SELECT). The audit chain: INSERT events, UPDATE the head.</summary>
+    private static readonly Dictionary<string, (string[] Read, string[] Insert, string[] Update)> Grants = new(StringComparer.Ordinal)
+    {
+        ["ca"] = (AllTables, AllTables, AllTables),
+        ["ra"] = (AllTables, ["ra_requests", "ra_decisions", "ra_accounts", "audit_events"], ["ra_requests", "ra_accounts", "audit_head"]),
+        ["token-service"] = (AllTables, ["timestamp_records", "tsa_signers", "service_keys", "ra_requests", "audit_events"], ["service_keys", "audit_head"]),
+        ["ocsp"] = (StatusTables, [], []),
+    };
+
+    /// <summary>Creates (or resets the password of) <c>{prefix}ca</c>, <c>{prefix}ra</c>, <c>{prefix}token_service</c>, <c>{prefix}ocsp</c>.</summary>
+    public static async Task<IReadOnlyList<Role>> CreateAsync(CaDatabase database, string prefix, CancellationToken cancellationToken = default)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(prefix, @"\A[a-z][a-z0-9_]{0,30}\z"))
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"role prefix '{prefix}' must be lower-case letters, digits and _ (e.g. pki_)");
+        }
+
+        await using var db = database.CreateContext();
+        if (!db.IsPostgres)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "database roles exist on PostgreSQL only; the embedded SQLite database is one file owned by one process");
+        }
+
+        var roles = new List<Role>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (zone, grant) in Grants)
+        {
+            var name = prefix + zone.Replace('-', '_');
+            // URL-safe base64 of 24 random bytes: no quote can end the literal.
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+            var sql = new List<string>
+            {
+                $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN CREATE ROLE {name} LOGIN PASSWORD '{password}'; " +
+                $"ELSE ALTER ROLE {name} LOGIN PASSWORD '{password}'; END IF; END $$",
+                $"DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO {name}', current_database()); END $$",
+                $"GRANT USAGE ON SCHEMA public TO {name}",
+                $"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {name}",
+                $"GRANT SELECT ON {string.Join(", ", grant.Read)} TO {name}",
+            };
+            if (grant.Insert.Length > 0)
+            {
+                sql.Add($"GRANT INSERT ON {string.Join(", ", grant.Insert)} TO {name}");
+                sql.Add($"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {name}");
+            }
+
+            if (grant.Update.Length > 0)
+            {
+                sql.Add($"GRANT UPDATE ON {string.Join(", ", grant.Update)} TO {name}");
+            }
+
+            if (zone == "ca")
+            {
+                sql.Add($"GRANT DELETE ON {string.Join(", ", AllTables)} TO {name}");
+            }
+
+            foreach (var statement in sql)
+            {
+#pragma warning disable EF1002 // identifiers are checked above; the password is URL-safe base64
+                await db.Database.ExecuteSqlRawAsync(statement, cancellationToken);
+#pragma warning restore EF1002
+            }
+
+            roles.Add(new Role(zone, name, password));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return roles;
+    }
+}
