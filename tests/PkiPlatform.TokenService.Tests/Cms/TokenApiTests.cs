@@ -61,6 +61,24 @@ public sealed class TokenApiTests
         Assert.That((await ProblemAsync(response)).GetProperty("detail").GetString(), Does.Contain("revoked"));
     }
 
+    /// <summary>Issue 10: the paths say what they do; the old /api/v1/token/… paths still answer, marked deprecated with their successor.</summary>
+    [Test]
+    public async Task NewPaths_Answer_OldPathsDeprecatedWithSuccessor()
+    {
+        using var http = _platform.ApiClient(_system);
+
+        using var keys = await http.GetAsync("/api/v1/service-keys");
+        using var signed = await http.PostAsync($"/api/v1/signatures?key={_signKey}", new ByteArrayContent("x"u8.ToArray()));
+        using var verified = await http.PostAsJsonAsync("/api/v1/verifications", new { signedData = Convert.ToBase64String(await signed.Content.ReadAsByteArrayAsync()) });
+        using var old = await http.PostAsync($"/api/v1/token/sign?key={_signKey}", new ByteArrayContent("x"u8.ToArray()));
+
+        Assert.That((keys.StatusCode, signed.StatusCode, verified.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK)));
+        Assert.That(keys.Headers.Contains("Deprecation"), Is.False);
+        Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(old.Headers.GetValues("Deprecation").Single(), Is.EqualTo("@1796083200"));
+        Assert.That(old.Headers.GetValues("Link").Single(), Is.EqualTo("</api/v1/signatures>; rel=\"successor-version\""));
+    }
+
     [Test]
     public async Task SignThenVerify_OverHttps_ValidVerdict()
     {

@@ -23,20 +23,41 @@ public static class TokenApiEndpoints
     {
         var limit = endpoints.ServiceProvider.GetRequiredService<SigningServiceOptions>().MaxBodyBytes;
         // Room for base64 in JSON bodies; the exact limit (with an RFC 9457 answer) is enforced per operation.
-        var api = endpoints.MapGroup("/api/v1/token").RequireAuthorization()
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * limit + 64 * 1024));
-        api.MapGet("/keys", async (ClaimsPrincipal user, ServiceKeys keys, CancellationToken ct) =>
+        // Issue 10: the paths say what they do ("token" will mean the identity provider's OAuth tokens). The old
+        // /api/v1/token/… paths answer the same for one release, marked deprecated (RFC 9745) with their successor.
+        var deprecated = endpoints.MapGroup("/api/v1/token").RequireAuthorization()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * limit + 64 * 1024));
+        foreach (var (method, path, old, handler) in Routes(limit))
+        {
+            api.MapMethods(path, [method], handler);
+            var successor = "/api/v1" + path;
+            deprecated.MapMethods(old, [method], handler).AddEndpointFilter(async (context, next) =>
+            {
+                context.HttpContext.Response.Headers["Deprecation"] = "@1796083200"; // 2026-12-01
+                context.HttpContext.Response.Headers.Link = $"<{successor}>; rel=\"successor-version\"";
+                return await next(context);
+            });
+        }
+
+        return endpoints;
+    }
+
+    private static IEnumerable<(string Method, string Path, string OldPath, Delegate Handler)> Routes(long limit)
+    {
+        yield return ("GET", "/service-keys", "/keys", async (ClaimsPrincipal user, ServiceKeys keys, CancellationToken ct) =>
             Results.Ok((await keys.ListAsync(Caller(user), ct)).Select(k => new ServiceKeyView(k.KeyLabel, k.Usage, k.Serial, k.NotAfter,
                 new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", k.CertificateDer)) + "\n"))));
 
-        api.MapPost("/sign", async (HttpContext context, string? key, bool? detached, bool? timestamp, CmsSignatureCreator signer, SigningServiceOptions options) =>
+        yield return ("POST", "/signatures", "/sign", async (HttpContext context, string? key, bool? detached, bool? timestamp, CmsSignatureCreator signer, SigningServiceOptions options) =>
         {
             var content = await ReadBodyAsync(context, options);
             var der = await signer.SignAsync(Caller(context.User), Required(key, "key"), content, detached ?? false, timestamp ?? false, context.RequestAborted);
             return Results.Bytes(der, detached == true ? DetachedSignatureType : SignedDataType);
         });
 
-        api.MapPost("/verify", async (VerifyBody body, TokenVerification verification, SigningServiceOptions options, CancellationToken ct) =>
+        yield return ("POST", "/verifications", "/verify", async (VerifyBody body, TokenVerification verification, SigningServiceOptions options, CancellationToken ct) =>
         {
             if ((body.SignedData?.Length ?? 0) + (body.Content?.Length ?? 0) > limit / 3 * 4 + 8)
             {
@@ -47,23 +68,21 @@ public static class TokenApiEndpoints
             return Results.Ok(report with { Content = body.ReturnContent ? report.Content : null });
         });
 
-        api.MapPost("/verify-raw", async (VerifyRawBody body, TokenVerification verification, CancellationToken ct) =>
+        yield return ("POST", "/verifications/raw", "/verify-raw", async (VerifyRawBody body, TokenVerification verification, CancellationToken ct) =>
         {
             var chain = (body.Chain ?? []).Select(c => CmsInput.ParseCertificate(Certificate(c, "chain[]"))).ToList();
             return Results.Ok(await verification.Verifier.VerifyRawAsync(Base64(body.Data, "data"), Base64(body.Signature, "signature"),
                 Certificate(body.Certificate, "certificate"), Required(body.Algorithm, "algorithm"), chain, ct));
         });
 
-        api.MapPost("/encrypt", (EncryptBody body) =>
+        yield return ("POST", "/envelopes", "/encrypt", (EncryptBody body) =>
         {
             var recipients = (body.Recipients ?? []).Select(r => CmsInput.ParseCertificate(Certificate(r, "recipients[]"))).ToList();
             return Results.Bytes(CmsEnvelopeWriter.Encrypt(Base64(body.Content, "content"), recipients), SignedDataType);
         });
 
-        api.MapPost("/decrypt", async (HttpContext context, string? key, CmsEnvelopeOpener opener, SigningServiceOptions options) =>
+        yield return ("POST", "/envelopes/decryptions", "/decrypt", async (HttpContext context, string? key, CmsEnvelopeOpener opener, SigningServiceOptions options) =>
             Results.Bytes(await opener.DecryptAsync(Caller(context.User), key, await ReadBodyAsync(context, options), context.RequestAborted), "application/octet-stream"));
-
-        return endpoints;
     }
 
     /// <summary>The business-system account the caller's certificate is bound to (trust-model items 2 and 3): never a subject name.</summary>

@@ -121,7 +121,7 @@ internal static class UpCommand
             Console.WriteLine($"  RA portal:        {ra}/Apply (applicants), {ra}/Officer/Queue (officers: client certificate)");
             Console.WriteLine($"  RA API (mTLS):    {ra}/api/v1/…   OpenAPI: {ra}/openapi/v1.json");
             Console.WriteLine($"  time-stamping:    {ra}/tsa   (RFC 3161: openssl ts -query … | curl --data-binary @q.tsq -H 'Content-Type: application/timestamp-query')");
-            Console.WriteLine($"  signing API:      {ra}/api/v1/token/keys | sign?key=…&detached=…&timestamp=… | verify | verify-raw | encrypt | decrypt?key=…   (mTLS)");
+            Console.WriteLine($"  signing API:      {ra}/api/v1/service-keys | signatures?key=…&detached=…&timestamp=… | verifications | verifications/raw | envelopes | envelopes/decryptions?key=…   (mTLS)");
             foreach (var line in serviceKeys)
             {
                 Console.WriteLine($"  demo system keys: {line}");
@@ -137,7 +137,7 @@ internal static class UpCommand
                 Console.WriteLine($"  try:              curl --cert-type P12 --cert {officer.Path}:{officer.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} {ra}/api/v1/queue");
                 if (credentials.FirstOrDefault(c => c.Role == RaBootstrap.SystemRole) is { } system)
                 {
-                    Console.WriteLine($"  try:              curl --cert-type P12 --cert {system.Path}:{system.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} --data-binary @FILE '{ra}/api/v1/token/sign?key={demoSignKey}&timestamp=true' -o FILE.p7m");
+                    Console.WriteLine($"  try:              curl --cert-type P12 --cert {system.Path}:{system.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} --data-binary @FILE '{ra}/api/v1/signatures?key={demoSignKey}&timestamp=true' -o FILE.p7m");
                 }
             }
 
