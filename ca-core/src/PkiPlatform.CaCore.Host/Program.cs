@@ -13,7 +13,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true),
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true),
         TimeProvider.System, default, KeyZone.Ca);
     var healthPort = int.TryParse(builder.Configuration["health-port"], out var p) ? p : 9101;
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, healthPort));

@@ -15,7 +15,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), passphrase: null, TimeProvider.System, default,
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), passphrase: null, TimeProvider.System, default,
         PkiPlatform.KeyStore.KeyZone.Ra, migrate: false);
     var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");
     var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? data.Combine("ra", "portal.pass");

@@ -14,7 +14,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
+    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
         PkiPlatform.KeyStore.KeyZone.TokenService, migrate: false);
     var options = builder.Configuration.GetSection("Tsa").Get<TsaOptions>() ?? new TsaOptions();
     var signing = builder.Configuration.GetSection("Signing").Get<SigningServiceOptions>() ?? new SigningServiceOptions();

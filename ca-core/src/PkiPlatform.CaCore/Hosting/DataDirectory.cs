@@ -35,6 +35,18 @@ public sealed class DataDirectory(string path)
     public string Resolve(string relativeOrAbsolute) =>
         System.IO.Path.IsPathRooted(relativeOrAbsolute) ? relativeOrAbsolute : Combine(relativeOrAbsolute);
 
+    /// <summary>pki.json, with the database connection replaced where a host is given its zone's own role (issue 10: Database:ConnectionString).</summary>
+    public PkiConfig LoadConfig(string? databaseConnection)
+    {
+        var config = LoadConfig();
+        if (!string.IsNullOrWhiteSpace(databaseConnection))
+        {
+            config.Database.ConnectionString = databaseConnection;
+        }
+
+        return config;
+    }
+
     public PkiConfig LoadConfig()
     {
         if (!IsInitialised)

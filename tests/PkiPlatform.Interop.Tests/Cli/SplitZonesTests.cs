@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Npgsql;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.Interop.Tests.Cli;
+
+/// <summary>
+/// Issue 10: the zones as separate processes on PostgreSQL, each host with its own least-privilege role: a business
+/// system applies at the RA host, an officer approves, the CA host (the only process with CA keys) issues, the OCSP
+/// host (read-only role) answers "good" to openssl, the token-service host time-stamps for openssl ts.
+/// </summary>
+[NonParallelizable]
+public sealed class SplitZonesTests
+{
+    private readonly List<(Process Process, System.Text.StringBuilder Output)> _hosts = [];
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        foreach (var (process, _) in _hosts)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        _hosts.Clear();
+    }
+
+    private (Process Process, System.Text.StringBuilder Output) Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _hosts.Add((process, output));
+        return (process, output);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> ready, (Process Process, System.Text.StringBuilder Output) host, string what)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if (await ready())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.That(host.Process.HasExited, Is.False, $"{what} exited:\n{host.Output}");
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"{what} did not become ready:\n{host.Output}");
+    }
+
+    [Test]
+    public async Task Zones_AsSeparateProcesses_OnPostgresWithTheirOwnRoles_ApplyApproveIssueOcspTimestamp()
+    {
+        var server = Environment.GetEnvironmentVariable(TestDatabase.PostgresVariable);
+        if (string.IsNullOrEmpty(server))
+        {
+            Assert.Ignore($"{TestDatabase.PostgresVariable} is not set: run the suite with ops/scripts/test.sh");
+        }
+
+        var name = $"pki_split_{Guid.NewGuid():N}"[..24];
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var owner = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString;
+        var root = Directory.CreateTempSubdirectory("pki-split-").FullName;
+        var prefix = $"s{Guid.NewGuid():N}"[..10] + "_";
+        try
+        {
+            var data = Path.Combine(root, "data");
+            var plainPort = FreePort.Next();
+            Assert.That(PkiCli.Run(data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{plainPort}", "--database-provider", "postgres", "--database", owner).ExitCode, Is.EqualTo(0));
+
+            // One pki up run bootstraps the evaluation credentials, the RA's TLS certificate and the service certificates.
+            var env = new Dictionary<string, string> { ["PKI_PASSPHRASE"] = "" };
+            var raPort = FreePort.Next();
+            var up = Start("pki.dll", env, "--data", data, "up", "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await WaitForAsync(() =>
+            {
+                lock (up.Output)
+                {
+                    return Task.FromResult(up.Output.ToString().Contains("Press Ctrl+C to stop.", StringComparison.Ordinal));
+                }
+            }, up, "pki up");
+            string printed;
+            lock (up.Output)
+            {
+                printed = up.Output.ToString();
+            }
+
+            up.Process.Kill(entireProcessTree: true);
+            await up.Process.WaitForExitAsync();
+            var officer = Regex.Match(printed, @"Officer  login:\s+(\S+)\s+password: (\S+)");
+            var system = Regex.Match(printed, @"System\s+login:\s+(\S+)\s+password: (\S+)");
+            Assert.That(officer.Success && system.Success, Is.True, printed);
+
+            var roles = PkiCli.Run(data, "db", "roles", "--prefix", prefix);
+            Assert.That(roles.ExitCode, Is.EqualTo(0), roles.ToString());
+            string As(string role) => new NpgsqlConnectionStringBuilder(owner)
+            {
+                Username = prefix + role, Password = File.ReadAllText(Path.Combine(data, "db", prefix + role + ".password")).Trim(),
+            }.ConnectionString;
+
+            // The four zones, each its own process; only the CA host is given the owner's connection and CA keys.
+            var caHealth = FreePort.Next();
+            var ca = Start("PkiPlatform.CaCore.Host.dll", env, "--data", data, "--health-port", caHealth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var ra = Start("PkiPlatform.RaPortal.Host.dll", env, "--data", data, "--port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Database:ConnectionString", As("ra"));
+            var ocsp = Start("PkiPlatform.OcspResponder.Host.dll", env, "--data", data, "--urls", $"http://127.0.0.1:{plainPort}",
+                "--Ocsp:ProvisionResponders=false", "--Database:ConnectionString", As("ocsp"));
+            var tsaPort = FreePort.Next();
+            var tokens = Start("PkiPlatform.TokenService.Host.dll", env, "--data", data, "--urls", $"https://127.0.0.1:{tsaPort}",
+                "--Kestrel:Certificates:Default:Path", Path.Combine(data, "ra", "portal.p12"),
+                "--Kestrel:Certificates:Default:Password", File.ReadAllText(Path.Combine(data, "ra", "portal.pass")).Trim(),
+                "--Database:ConnectionString", As("token_service"));
+            using var http = new HttpClient();
+            await WaitForAsync(async () => (await http.GetAsync($"http://127.0.0.1:{caHealth}/health/live")).IsSuccessStatusCode, ca, "CA host");
+            await WaitForAsync(async () => (await http.GetAsync($"http://127.0.0.1:{plainPort}/health/live")).IsSuccessStatusCode, ocsp, "OCSP host");
+            var caDirectory = Path.Combine(data, "publish", "ca");
+            var rootPem = Path.Combine(caDirectory, "root.pem");
+            string[] curl = ["-s", "--cacert", rootPem];
+            await WaitForAsync(() => Task.FromResult(ExternalTool.Run("curl", [.. curl, "-o", "/dev/null", "-w", "%{http_code}", $"https://127.0.0.1:{raPort}/Apply"]).StdOut == "200"), ra, "RA host");
+            await WaitForAsync(() => Task.FromResult(ExternalTool.Run("curl", [.. curl, "-o", "/dev/null", "-w", "%{http_code}", $"https://127.0.0.1:{tsaPort}/health/live"]).StdOut is not ("" or "000")), tokens, "token-service host");
+
+            // Apply (the business system) and approve (the officer) at the RA host.
+            string[] asSystem = [.. curl, "--cert-type", "P12", "--cert", $"{system.Groups[1].Value}:{system.Groups[2].Value}"];
+            string[] asOfficer = [.. curl, "--cert-type", "P12", "--cert", $"{officer.Groups[1].Value}:{officer.Groups[2].Value}"];
+            var csr = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", TestCsr.Create(KeyAlgorithm.EcP256, "CN=split.localhost,O=HRSS", "dns:split.localhost").Der));
+            var body = Path.Combine(root, "apply.json");
+            File.WriteAllText(body, System.Text.Json.JsonSerializer.Serialize(new { profile = "server-tls", csr, applicantName = "Split Test", staffId = "E9001", organization = "HRSS", unit = "Ops", contact = "ops@hrss.example" }));
+            var applied = ExternalTool.Run("curl", [.. asSystem, "-H", "Content-Type: application/json", "--data-binary", "@" + body, $"https://127.0.0.1:{raPort}/api/v1/requests"]);
+            var id = Regex.Match(applied.StdOut, "\"id\":(\\d+)");
+            Assert.That(id.Success, Is.True, applied + "\n" + ra.Output);
+            var approved = ExternalTool.Run("curl", [.. asOfficer, "-H", "Content-Type: application/json", "--data-binary", "{\"reason\":\"split test\"}",
+                $"https://127.0.0.1:{raPort}/api/v1/requests/{id.Groups[1].Value}/approve"]);
+            Assert.That(approved.StdOut, Does.Contain("\"status\":"), approved.ToString());
+
+            // The CA host issues (the RA host has no key); the certificate downloads from the RA.
+            var certificate = Path.Combine(root, "split.pem");
+            await WaitForAsync(() => Task.FromResult(ExternalTool.Run("curl", [.. asSystem, "-o", certificate, "-w", "%{http_code}",
+                $"https://127.0.0.1:{raPort}/api/v1/requests/{id.Groups[1].Value}/certificate?format=pem"]).StdOut == "200"), ca, "issuance by the CA host");
+            var ocspAnswer = Tools.OpenSsl("ocsp", "-issuer", Path.Combine(caDirectory, "issuing.pem"), "-cert", certificate, "-url", $"http://127.0.0.1:{plainPort}/ocsp", "-CAfile", rootPem);
+            Assert.That(ocspAnswer.StdOut, Does.Contain($"{certificate}: good"), ocspAnswer + "\n" + ocsp.Output);
+            Assert.That(ocspAnswer.StdErr, Does.Contain("Response verify OK"));
+
+            // Time-stamping at the token-service host, verified by openssl ts.
+            var query = Path.Combine(root, "q.tsq");
+            var reply = Path.Combine(root, "r.tsr");
+            Tools.OpenSsl("ts", "-query", "-data", body, "-sha256", "-cert", "-out", query);
+            var stamped = ExternalTool.Run("curl", [.. curl, "-H", "Content-Type: application/timestamp-query", "--data-binary", "@" + query, "-o", reply, "-w", "%{http_code}", $"https://127.0.0.1:{tsaPort}/tsa"]);
+            Assert.That(stamped.StdOut, Is.EqualTo("200"), stamped + "\n" + tokens.Output);
+            var stamp = Tools.OpenSsl("ts", "-verify", "-queryfile", query, "-in", reply, "-CAfile", rootPem, "-untrusted", Path.Combine(caDirectory, "issuing.pem"));
+            Assert.That(stamp.StdOut, Does.Contain("Verification: OK"), stamp + "\n" + tokens.Output);
+
+            // Who issued it: the CA host's worker, for the RA request.
+            await using var check = new NpgsqlConnection(owner);
+            await check.OpenAsync();
+            await using var query2 = new NpgsqlCommand($"SELECT count(*) FROM audit_events WHERE action = 'certificate.issued' AND actor = 'ra:request/{id.Groups[1].Value}'", check);
+            Assert.That((long)(await query2.ExecuteScalarAsync())!, Is.EqualTo(1));
+        }
+        finally
+        {
+            await TearDown();
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(server);
+            await admin.OpenAsync();
+            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin))
+            {
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            foreach (var role in new[] { "ca", "ra", "token_service", "ocsp" })
+            {
+                await using var dropRole = new NpgsqlCommand($"DROP ROLE IF EXISTS {prefix}{role}", admin);
+                await dropRole.ExecuteNonQueryAsync();
+            }
+
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
