@@ -2,14 +2,12 @@ using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.CaCore.Host;
 using PkiPlatform.KeyStore;
 using PkiPlatform.ServiceDefaults;
-using Serilog;
 
 // The CA zone as its own process: the only one that opens CA signing keys. It takes work from the database
 // (approved RA requests, service-certificate requests of the OCSP and token-service zones), publishes CRLs,
 // and listens only on loopback for health and metrics:
 //   dotnet PkiPlatform.CaCore.Host.dll --data /var/lib/pki [--health-port 9101]
-ServiceDefaultsExtensions.CreateBootstrapLogger();
-try
+return await HostProgram.RunAsync("CA host", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
@@ -23,14 +21,4 @@ try
     var app = builder.Build();
     app.MapServiceDefaults();
     await app.RunAsync();
-    return 0;
-}
-catch (PkiException ex)
-{
-    Log.Fatal("CA host did not start: {Reason}", ex.Message);
-    return 2;
-}
-finally
-{
-    await Log.CloseAndFlushAsync();
-}
+});

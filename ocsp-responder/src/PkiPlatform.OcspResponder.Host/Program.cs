@@ -2,12 +2,10 @@ using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.OcspResponder;
 using PkiPlatform.OcspResponder.Host;
 using PkiPlatform.ServiceDefaults;
-using Serilog;
 
 // A stand-alone responder replica: dotnet PkiPlatform.OcspResponder.Host.dll --data /var/lib/pki --urls http://0.0.0.0:8080
 // (the data directory gives the database connection and the key store holding the responder keys).
-ServiceDefaultsExtensions.CreateBootstrapLogger();
-try
+return await HostProgram.RunAsync("OCSP responder", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
@@ -22,14 +20,4 @@ try
     app.MapServiceDefaults();
     app.MapOcspResponder();
     await app.RunAsync();
-    return 0;
-}
-catch (PkiPlatform.KeyStore.PkiException ex)
-{
-    Log.Fatal("OCSP responder did not start: {Reason}", ex.Message);
-    return 2;
-}
-finally
-{
-    await Log.CloseAndFlushAsync();
-}
+});

@@ -3,15 +3,13 @@ using PkiPlatform.CaCore.Authorities;
 using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.RaPortal.Host;
 using PkiPlatform.ServiceDefaults;
-using Serilog;
 
 // The RA portal and API as their own host (several may run behind a TCP load balancer). It opens no key
 // store and needs no passphrase: approvals are written to the database, and the CA host's worker issues.
 //   dotnet PkiPlatform.RaPortal.Host.dll --data /var/lib/pki --port 8443 \
 //          [--Ra:CertificatePath portal.p12 --Ra:CertificatePasswordFile portal.pass]
 // The TLS certificate defaults to the one `pki up` issued (DATA/ra/portal.p12).
-ServiceDefaultsExtensions.CreateBootstrapLogger();
-try
+return await HostProgram.RunAsync("RA", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
@@ -40,14 +38,4 @@ try
     app.MapServiceDefaults();
     app.MapRaPortal();
     await app.RunAsync();
-    return 0;
-}
-catch (PkiPlatform.KeyStore.PkiException ex)
-{
-    Log.Fatal("RA did not start: {Reason}", ex.Message);
-    return 2;
-}
-finally
-{
-    await Log.CloseAndFlushAsync();
-}
+});

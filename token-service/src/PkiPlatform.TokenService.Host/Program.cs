@@ -2,15 +2,13 @@ using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.ServiceDefaults;
 using PkiPlatform.TokenService;
 using PkiPlatform.TokenService.Host;
-using Serilog;
 
 // The token service (time-stamping authority and signing API) as its own host:
 //   dotnet PkiPlatform.TokenService.Host.dll --data /var/lib/pki --urls https://0.0.0.0:8318
 // (HTTPS through the standard Kestrel:Certificates:Default settings; the data directory gives the
 // database and the key store holding the TSA and service keys). Settings in the "Tsa" and "Signing"
 // sections. Callers of /api/v1/token authenticate with client certificates issued by this platform.
-ServiceDefaultsExtensions.CreateBootstrapLogger();
-try
+return await HostProgram.RunAsync("Time-stamping authority", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
@@ -36,14 +34,4 @@ try
     });
     app.MapTokenService();
     await app.RunAsync();
-    return 0;
-}
-catch (PkiPlatform.KeyStore.PkiException ex)
-{
-    Log.Fatal("Time-stamping authority did not start: {Reason}", ex.Message);
-    return 2;
-}
-finally
-{
-    await Log.CloseAndFlushAsync();
-}
+});
