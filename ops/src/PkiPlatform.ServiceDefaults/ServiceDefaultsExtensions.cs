@@ -21,13 +21,28 @@ public static partial class ServiceDefaultsExtensions
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, configuration) => configuration
-            // ASP.NET Core's per-request lines would cost more than an OCSP answer; Serilog's own request log replaces them.
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new CompactJsonFormatter()));
+        // Issue 10: a person at a terminal reads one compact text line per event; a log pipeline (output redirected, or
+        // Logging:Console:Format=json) gets compact JSON with every property. Logging:Console:Format=text forces text.
+        var format = builder.Configuration["Logging:Console:Format"];
+        var json = format is "json" || (format is not "text" && Console.IsOutputRedirected);
+        builder.Services.AddSerilog((services, configuration) =>
+        {
+            configuration
+                // ASP.NET Core's per-request lines would cost more than an OCSP answer; Serilog's own request log replaces them.
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (json)
+            {
+                configuration.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                configuration.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PkiExceptionHandler>();
         builder.Services.AddHealthChecks();

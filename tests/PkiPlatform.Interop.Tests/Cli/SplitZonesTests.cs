@@ -137,7 +137,8 @@ public sealed class SplitZonesTests
 
             // The four zones, each its own process; only the CA host is given the owner's connection and CA keys.
             var caHealth = FreePort.Next();
-            var ca = Start("PkiPlatform.CaCore.Host.dll", env, "--data", data, "--health-port", caHealth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var ca = Start("PkiPlatform.CaCore.Host.dll", env, "--data", data, "--health-port", caHealth.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--Logging:Console:Format=text");
             var ra = Start("PkiPlatform.RaPortal.Host.dll", env, "--data", data, "--port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Database:ConnectionString", As("ra"));
             var ocsp = Start("PkiPlatform.OcspResponder.Host.dll", env, "--data", data, "--urls", $"http://127.0.0.1:{plainPort}",
                 "--Ocsp:ProvisionResponders=false", "--Database:ConnectionString", As("ocsp"));
@@ -148,6 +149,17 @@ public sealed class SplitZonesTests
                 "--Database:ConnectionString", As("token_service"));
             using var http = new HttpClient();
             await WaitForAsync(async () => (await http.GetAsync($"http://127.0.0.1:{caHealth}/health/live")).IsSuccessStatusCode, ca, "CA host");
+            lock (ca.Output)
+            {
+                // Readable console (issue 10): one text line per event when asked (or on a terminal); the others log JSON.
+                Assert.That(ca.Output.ToString(), Does.Match(@"\d\d:\d\d:\d\d INF Now listening on: http://127\.0\.0\.1:\d+"), ca.Output.ToString());
+            }
+
+            lock (ocsp.Output)
+            {
+                Assert.That(ocsp.Output.ToString(), Does.Contain("{\"@t\":"), "redirected output stays JSON");
+            }
+
             await WaitForAsync(async () => (await http.GetAsync($"http://127.0.0.1:{plainPort}/health/live")).IsSuccessStatusCode, ocsp, "OCSP host");
             var caDirectory = Path.Combine(data, "publish", "ca");
             var rootPem = Path.Combine(caDirectory, "root.pem");
