@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PkiPlatform.CaCore;
-using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.OcspResponder.Host;
 
@@ -24,14 +23,13 @@ public static class OcspResponderEndpoints
     public static IServiceCollection AddOcspResponder(this IServiceCollection services, CertificateAuthority ca, OcspResponderOptions options)
     {
         options.Validate();
-        // The composition root passes the OCSP zone's view (issue 10: only delegated responder keys; responder
+        // The composition root passes the OCSP zone's view of the CA (issue 10: only delegated responder keys; responder
         // certificates then come from the CA zone's queue). Tests may pass the operator's view and issue directly.
-        var zone = ca;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<OcspMetrics>();
-        services.AddSingleton(sp => new OcspResponderService(zone, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OcspMetrics>()));
-        services.AddSingleton(sp => new DistributionStore(zone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OcspResponderService(ca, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OcspMetrics>()));
+        services.AddSingleton(sp => new DistributionStore(ca, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ResponderRefreshService>();
         services.AddHealthChecks().AddCheck<StatusSourceHealthCheck>("ocsp-status-source");
         return services;

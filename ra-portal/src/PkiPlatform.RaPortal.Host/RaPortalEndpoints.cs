@@ -37,7 +37,7 @@ public static class RaPortalEndpoints
     {
         // The RA zone holds no key (issue 10): whatever CA it is given, it sees it without keys, so a signing attempt
         // from here fails with keystore.outside_zone. It writes applications and approvals; the CA zone's worker issues.
-        var raZone = ca.Keys is ZonedKeyStore { Zone.Name: "ra" } ? ca : ca.InZone(KeyZone.Ra);
+        var raZone = ca.Keys is ZonedKeyStore zoned && zoned.Zone == KeyZone.Ra ? ca : ca.InZone(KeyZone.Ra);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CaCore.Issuance.InProcessIssuanceSignal>();
         services.TryAddSingleton<CaCore.Issuance.IIssuanceSignal>(sp => sp.GetRequiredService<CaCore.Issuance.InProcessIssuanceSignal>());

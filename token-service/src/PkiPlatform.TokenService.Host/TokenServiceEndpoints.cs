@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PkiPlatform.CaCore;
-using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.TokenService.Host;
 
@@ -24,10 +23,9 @@ public static class TokenServiceEndpoints
         signing ??= new SigningServiceOptions();
         // The composition root passes the token-service zone's view (issue 10: only the TSA key and business systems'
         // service keys; their certificates then come from the CA zone's queue). Tests may pass the operator's view.
-        var zone = ca;
         services.AddSingleton(signing);
         // OCSP and CRL fetches for verification: short timeouts, no redirects to elsewhere, bounded answers.
-        services.AddSingleton(sp => new TokenVerification(zone, signing,
+        services.AddSingleton(sp => new TokenVerification(ca, signing,
             new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             {
                 Timeout = TimeSpan.FromSeconds(signing.RevocationFetchSeconds),
@@ -35,10 +33,10 @@ public static class TokenServiceEndpoints
             }, sp.GetRequiredService<TimeProvider>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<Validation.RevocationChecker>>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new TimeStampAuthority(zone, options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ServiceKeys(zone, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new Cms.CmsSignatureCreator(zone, sp.GetRequiredService<ServiceKeys>(), sp.GetRequiredService<TimeStampAuthority>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new Cms.CmsEnvelopeOpener(zone, sp.GetRequiredService<ServiceKeys>()));
+        services.AddSingleton(sp => new TimeStampAuthority(ca, options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ServiceKeys(ca, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Cms.CmsSignatureCreator(ca, sp.GetRequiredService<ServiceKeys>(), sp.GetRequiredService<TimeStampAuthority>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Cms.CmsEnvelopeOpener(ca, sp.GetRequiredService<ServiceKeys>()));
         return services;
     }
 

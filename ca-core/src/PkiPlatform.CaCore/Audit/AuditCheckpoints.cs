@@ -134,7 +134,7 @@ public sealed class AuditCheckpoints(CaDatabase database, IKeyStore keys, KeyCus
             parsed.Validate(certificate);
             return null;
         }
-        catch (Exception ex) when (MalformedInput.Is(ex) || ex is Org.BouncyCastle.Tsp.TspValidationException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             return $"the time-stamp token's signature does not verify: {ex.Message}";
         }

@@ -43,7 +43,7 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
             while (!done.IsCancellationRequested)
             {
                 await worker.ProcessAsync(done.Token);
-                await Task.Delay(100, done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(100, done.Token);
             }
         }, CancellationToken.None);
         try
@@ -59,7 +59,7 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
             }
             catch (OperationCanceledException)
             {
-                // Stopped between two passes.
+                // Stopped mid-pass or between two passes.
             }
         }
     }
