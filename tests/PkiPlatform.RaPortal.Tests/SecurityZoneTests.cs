@@ -60,6 +60,33 @@ public sealed class SecurityZoneTests
         Assert.That(Assert.Throws<PkiException>(() => _ = issuing.Signer)!.Code, Is.EqualTo(PkiErrorCodes.KeyOutsideZone));
     }
 
+    /// <summary>An approved application edited in the database to a platform profile mints nothing: the CA re-checks the audience.</summary>
+    [Test]
+    public async Task Worker_ApplicationEditedToPlatformProfile_Refused()
+    {
+        await using var pki = await TestPki.CreateAsync();
+        var csr = TestCsr.Create(KeyAlgorithm.EcP256, "CN=Rogue TSA,O=HRSS").Der;
+        long id;
+        await using (var db = pki.Ca.Database.CreateContext())
+        {
+            var request = new RaRequestEntity
+            {
+                Kind = RaRequestKind.Issue, Status = RaRequestStatus.Approved, Profile = "tsa", CsrDer = csr, SubjectDn = "CN=Rogue TSA,O=HRSS",
+                Account = "platform:tsa-issuing", SubmittedBy = "anonymous", TrackingCode = "rogue", SubmittedAt = DateTime.UtcNow,
+            };
+            db.RaRequests.Add(request);
+            await db.SaveChangesAsync();
+            id = request.Id;
+        }
+
+        await new IssuanceWorker(pki.Ca.InZone(KeyZone.Ca), TimeProvider.System).ProcessAsync();
+
+        await using var check = pki.Ca.Database.CreateContext();
+        var done = await check.RaRequests.AsNoTracking().SingleAsync(r => r.Id == id);
+        Assert.That((done.Status, done.Serial), Is.EqualTo((RaRequestStatus.Failed, (string?)null)));
+        Assert.That(done.Outcome, Does.Contain("never issued for an RA application"));
+    }
+
     [Test]
     public async Task ServiceQueue_StaffProfileOrWrongAccountKind_Refused()
     {

@@ -49,6 +49,10 @@ public sealed class DatabaseRolesTests
             Assert.That(await TryAsync("ra", "UPDATE certificates SET status = 1"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
             Assert.That(await TryAsync("ra", InsertCrl), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
             Assert.That(await TryAsync("ra", InsertRequest), Is.EqualTo("ok"));
+            // The RA role cannot queue a pre-approved service-certificate request (kind 3) nor turn an application into one.
+            Assert.That(await TryAsync("ra", InsertRequest.Replace("VALUES (0, 0, 'staff-auth'", "VALUES (3, 1, 'tsa'", StringComparison.Ordinal)), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(await TryAsync("ra", "UPDATE ra_requests SET kind = 3, status = 1, profile = 'tsa'"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(await TryAsync("token-service", InsertRequest.Replace("VALUES (0, 0, 'staff-auth'", "VALUES (3, 1, 'tsa'", StringComparison.Ordinal)), Is.EqualTo("ok"));
             Assert.That(await TryAsync("token-service", InsertCertificate), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
             Assert.That(await TryAsync("token-service", "DELETE FROM audit_events"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
             Assert.That(await TryAsync("ra", "DELETE FROM audit_events"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));

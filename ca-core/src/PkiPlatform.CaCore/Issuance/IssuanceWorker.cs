@@ -170,6 +170,13 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
             }
             else if (request.Kind == RaRequestKind.Issue)
             {
+                // Defence in depth: the RA refuses platform profiles at submission; the CA refuses them again here, so a
+                // row edited in the database (profile 'tsa' on an approved application) mints no platform certificate.
+                if (ca.Profiles.Get(request.Profile).Audience == Profiles.ProfileAudience.Platform)
+                {
+                    throw new PkiException(PkiErrorCodes.ProfileAudience, $"profile '{request.Profile}' is for the platform's own services and is never issued for an RA application");
+                }
+
                 var account = request.Account is { } identity
                     ? new AccountBinding(identity, request.ApplicantName, request.Organization, request.Unit) { Renewal = request.SubmittedBy == identity }
                     : null;

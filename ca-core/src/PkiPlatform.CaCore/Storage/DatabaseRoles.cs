@@ -8,7 +8,7 @@ namespace PkiPlatform.CaCore.Storage;
 /// PostgreSQL login roles per security zone with least privilege (issue 10), created by <c>pki db roles</c> over the
 /// operator's (owner's) connection. Only the CA role writes certificates, CRLs and authorities; the RA role writes
 /// applications, decisions and accounts; the token-service role its evidence, service keys and certificate
-/// requests; the OCSP role only reads status (a read-only standby is enough). Every writing zone may append to the
+/// requests (row-level security keeps the RA role off service-certificate requests); the OCSP role only reads status (a read-only standby is enough). Every writing zone may append to the
 /// audit chain. Migrations stay with the owner (CLI, CA host).
 /// </summary>
 public static class DatabaseRoles
@@ -85,6 +85,20 @@ public static class DatabaseRoles
 
             roles.Add(new Role(zone, name, password));
         }
+
+        // Row-level security on the queue: only the zones that hold service keys (token service, CA) may create or change
+        // service-certificate requests (kind 3); the RA role writes applications and decisions, never those rows.
+        var ra = prefix + "ra";
+#pragma warning disable EF1002 // identifiers are checked above
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE ra_requests ENABLE ROW LEVEL SECURITY", cancellationToken);
+        foreach (var role in roles)
+        {
+            await db.Database.ExecuteSqlRawAsync($"DROP POLICY IF EXISTS {role.Name}_queue ON ra_requests", cancellationToken);
+            var check = role.Name == ra ? $"kind <> {(int)RaRequestKind.Service}" : "true";
+            await db.Database.ExecuteSqlRawAsync(
+                $"CREATE POLICY {role.Name}_queue ON ra_requests FOR ALL TO {role.Name} USING ({check}) WITH CHECK ({check})", cancellationToken);
+        }
+#pragma warning restore EF1002
 
         await transaction.CommitAsync(cancellationToken);
         return roles;
