@@ -155,12 +155,9 @@ public sealed class SplitZonesTests
                 Assert.That(ca.Output.ToString(), Does.Match(@"\d\d:\d\d:\d\d INF Now listening on: http://127\.0\.0\.1:\d+"), ca.Output.ToString());
             }
 
-            lock (ocsp.Output)
-            {
-                Assert.That(ocsp.Output.ToString(), Does.Contain("{\"@t\":"), "redirected output stays JSON");
-            }
-
             await WaitForAsync(async () => (await http.GetAsync($"http://127.0.0.1:{plainPort}/health/live")).IsSuccessStatusCode, ocsp, "OCSP host");
+            // Only after the host answers: its "Now listening" line is written by then.
+            await WaitForAsync(() => { lock (ocsp.Output) { return Task.FromResult(ocsp.Output.ToString().Contains("{\"@t\":", StringComparison.Ordinal)); } }, ocsp, "OCSP host's JSON log");
             var caDirectory = Path.Combine(data, "publish", "ca");
             var rootPem = Path.Combine(caDirectory, "root.pem");
             string[] curl = ["-s", "--cacert", rootPem];
