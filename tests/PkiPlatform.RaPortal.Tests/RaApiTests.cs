@@ -184,6 +184,17 @@ public sealed class RaApiTests
     }
 
     [Test]
+    public async Task Forbidden_ProblemNamesTheMissingRoleAndTheHeldOne()
+    {
+        using var response = await _clients["Carol Auditor"].PostAsync("/api/v1/requests/1/approve", JsonContent.Create(new { reason = "x" }));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = await JsonAsync(response);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("needs the role Officer; your account holds Auditor"));
+        Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("auth.role_missing"));
+    }
+
+    [Test]
     public async Task NoClientCertificate_ClearProblem() =>
         await AssertProblemAsync(await _clients["nobody"].GetAsync("/api/v1/queue"), HttpStatusCode.Unauthorized, "client certificate issued by this platform is required");
 

@@ -123,8 +123,8 @@ public sealed class RegistrationAuthorityTests(string provider)
     public async Task Submit_BadInput_ClearErrorNothingStored()
     {
         var before = await CountRequestsAsync();
-        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(profile: "nope"), Applicant))!.Code, Is.EqualTo(PkiErrorCodes.UnknownProfile));
-        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { Csr = [0x30, 0x01] }, Applicant))!.Code, Is.EqualTo(PkiErrorCodes.BadCsr));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(profile: "nope"), Applicant))!.Code, Is.EqualTo(PkiPlatform.CaCore.CaErrorCodes.UnknownProfile));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { Csr = [0x30, 0x01] }, Applicant))!.Code, Is.EqualTo(PkiPlatform.CaCore.CaErrorCodes.BadCsr));
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(sans: "dns:not-allowed.example"), Applicant))!.Message, Does.Contain("dns is not allowed"));
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application(subject: "CN=Eve\nRA Officer,O=HRSS"), Applicant))!.Message, Does.Contain("control"));
         Assert.That(Assert.ThrowsAsync<PkiException>(() => _ra.SubmitAsync(Application() with { ApplicantName = "" }, Applicant))!.Message, Does.Contain("applicantName is required"));

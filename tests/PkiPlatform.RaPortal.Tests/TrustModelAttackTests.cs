@@ -126,7 +126,7 @@ public sealed class TrustModelAttackTests
         Assert.That(await RequestCountAsync(), Is.EqualTo(before));
         // The CA itself refuses too, for operators and any path that skips the RA.
         var error = Assert.ThrowsAsync<PkiException>(() => _pki.IssueAsync("staff-auth", subject))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.SubjectReserved));
+        Assert.That(error.Code, Is.EqualTo(PkiPlatform.CaCore.CaErrorCodes.SubjectReserved));
     }
 
     /// <summary>Item 11: control and invisible characters make names look equal; they are refused, including a trailing newline.</summary>

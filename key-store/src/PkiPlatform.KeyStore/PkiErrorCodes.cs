@@ -1,6 +1,6 @@
 namespace PkiPlatform.KeyStore;
 
-/// <summary>Stable error codes shared by every core library (see <see cref="PkiException"/>).</summary>
+/// <summary>Stable error codes of the key store and of every component (argument, storage, internal); see <see cref="PkiException"/>.</summary>
 public static class PkiErrorCodes
 {
     public const string Internal = "internal";
@@ -15,29 +15,25 @@ public static class PkiErrorCodes
     public const string TokenNotFound = "hsm.token_not_found";
     public const string ModuleNotFound = "hsm.module_not_found";
     public const string HsmFailure = "hsm.failure";
-    public const string BadCsr = "csr.malformed";
-    public const string CsrSignature = "csr.bad_signature";
-    public const string ProfileViolation = "profile.violation";
-    public const string UnknownProfile = "profile.unknown";
-    public const string InvalidProfile = "profile.invalid";
-    public const string LintFailed = "lint.failed";
-    public const string NotInitialised = "ca.not_initialised";
-    public const string AlreadyInitialised = "ca.already_initialised";
-    public const string UnknownSerial = "ca.unknown_serial";
-    public const string AlreadyRevoked = "ca.already_revoked";
-    public const string NotOnHold = "ca.not_on_hold";
     public const string InvalidArgument = "argument.invalid";
-    public const string SubjectReserved = "ca.subject_reserved";
-    public const string UnknownAccount = "account.unknown";
-    public const string AccountExists = "account.exists";
-    public const string ProfileAudience = "profile.audience";
     public const string Storage = "storage.failure";
-    public const string CmsMalformed = "cms.malformed";
-    public const string CmsWrongContentType = "cms.wrong_content_type";
-    public const string CmsContentMissing = "cms.content_missing";
-    public const string CmsUnsupportedAlgorithm = "cms.unsupported_algorithm";
-    public const string CmsTooLarge = "cms.too_large";
-    public const string CmsNotRecipient = "cms.not_recipient";
-    public const string ServiceKeyForbidden = "token.key_forbidden";
-    public const string ServiceKeyNotFound = "token.key_not_found";
+
+    /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
+    public static readonly IReadOnlyList<PkiErrorCode> Catalog =
+    [
+        new(Internal, 500),
+        new(KeyNotFound, 404),
+        new(KeyExists, 409),
+        new(KeyOutsideZone, 500),
+        new(WrongPassphrase, 500),
+        new(CorruptKey, 500),
+        new(UnsupportedAlgorithm, 500),
+        new(InvalidLabel, 500),
+        new(WrongPin, 500),
+        new(TokenNotFound, 500),
+        new(ModuleNotFound, 500),
+        new(HsmFailure, 500),
+        new(InvalidArgument, 400),
+        new(Storage, 500),
+    ];
 }

@@ -1,11 +1,110 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Accounts;
 
 namespace PkiPlatform.ServiceDefaults;
 
-/// <summary>The one trust setting for client certificates in every host: the platform's own root, never the OS store.</summary>
+/// <summary>
+/// The one client-certificate authentication of every host (RA, token service, identity provider): the platform's own
+/// root, never the OS store; then the CA's records decide (this exact certificate issued here, not revoked, not on
+/// hold, explicitly bound to an account), and the role comes from that account, never from the subject name.
+/// </summary>
 public static class PlatformClientCertificates
 {
+    /// <summary>HttpContext item carrying the reason of a refusal from validation to the challenge.</summary>
+    public const string FailureKey = "pki.client-certificate.failure";
+
+    /// <summary>
+    /// Registers the certificate scheme as the default. A refused or missing certificate gets a 401 problem
+    /// (<see cref="PkiProblems.ClientCertificate"/>) saying why; <paramref name="refusalPage"/>, when given, answers
+    /// browsers instead (every path outside <c>/api</c>).
+    /// </summary>
+    /// <param name="cacheSeconds">
+    /// How long an authentication result is reused for the same certificate (0: never). Chain building and the status
+    /// look-up cost more than a verification; a cache trades that for a revocation taking effect up to this late.
+    /// </param>
+    public static AuthenticationBuilder AddPlatformClientCertificates(this IServiceCollection services, CertificateAuthority ca, X509Certificate2 root, X509Certificate2 issuing,
+        int cacheSeconds = 0, Func<HttpContext, string, Task>? refusalPage = null)
+    {
+        ArgumentNullException.ThrowIfNull(ca);
+        var builder = services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
+            .AddCertificate(options =>
+            {
+                Trust(options, root, issuing);
+                options.Events = new CertificateAuthenticationEvents
+                {
+                    OnCertificateValidated = async context =>
+                    {
+                        var (credential, refusal) = await ca.Accounts.AuthenticateAsync(context.ClientCertificate.RawData, context.HttpContext.RequestAborted);
+                        if (credential is null)
+                        {
+                            context.HttpContext.Items[FailureKey] = refusal;
+                            context.Fail(refusal!);
+                            return;
+                        }
+
+                        context.Principal = PlatformPrincipal.Create(credential, context.Scheme.Name);
+                        context.Success();
+                    },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        var reason = Explain(context.HttpContext, root, issuing);
+                        if (refusalPage is not null && !context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                        {
+                            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                            await refusalPage(context.HttpContext, reason);
+                        }
+                        else
+                        {
+                            await PkiProblems.WriteAsync(context.HttpContext, PkiProblems.ClientCertificate, reason);
+                        }
+                    },
+                };
+            });
+        if (cacheSeconds > 0)
+        {
+            builder.AddCertificateCache(cache => cache.CacheEntryExpiration = TimeSpan.FromSeconds(cacheSeconds));
+        }
+
+        services.AddAuthorization();
+        return builder;
+    }
+
+    /// <summary>Why a request carries no usable certificate, in words the holder can act on.</summary>
+    public static string Explain(HttpContext context, X509Certificate2 root, X509Certificate2 issuing)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items[FailureKey] is string recorded)
+        {
+            return recorded;
+        }
+
+        var certificate = context.Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            return "a client certificate issued by this platform is required (USB key or system certificate)";
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.ExtraStore.Add(issuing);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.Build(certificate);
+        var status = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        return status switch
+        {
+            _ when status.HasFlag(X509ChainStatusFlags.NotTimeValid) => $"the client certificate is not valid now (valid {certificate.NotBefore:yyyy-MM-dd} to {certificate.NotAfter:yyyy-MM-dd}); ask for a new one",
+            _ when status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || status.HasFlag(X509ChainStatusFlags.PartialChain) => "the client certificate was not issued by this platform",
+            _ => "the client certificate is not a valid TLS client certificate of this platform (EKU clientAuth, key usage digitalSignature)",
+        };
+    }
+
     /// <summary>
     /// The TLS side: any client certificate or none is let through the handshake, and the handshake does no
     /// revocation check of its own. The authentication handler then validates against the platform's anchors

@@ -45,6 +45,8 @@ public static partial class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PkiExceptionHandler>();
+        // The error-code registry: the shared codes here, each component adds its own in its Add…().
+        builder.Services.AddPkiErrorCodes(KeyStore.PkiErrorCodes.Catalog).AddPkiErrorCodes(CaCore.CaErrorCodes.Catalog).AddPkiErrorCodes(PkiProblems.Catalog);
         builder.Services.AddHealthChecks();
         // Outermost middleware (before the authentication WebApplication adds by itself): see PlainHttpGate.
         builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, PlainHttpGate>();
@@ -76,49 +78,28 @@ public static partial class ServiceDefaultsExtensions
     /// <summary>Problem type URI for a stable error code.</summary>
     public static string ProblemType(string code) => $"https://pki.hrss.example/problems/{code}";
 
-    public static int StatusFor(string code) => code switch
-    {
-        "profile.audience" => StatusCodes.Status403Forbidden,
-        _ when code.EndsWith("not_found", StringComparison.Ordinal) || code is "ca.unknown_serial" or "profile.unknown" => StatusCodes.Status404NotFound,
-        _ when code.StartsWith("csr.", StringComparison.Ordinal) || code.StartsWith("profile.", StringComparison.Ordinal) || code.StartsWith("argument.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
-        "ca.already_revoked" or "ca.not_on_hold" or "ca.already_initialised" or "keystore.key_exists"
-            or "ra.not_pending" or "ra.own_request" or "ra.already_decided" => StatusCodes.Status409Conflict,
-        "ra.forbidden" or "token.key_forbidden" => StatusCodes.Status403Forbidden,
-        "ca.subject_reserved" or "account.exists" => StatusCodes.Status409Conflict,
-        "account.unknown" => StatusCodes.Status404NotFound,
-        "cms.too_large" => StatusCodes.Status413PayloadTooLarge,
-        "cms.not_recipient" => StatusCodes.Status422UnprocessableEntity,
-        _ when code.StartsWith("cms.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
-        "ra.unknown_request" => StatusCodes.Status404NotFound,
-        "ra.invalid_application" => StatusCodes.Status400BadRequest,
-        "lint.failed" => StatusCodes.Status422UnprocessableEntity,
-        _ => StatusCodes.Status500InternalServerError,
-    };
-
-    private sealed partial class PkiExceptionHandler(IProblemDetailsService problems, Microsoft.Extensions.Logging.ILogger<PkiExceptionHandler> logger) : IExceptionHandler
+    private sealed partial class PkiExceptionHandler(Microsoft.Extensions.Logging.ILogger<PkiExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
-            var error = exception as KeyStore.PkiException;
-            var status = error is null ? StatusCodes.Status500InternalServerError : StatusFor(error.Code);
-            if (status == StatusCodes.Status500InternalServerError)
+            var code = PkiProblems.Resolve(context, exception);
+            if (code.Status >= StatusCodes.Status500InternalServerError)
             {
+                if (exception is KeyStore.PkiException { Code: not KeyStore.PkiErrorCodes.Internal } unregistered
+                    && context.RequestServices.GetService<KeyStore.PkiErrorCatalog>()?.Find(unregistered.Code) is null)
+                {
+                    Unregistered(logger, unregistered.Code);
+                }
+
                 Failed(logger, context.TraceIdentifier, exception);
             }
 
-            context.Response.StatusCode = status;
-            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = status,
-                // Internal failures get a generic message; the detail stays in the log with the trace id.
-                Title = status == 500 ? "Internal error" : "Request refused",
-                Detail = status == 500 ? "The service failed; quote the trace id to the operators." : error!.Message,
-                Type = ProblemType(error?.Code ?? "internal"),
-            };
-            problem.Extensions["code"] = error?.Code ?? "internal";
-            problem.Extensions["traceId"] = context.TraceIdentifier;
-            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+            await PkiProblems.WriteAsync(context, code, exception.Message, exception);
+            return true;
         }
+
+        [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1002, Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Error code {Code} is registered by no component of this host (AddPkiErrorCodes): answered as an internal error")]
+        private static partial void Unregistered(Microsoft.Extensions.Logging.ILogger logger, string code);
 
         [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1001, Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Request {TraceId} failed")]
         private static partial void Failed(Microsoft.Extensions.Logging.ILogger logger, string traceId, Exception exception);

@@ -42,7 +42,6 @@ public static class RaPortalEndpoints
         services.TryAddSingleton<CaCore.Issuance.InProcessIssuanceSignal>();
         services.TryAddSingleton<CaCore.Issuance.IIssuanceSignal>(sp => sp.GetRequiredService<CaCore.Issuance.InProcessIssuanceSignal>());
         services.AddSingleton(sp => new RegistrationAuthority(raZone, sp.GetRequiredService<CaCore.Issuance.IIssuanceSignal>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new PlatformCertificateValidator(raZone));
         services.AddOpenApi();
         // The pages live in this assembly, whichever host (pki up, tests) is the entry point.
         services.AddRazorPages().AddApplicationPart(typeof(RaPortalEndpoints).Assembly);
@@ -59,29 +58,8 @@ public static class RaPortalEndpoints
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddScoped<Portal.PortalText>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PortalAuthorizationResultHandler>();
-        services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
-            .AddCertificate(options =>
-            {
-                // Only the platform's own anchors, never the OS store; status comes from the CA's records.
-                ServiceDefaults.PlatformClientCertificates.Trust(options, root, issuing);
-                options.Events = new CertificateAuthenticationEvents
-                {
-                    OnCertificateValidated = context => context.HttpContext.RequestServices.GetRequiredService<PlatformCertificateValidator>().ValidateAsync(context),
-                    OnChallenge = async context =>
-                    {
-                        context.HandleResponse();
-                        var reason = Explain(context.HttpContext, root, issuing);
-                        if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
-                        {
-                            await Problem(context.HttpContext, StatusCodes.Status401Unauthorized, "ra.client_certificate", reason);
-                        }
-                        else
-                        {
-                            await RefusalPage(context.HttpContext, StatusCodes.Status401Unauthorized, reason);
-                        }
-                    },
-                };
-            });
+        services.AddPlatformClientCertificates(raZone, root, issuing, refusalPage: (context, reason) => RefusalPage(context, StatusCodes.Status401Unauthorized, reason));
+        services.AddPkiErrorCodes(RaErrorCodes.Catalog);
         services.AddAuthorizationBuilder()
             .AddPolicy(OfficerPolicy, p => p.RequireRole(nameof(RaRole.Officer)))
             .AddPolicy(AdminPolicy, p => p.RequireRole(nameof(RaRole.RaAdmin)))
@@ -232,35 +210,6 @@ public static class RaPortalEndpoints
 
     private static byte[] Csr(string? pem) => System.Text.Encoding.ASCII.GetBytes(Required(pem, "csr"));
 
-    /// <summary>Why a request was not authenticated, in words the certificate holder can act on.</summary>
-    private static string Explain(HttpContext context, X509Certificate2 root, X509Certificate2 issuing)
-    {
-        if (context.Items[PlatformCertificateValidator.FailureKey] is string recorded)
-        {
-            return recorded;
-        }
-
-        var certificate = context.Connection.ClientCertificate;
-        if (certificate is null)
-        {
-            return "a client certificate issued by this platform is required (USB key or system certificate)";
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.ExtraStore.Add(issuing);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.Build(certificate);
-        var status = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-        return status switch
-        {
-            _ when status.HasFlag(X509ChainStatusFlags.NotTimeValid) => $"the client certificate is not valid now (valid {certificate.NotBefore:yyyy-MM-dd} to {certificate.NotAfter:yyyy-MM-dd}); ask for a new one",
-            _ when status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || status.HasFlag(X509ChainStatusFlags.PartialChain) => "the client certificate was not issued by this platform",
-            _ => "the client certificate is not a valid TLS client certificate of this platform",
-        };
-    }
-
     /// <summary>A plain refusal page for browsers (the API gets problem details).</summary>
     internal static Task RefusalPage(HttpContext context, int status, string reason)
     {
@@ -269,18 +218,5 @@ public static class RaPortalEndpoints
         var encoded = System.Net.WebUtility.HtmlEncode(reason);
         return context.Response.WriteAsync($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>登录被拒绝 / Login refused</title><link rel=\"stylesheet\" href=\"/portal.css\"></head>" +
             $"<body><main><h1>登录被拒绝 / Login refused</h1><p id=\"reason\">{encoded}</p><p><a href=\"/\">返回首页 / Home</a></p></main></body></html>");
-    }
-
-    private static Task Problem(HttpContext context, int status, string code, string detail)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new
-        {
-            type = ServiceDefaultsExtensions.ProblemType(code),
-            title = "Client certificate refused",
-            status,
-            detail,
-            code,
-        }, options: (System.Text.Json.JsonSerializerOptions?)null, contentType: "application/problem+json");
     }
 }

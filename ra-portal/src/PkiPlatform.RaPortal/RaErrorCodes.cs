@@ -9,4 +9,15 @@ public static class RaErrorCodes
     public const string OwnRequest = "ra.own_request";
     public const string AlreadyDecided = "ra.already_decided";
     public const string InvalidApplication = "ra.invalid_application";
+
+    /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
+    public static readonly IReadOnlyList<KeyStore.PkiErrorCode> Catalog =
+    [
+        new(Forbidden, 403),
+        new(UnknownRequest, 404),
+        new(NotPending, 409),
+        new(OwnRequest, 409),
+        new(AlreadyDecided, 409),
+        new(InvalidApplication, 400),
+    ];
 }

@@ -47,7 +47,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         var preview = Preview(application.Profile, application.Csr);
         if (!preview.Acceptable)
         {
-            throw new PkiException(PkiErrorCodes.ProfileViolation, string.Join("; ", preview.Checks.Where(c => !c.Passed).Select(c => c.Message)));
+            throw new PkiException(CaErrorCodes.ProfileViolation, string.Join("; ", preview.Checks.Where(c => !c.Passed).Select(c => c.Message)));
         }
 
         var profile = ca.Profiles.Get(application.Profile);
@@ -55,7 +55,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         var account = await TargetAccountAsync(profile, application, submitter, cancellationToken);
         if (await ca.Accounts.SubjectConflictAsync(csr.Subject, account, cancellationToken) is { } conflict)
         {
-            throw new PkiException(PkiErrorCodes.SubjectReserved, conflict);
+            throw new PkiException(CaErrorCodes.SubjectReserved, conflict);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -103,7 +103,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
                 var account = AccountIdentity.Staff(application.ApplicantStaffId);
                 if (await ca.Accounts.FindAsync(account, cancellationToken) is not null && submitter?.Account?.Identity != account)
                 {
-                    throw new PkiException(PkiErrorCodes.AccountExists,
+                    throw new PkiException(CaErrorCodes.AccountExists,
                         $"staff ID {application.ApplicantStaffId.Trim()} already has an account: renew by applying while logged in with that account's certificate, or ask an RA admin");
                 }
 
@@ -123,7 +123,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
                 var target = await ca.Accounts.FindAsync(account, cancellationToken);
                 if (target is not { Kind: AccountKind.System })
                 {
-                    throw new PkiException(PkiErrorCodes.UnknownAccount, $"{account} is not a registered business system; an RA admin registers it first");
+                    throw new PkiException(CaErrorCodes.UnknownAccount, $"{account} is not a registered business system; an RA admin registers it first");
                 }
 
                 var admin = submitter.Account is { } a && (await ca.Accounts.FindAsync(a.Identity, cancellationToken))?.Role == RaRole.RaAdmin;
@@ -136,7 +136,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
             }
 
             default:
-                throw new PkiException(PkiErrorCodes.ProfileAudience,
+                throw new PkiException(CaErrorCodes.ProfileAudience,
                     $"profile '{profile.Name}' is issued only by the CA for the platform's own keys (OCSP responder, TSA, platform TLS, service keys); it cannot be requested through the RA");
         }
     }
@@ -155,7 +155,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         var canonical = SerialNumbers.Normalize(serial);
         await using var db = ca.Database.CreateContext();
         var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Serial == canonical && c.Status != CertificateStatus.Intent, cancellationToken)
-            ?? throw new PkiException(PkiErrorCodes.UnknownSerial, $"no certificate with serial {canonical}");
+            ?? throw new PkiException(CaErrorCodes.UnknownSerial, $"no certificate with serial {canonical}");
         var holder = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == certificate.Id)
             .Join(db.RaAccounts.AsNoTracking(), b => b.AccountId, a => a.Id, (b, a) => a.Identity).FirstOrDefaultAsync(cancellationToken);
         if (holder == own.Identity)

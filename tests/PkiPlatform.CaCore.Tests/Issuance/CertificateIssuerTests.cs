@@ -81,8 +81,8 @@ public sealed class CertificateIssuerTests(string provider)
         Assert.That(X509CertificateStructure.GetInstance(leaf.Der).EndDate.ToDateTime(), Is.EqualTo(issuing.EndDate.ToDateTime()));
     }
 
-    [TestCase("no-such-profile", PkiErrorCodes.UnknownProfile)]
-    [TestCase("server-tls", PkiErrorCodes.ProfileViolation)]
+    [TestCase("no-such-profile", CaErrorCodes.UnknownProfile)]
+    [TestCase("server-tls", CaErrorCodes.ProfileViolation)]
     public async Task Issue_Refused_NothingWritten(string profile, string code)
     {
         var certificates = await CountAsync();
@@ -101,7 +101,7 @@ public sealed class CertificateIssuerTests(string provider)
     {
         var certificates = await CountAsync();
         var error = Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Issuer.IssueAsync(new IssuanceRequest([0x30, 0x03, 0x02, 0x01], "staff-auth"), "test"))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.BadCsr));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.BadCsr));
         Assert.That(await CountAsync(), Is.EqualTo(certificates));
     }
 

@@ -93,7 +93,7 @@ public sealed class IssuanceChecksTests
     public void Parse_Malformed_ClearError(string input)
     {
         var error = Assert.Throws<PkiException>(() => CertificateRequest.Parse(System.Text.Encoding.ASCII.GetBytes(input)))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.BadCsr));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.BadCsr));
     }
 
     [Test]

@@ -157,6 +157,6 @@ public sealed class CertificateLinterTests
     public void EnsureClean_Findings_ThrowLintFailed()
     {
         var error = Assert.Throws<PkiException>(() => CertificateLinter.Default.EnsureClean(new LintSubject(Tbs(serial: -1), WideIssuer)))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.LintFailed));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.LintFailed));
     }
 }

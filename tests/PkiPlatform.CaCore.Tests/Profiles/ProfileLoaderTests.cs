@@ -54,7 +54,7 @@ public sealed class ProfileLoaderTests
         var json = Valid.Replace(from, to, StringComparison.Ordinal);
         Assert.That(json, Is.Not.EqualTo(Valid), "test setup: replacement did not apply");
         var error = Assert.Throws<PkiException>(() => ProfileLoader.Parse("/etc/pki/profiles/custom.json", System.Text.Encoding.UTF8.GetBytes(json)))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.InvalidProfile));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.InvalidProfile));
         Assert.That(error.Message, Does.Contain("/etc/pki/profiles/custom.json").And.Contain(expected));
     }
 
@@ -86,7 +86,7 @@ public sealed class ProfileLoaderTests
     public void Catalog_UnknownProfile_ListsAvailable()
     {
         var error = Assert.Throws<PkiException>(() => ProfileCatalog.Defaults().Get("nope"))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.UnknownProfile));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.UnknownProfile));
         Assert.That(error.Message, Does.Contain("staff-auth"));
     }
 }

@@ -37,7 +37,7 @@ public sealed class RevocationServiceTests(string provider)
     {
         var leaf = await _pki.RevokedLeafAsync();
         var error = Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Revocations.RevokeAsync(leaf.Serial, RevocationReason.Superseded, null, "officer"))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.AlreadyRevoked));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.AlreadyRevoked));
         Assert.That(error.Message, Does.Contain("already revoked").And.Contain("keyCompromise"));
     }
 
@@ -45,7 +45,7 @@ public sealed class RevocationServiceTests(string provider)
     public void Revoke_UnknownSerial_ClearError()
     {
         var error = Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Revocations.RevokeAsync("7FFF0000", RevocationReason.Unspecified, null, "officer"))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.UnknownSerial));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.UnknownSerial));
     }
 
     [Test]
@@ -83,7 +83,7 @@ public sealed class RevocationServiceTests(string provider)
     {
         var leaf = await _pki.IssueAsync("staff-auth");
         var error = Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Revocations.ReleaseHoldAsync(leaf.Serial, "officer"))!;
-        Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.NotOnHold));
+        Assert.That(error.Code, Is.EqualTo(CaErrorCodes.NotOnHold));
     }
 
     [TestCase("keycompromise", RevocationReason.KeyCompromise)]

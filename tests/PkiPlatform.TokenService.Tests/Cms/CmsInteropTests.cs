@@ -279,7 +279,7 @@ public sealed class CmsInteropTests
 
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync(CmsTestPlatform.Owner, key.KeyLabel, File.ReadAllBytes(envelope)));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsUnsupportedAlgorithm));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsUnsupportedAlgorithm));
         Assert.That(error.Message, Does.Contain("rsa_padding_mode:oaep"));
     }
 
@@ -293,7 +293,7 @@ public sealed class CmsInteropTests
 
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync("system:lonely", null, envelope));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsNotRecipient));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsNotRecipient));
     }
 
     [Test]
@@ -303,7 +303,7 @@ public sealed class CmsInteropTests
 
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Signer.SignAsync("CN=Intruder,O=HRSS", key.KeyLabel, Document, false, false));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.ServiceKeyForbidden));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.ServiceKeyForbidden));
     }
 
     [Test]
@@ -316,7 +316,7 @@ public sealed class CmsInteropTests
         var missing = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(detached));
         var twice = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(attached, Document));
 
-        Assert.That((missing!.Code, twice!.Code), Is.EqualTo((PkiErrorCodes.CmsContentMissing, PkiErrorCodes.CmsWrongContentType)));
+        Assert.That((missing!.Code, twice!.Code), Is.EqualTo((TokenErrorCodes.CmsContentMissing, TokenErrorCodes.CmsWrongContentType)));
         Assert.That(missing.Message, Does.Contain("send the signed content"));
     }
 
@@ -351,7 +351,7 @@ public sealed class CmsInteropTests
         var unsupported = Assert.Throws<PkiException>(() => CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(sm2.Der)]));
 
         Assert.That(wrongUsage!.Message, Does.Contain("lacks keyEncipherment"));
-        Assert.That(unsupported!.Code, Is.EqualTo(PkiErrorCodes.CmsUnsupportedAlgorithm));
+        Assert.That(unsupported!.Code, Is.EqualTo(TokenErrorCodes.CmsUnsupportedAlgorithm));
     }
 
     [Test]
@@ -359,7 +359,7 @@ public sealed class CmsInteropTests
     {
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync("not a signature"u8.ToArray()));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsMalformed));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsMalformed));
         Assert.That(error.Message, Does.Contain("ContentInfo"));
     }
 
@@ -371,7 +371,7 @@ public sealed class CmsInteropTests
 
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(envelope));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsWrongContentType));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsWrongContentType));
         Assert.That(error.Message, Does.Contain("got EnvelopedData"));
     }
 }

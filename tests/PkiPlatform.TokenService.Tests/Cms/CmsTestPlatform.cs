@@ -113,7 +113,7 @@ internal sealed class CmsTestPlatform : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddOcspResponder(pki.Ca, new OcspResponderOptions { StatusPollSeconds = 1 });
         builder.Services.AddTokenService(pki.Ca, new TsaOptions(), new SigningServiceOptions { MaxBodyBytes = 256 * 1024 });
-        builder.Services.AddTokenServiceClientCertificates(pki.Ca, root, issuing);
+        builder.Services.AddPlatformClientCertificates(pki.Ca, root, issuing);
         var app = builder.Build();
         await app.Services.InitializeOcspResponderAsync();
         await app.Services.InitializeTokenServiceAsync();

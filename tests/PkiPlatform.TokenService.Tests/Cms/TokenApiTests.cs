@@ -175,7 +175,7 @@ public sealed class TokenApiTests
         foreach (var lookAlike in new[] { "CN=pension  system,O=hrss", "O=HRSS,CN=Pension System", "CN=PENSION SYSTEM,O=HRSS" })
         {
             var error = Assert.ThrowsAsync<PkiException>(() => _platform.Pki.IssueAsync("business-system", lookAlike))!;
-            Assert.That(error.Code, Is.EqualTo(PkiErrorCodes.SubjectReserved), lookAlike);
+            Assert.That(error.Code, Is.EqualTo(PkiPlatform.CaCore.CaErrorCodes.SubjectReserved), lookAlike);
         }
     }
 }

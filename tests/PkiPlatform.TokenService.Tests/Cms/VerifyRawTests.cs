@@ -106,7 +106,7 @@ public sealed class VerifyRawTests
 
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyRawAsync(Document, signature, _ec.Der, alias));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsUnsupportedAlgorithm));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsUnsupportedAlgorithm));
         Assert.That(error.Message, Does.Contain("refused by the algorithm policy: accepted exactly SHA256withECDSA, SHA384withECDSA"));
     }
 
@@ -120,7 +120,7 @@ public sealed class VerifyRawTests
 
         var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyRawAsync(Document, signature, _rsa.Der, alias));
 
-        Assert.That(error!.Code, Is.EqualTo(PkiErrorCodes.CmsUnsupportedAlgorithm));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsUnsupportedAlgorithm));
     }
 
     [TestCase("SHA256withRSA", "ec")]

@@ -21,7 +21,7 @@ return await HostProgram.RunAsync("Time-stamping authority", async () =>
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(PlatformClientCertificates.AcceptAtTls));
     builder.AddServiceDefaults();
     builder.Services.AddTokenService(runtime.Ca, options, signing);
-    builder.Services.AddTokenServiceClientCertificates(runtime.Ca,
+    builder.Services.AddPlatformClientCertificates(runtime.Ca,
         System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
         System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer), signing.ClientCertificateCacheSeconds);
     var app = builder.Build();

@@ -61,7 +61,7 @@ public static class TokenApiEndpoints
         {
             if ((body.SignedData?.Length ?? 0) + (body.Content?.Length ?? 0) > limit / 3 * 4 + 8)
             {
-                throw new PkiException(PkiErrorCodes.CmsTooLarge, $"signedData and content together exceed {options.MaxBodyBytes} bytes");
+                throw new PkiException(TokenErrorCodes.CmsTooLarge, $"signedData and content together exceed {options.MaxBodyBytes} bytes");
             }
 
             var report = await verification.Verifier.VerifyAsync(Base64(body.SignedData, "signedData"), body.Content is null ? null : Base64(body.Content, "content"), cancellationToken: ct);
@@ -88,13 +88,13 @@ public static class TokenApiEndpoints
     /// <summary>The business-system account the caller's certificate is bound to (trust-model items 2 and 3): never a subject name.</summary>
     private static string Caller(ClaimsPrincipal user) =>
         CaCore.Accounts.PlatformPrincipal.From(user)?.Account is { Kind: CaCore.Storage.AccountKind.System } account ? account.Identity
-        : throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, "the client certificate is bound to no registered business system; only a system's own certificate reaches its keys");
+        : throw new PkiException(TokenErrorCodes.ServiceKeyForbidden, "the client certificate is bound to no registered business system; only a system's own certificate reaches its keys");
 
     private static async Task<byte[]> ReadBodyAsync(HttpContext context, SigningServiceOptions options)
     {
         if (context.Request.ContentLength > options.MaxBodyBytes)
         {
-            throw new PkiException(PkiErrorCodes.CmsTooLarge, $"the body is {context.Request.ContentLength} bytes; at most {options.MaxBodyBytes} are accepted");
+            throw new PkiException(TokenErrorCodes.CmsTooLarge, $"the body is {context.Request.ContentLength} bytes; at most {options.MaxBodyBytes} are accepted");
         }
 
         using var buffer = new MemoryStream();
@@ -104,7 +104,7 @@ public static class TokenApiEndpoints
         {
             if (buffer.Length + read > options.MaxBodyBytes)
             {
-                throw new PkiException(PkiErrorCodes.CmsTooLarge, $"the body exceeds {options.MaxBodyBytes} bytes");
+                throw new PkiException(TokenErrorCodes.CmsTooLarge, $"the body exceeds {options.MaxBodyBytes} bytes");
             }
 
             buffer.Write(chunk, 0, read);

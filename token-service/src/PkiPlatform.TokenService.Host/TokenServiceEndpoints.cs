@@ -24,6 +24,7 @@ public static class TokenServiceEndpoints
         // The composition root passes the token-service zone's view (issue 10: only the TSA key and business systems'
         // service keys; their certificates then come from the CA zone's queue). Tests may pass the operator's view.
         services.AddSingleton(signing);
+        ServiceDefaults.PkiProblems.AddPkiErrorCodes(services, TokenErrorCodes.Catalog);
         // OCSP and CRL fetches for verification: short timeouts, no redirects to elsewhere, bounded answers.
         services.AddSingleton(sp => new TokenVerification(ca, signing,
             new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })

@@ -28,7 +28,7 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
         var account = await ca.Accounts.FindAsync(owner.Trim(), cancellationToken);
         if (account is not { Kind: AccountKind.System })
         {
-            throw new PkiException(PkiErrorCodes.UnknownAccount,
+            throw new PkiException(CaErrorCodes.UnknownAccount,
                 $"'{owner}' is not a registered business-system account; register it first (pki account register system:NAME) and name it as the owner");
         }
 
@@ -76,7 +76,7 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
     {
         await using var db = ca.Database.CreateContext();
         var key = await db.ServiceKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyLabel == label, cancellationToken)
-            ?? throw new PkiException(PkiErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'");
+            ?? throw new PkiException(TokenErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'");
         if (key.DisabledAt is not null)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, $"service key '{label}' was already disabled on {key.DisabledAt:yyyy-MM-dd}");
@@ -108,10 +108,10 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
     {
         await using var db = ca.Database.CreateContext();
         var key = await db.ServiceKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyLabel == label, cancellationToken)
-            ?? throw new PkiException(PkiErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'; list yours with GET /api/v1/token/keys");
+            ?? throw new PkiException(TokenErrorCodes.ServiceKeyNotFound, $"there is no service key '{label}'; list yours with GET /api/v1/token/keys");
         if (!string.Equals(key.Owner, caller, StringComparison.Ordinal))
         {
-            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"service key '{label}' belongs to another system");
+            throw new PkiException(TokenErrorCodes.ServiceKeyForbidden, $"service key '{label}' belongs to another system");
         }
 
         if (key.Usage != Name(usage))
@@ -121,18 +121,18 @@ public sealed class ServiceKeys(CertificateAuthority ca, TimeProvider clock)
 
         if (key.DisabledAt is not null)
         {
-            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"service key '{label}' was disabled on {key.DisabledAt:yyyy-MM-dd}");
+            throw new PkiException(TokenErrorCodes.ServiceKeyForbidden, $"service key '{label}' was disabled on {key.DisabledAt:yyyy-MM-dd}");
         }
 
         var status = await db.Certificates.AsNoTracking().Where(c => c.Serial == key.Serial).Select(c => new { c.Status, c.RevokedAt }).FirstAsync(cancellationToken);
         if (status.Status is CertificateStatus.Revoked or CertificateStatus.OnHold)
         {
-            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"the certificate of service key '{label}' was revoked on {status.RevokedAt:yyyy-MM-dd}; create a new key");
+            throw new PkiException(TokenErrorCodes.ServiceKeyForbidden, $"the certificate of service key '{label}' was revoked on {status.RevokedAt:yyyy-MM-dd}; create a new key");
         }
 
         if (key.NotAfter <= clock.GetUtcNow().UtcDateTime)
         {
-            throw new PkiException(PkiErrorCodes.ServiceKeyForbidden, $"the certificate of service key '{label}' expired on {key.NotAfter:yyyy-MM-dd}; create a new key");
+            throw new PkiException(TokenErrorCodes.ServiceKeyForbidden, $"the certificate of service key '{label}' expired on {key.NotAfter:yyyy-MM-dd}; create a new key");
         }
 
         return key;

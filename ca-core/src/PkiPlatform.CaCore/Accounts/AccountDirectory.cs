@@ -84,7 +84,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.RaAccounts.AnyAsync(a => a.Identity == identity, cancellationToken))
         {
-            throw new PkiException(PkiErrorCodes.AccountExists, $"account {identity} already exists");
+            throw new PkiException(CaErrorCodes.AccountExists, $"account {identity} already exists");
         }
 
         var account = NewAccount(identity, displayName);
@@ -93,7 +93,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
             var key = SubjectKey.Of(subject);
             if (await db.RaAccounts.AnyAsync(a => a.SubjectKey == key, cancellationToken))
             {
-                throw new PkiException(PkiErrorCodes.SubjectReserved, $"subject '{subject}' is equal or equivalent to another account's subject");
+                throw new PkiException(CaErrorCodes.SubjectReserved, $"subject '{subject}' is equal or equivalent to another account's subject");
             }
 
             account.SubjectDn = subject.ToString();
@@ -113,7 +113,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
         await using var db = database.CreateContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == identity, cancellationToken)
-            ?? throw new PkiException(PkiErrorCodes.UnknownAccount, $"there is no account {identity}; accounts are created when the RA issues a certificate, or registered first");
+            ?? throw new PkiException(CaErrorCodes.UnknownAccount, $"there is no account {identity}; accounts are created when the RA issues a certificate, or registered first");
         if (role is not null && account.Kind != AccountKind.Person)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, $"account {identity} is a {account.Kind.ToString().ToLowerInvariant()} account; RA roles are for staff accounts only");
@@ -196,7 +196,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
             {
                 if (AccountIdentity.KindOf(binding.Identity) == AccountKind.System)
                 {
-                    throw new PkiException(PkiErrorCodes.UnknownAccount, $"business system {binding.Identity} is not registered; an RA admin registers it first");
+                    throw new PkiException(CaErrorCodes.UnknownAccount, $"business system {binding.Identity} is not registered; an RA admin registers it first");
                 }
 
                 account = NewAccount(binding.Identity, binding.DisplayName);
@@ -208,13 +208,13 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
 
             else if (account.Kind == AccountKind.Person && !binding.Renewal)
             {
-                throw new PkiException(PkiErrorCodes.AccountExists,
+                throw new PkiException(CaErrorCodes.AccountExists,
                     $"account {binding.Identity} already exists and did not ask for this certificate itself; nothing was issued (renew with the account's own certificate)");
             }
 
             if (!account.Active)
             {
-                throw new PkiException(PkiErrorCodes.UnknownAccount, $"account {binding.Identity} is disabled; nothing was issued");
+                throw new PkiException(CaErrorCodes.UnknownAccount, $"account {binding.Identity} is disabled; nothing was issued");
             }
 
             if (account.SubjectKey is null)

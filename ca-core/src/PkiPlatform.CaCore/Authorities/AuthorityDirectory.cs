@@ -27,7 +27,7 @@ public sealed class AuthorityDirectory(CaDatabase database, IKeyStore keys, stri
             var any = await db.Authorities.AnyAsync(cancellationToken);
             throw any
                 ? new PkiException(PkiErrorCodes.InvalidArgument, $"no CA named '{name}'")
-                : new PkiException(PkiErrorCodes.NotInitialised, "the PKI is not initialised; run 'pki init' first");
+                : new PkiException(CaErrorCodes.NotInitialised, "the PKI is not initialised; run 'pki init' first");
         }
 
         return _loaded.GetOrAdd(name, new Authority(entity, () => keys.GetSigner(entity.KeyLabel)));
@@ -39,7 +39,7 @@ public sealed class AuthorityDirectory(CaDatabase database, IKeyStore keys, stri
         var names = await db.Authorities.AsNoTracking().OrderBy(a => a.Id).Select(a => a.Name).ToListAsync(cancellationToken);
         if (names.Count == 0)
         {
-            throw new PkiException(PkiErrorCodes.NotInitialised, "the PKI is not initialised; run 'pki init' first");
+            throw new PkiException(CaErrorCodes.NotInitialised, "the PKI is not initialised; run 'pki init' first");
         }
 
         var result = new List<Authority>();

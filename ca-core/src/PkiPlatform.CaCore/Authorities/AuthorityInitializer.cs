@@ -25,7 +25,7 @@ public sealed class AuthorityInitializer(CaDatabase database, IKeyStore keys, Ca
         await using var db = database.CreateContext();
         if (await db.Authorities.AnyAsync(cancellationToken))
         {
-            throw new PkiException(PkiErrorCodes.AlreadyInitialised, "the PKI is already initialised in this database; use a new data directory to start over");
+            throw new PkiException(CaErrorCodes.AlreadyInitialised, "the PKI is already initialised in this database; use a new data directory to start over");
         }
 
         var now = ExtensionBuilder.WholeSeconds(clock.GetUtcNow().UtcDateTime);

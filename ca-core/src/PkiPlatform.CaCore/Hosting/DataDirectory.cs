@@ -51,7 +51,7 @@ public sealed class DataDirectory(string path)
     {
         if (!IsInitialised)
         {
-            throw new PkiException(PkiErrorCodes.NotInitialised, $"no PKI in {Path}: run 'pki init' (or pass --data / set {EnvironmentVariable})");
+            throw new PkiException(CaErrorCodes.NotInitialised, $"no PKI in {Path}: run 'pki init' (or pass --data / set {EnvironmentVariable})");
         }
 
         PkiConfig? config;

@@ -59,7 +59,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         var conflicts = await AccountDirectory.SubjectConflictsAsync(db, prepared.Select((p, i) => (p.Tbs.Subject, requests[i].Account?.Identity)).ToList(), cancellationToken);
         if (conflicts.Count > 0)
         {
-            throw new PkiException(PkiErrorCodes.SubjectReserved, string.Join("; ", conflicts.Distinct()) + "; nothing was issued");
+            throw new PkiException(CaErrorCodes.SubjectReserved, string.Join("; ", conflicts.Distinct()) + "; nothing was issued");
         }
 
         // Phase 2: record the intent.
@@ -103,7 +103,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         };
         if (kind != expected)
         {
-            throw new PkiException(PkiErrorCodes.ProfileAudience,
+            throw new PkiException(CaErrorCodes.ProfileAudience,
                 $"profile '{profile.Name}' is for {expected.ToString().ToLowerInvariant()} accounts; {binding.Identity} is a {kind.ToString().ToLowerInvariant()} account");
         }
     }

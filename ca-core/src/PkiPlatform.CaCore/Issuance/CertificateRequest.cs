@@ -38,17 +38,17 @@ public sealed class CertificateRequest
     /// <summary>The subjectAltName requested in the extensionRequest attribute, if any.</summary>
     public GeneralNames? SubjectAltNames { get; }
 
-    /// <summary>Parses DER or PEM; malformed input is a <see cref="PkiErrorCodes.BadCsr"/> that says what is wrong.</summary>
+    /// <summary>Parses DER or PEM; malformed input is a <see cref="CaErrorCodes.BadCsr"/> that says what is wrong.</summary>
     public static CertificateRequest Parse(ReadOnlySpan<byte> input)
     {
         if (input.Length == 0)
         {
-            throw new PkiException(PkiErrorCodes.BadCsr, "the CSR is empty");
+            throw new PkiException(CaErrorCodes.BadCsr, "the CSR is empty");
         }
 
         if (input.Length > MaxDerLength)
         {
-            throw new PkiException(PkiErrorCodes.BadCsr, $"the CSR is {input.Length} bytes; at most {MaxDerLength} are accepted");
+            throw new PkiException(CaErrorCodes.BadCsr, $"the CSR is {input.Length} bytes; at most {MaxDerLength} are accepted");
         }
 
         var der = PemOrDer(input);
@@ -61,7 +61,7 @@ public sealed class CertificateRequest
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or FormatException or InvalidOperationException)
         {
-            throw new PkiException(PkiErrorCodes.BadCsr, $"the CSR is not a valid PKCS#10 request: {ex.Message}", ex);
+            throw new PkiException(CaErrorCodes.BadCsr, $"the CSR is not a valid PKCS#10 request: {ex.Message}", ex);
         }
 
         var (algorithm, description) = DescribeKey(csr.GetCertificationRequestInfo().SubjectPublicKeyInfo);
@@ -82,14 +82,14 @@ public sealed class CertificateRequest
         var label = labelEnd < 0 ? "" : text[(start + begin.Length)..labelEnd];
         if (label is not ("CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST"))
         {
-            throw new PkiException(PkiErrorCodes.BadCsr, $"expected a PEM 'CERTIFICATE REQUEST', found '{label}'");
+            throw new PkiException(CaErrorCodes.BadCsr, $"expected a PEM 'CERTIFICATE REQUEST', found '{label}'");
         }
 
         var bodyStart = labelEnd + 5;
         var end = text.IndexOf("-----END ", bodyStart, StringComparison.Ordinal);
         if (end < 0)
         {
-            throw new PkiException(PkiErrorCodes.BadCsr, "the PEM CSR has no END line");
+            throw new PkiException(CaErrorCodes.BadCsr, "the PEM CSR has no END line");
         }
 
         try
@@ -98,7 +98,7 @@ public sealed class CertificateRequest
         }
         catch (FormatException ex)
         {
-            throw new PkiException(PkiErrorCodes.BadCsr, "the PEM CSR body is not valid base64", ex);
+            throw new PkiException(CaErrorCodes.BadCsr, "the PEM CSR body is not valid base64", ex);
         }
     }
 

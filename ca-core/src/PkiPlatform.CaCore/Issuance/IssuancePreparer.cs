@@ -42,14 +42,14 @@ public sealed class IssuancePreparer(ProfileCatalog profiles, CaOptions options,
         var failures = results.Where(r => !r.Passed).ToList();
         if (failures.Count > 0)
         {
-            var code = failures.Any(f => f.Rule == CsrSignatureCheck.Rule) ? PkiErrorCodes.CsrSignature : PkiErrorCodes.ProfileViolation;
+            var code = failures.Any(f => f.Rule == CsrSignatureCheck.Rule) ? CaErrorCodes.CsrSignature : CaErrorCodes.ProfileViolation;
             throw new PkiException(code, string.Join("; ", failures.Select(f => f.Message)));
         }
 
         var days = issuance.ValidityDays ?? profile.MaxValidityDays;
         if (days < 1 || days > profile.MaxValidityDays)
         {
-            throw new PkiException(PkiErrorCodes.ProfileViolation,
+            throw new PkiException(CaErrorCodes.ProfileViolation,
                 $"validity of {days} days requested; profile '{profile.Name}' allows 1..{profile.MaxValidityDays}");
         }
 
@@ -63,7 +63,7 @@ public sealed class IssuancePreparer(ProfileCatalog profiles, CaOptions options,
 
         if (notBefore < issuer.NotBefore || notAfter <= notBefore)
         {
-            throw new PkiException(PkiErrorCodes.ProfileViolation, $"the issuing CA '{issuer.Name}' is not valid now (valid {issuer.NotBefore:u} to {issuer.NotAfter:u})");
+            throw new PkiException(CaErrorCodes.ProfileViolation, $"the issuing CA '{issuer.Name}' is not valid now (valid {issuer.NotBefore:u} to {issuer.NotAfter:u})");
         }
 
         var serial = SerialNumbers.Generate();

@@ -149,7 +149,7 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
         // the account's kind by the issuer itself (CertificateIssuer.RequireAudience).
         if (profile.Audience == Profiles.ProfileAudience.Public)
         {
-            throw new PkiException(PkiErrorCodes.ProfileAudience, $"profile '{request.Profile}' is issued through the RA with officer approval, not as a service certificate");
+            throw new PkiException(CaErrorCodes.ProfileAudience, $"profile '{request.Profile}' is issued through the RA with officer approval, not as a service certificate");
         }
 
         return await ca.Issuer.IssueFromAsync(request.Authority ?? ca.Options.IssuingAuthority,
@@ -174,7 +174,7 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
                 // row edited in the database (profile 'tsa' on an approved application) mints no platform certificate.
                 if (ca.Profiles.Get(request.Profile).Audience == Profiles.ProfileAudience.Platform)
                 {
-                    throw new PkiException(PkiErrorCodes.ProfileAudience, $"profile '{request.Profile}' is for the platform's own services and is never issued for an RA application");
+                    throw new PkiException(CaErrorCodes.ProfileAudience, $"profile '{request.Profile}' is for the platform's own services and is never issued for an RA application");
                 }
 
                 var account = request.Account is { } identity

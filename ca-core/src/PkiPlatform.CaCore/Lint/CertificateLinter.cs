@@ -27,7 +27,7 @@ public sealed class CertificateLinter(IEnumerable<ICertificateLintRule> rules)
         var findings = Findings(subject);
         if (findings.Count > 0)
         {
-            throw new PkiException(PkiErrorCodes.LintFailed, $"refused to sign {subject.Tbs.Subject}: {string.Join("; ", findings)}");
+            throw new PkiException(CaErrorCodes.LintFailed, $"refused to sign {subject.Tbs.Subject}: {string.Join("; ", findings)}");
         }
     }
 }

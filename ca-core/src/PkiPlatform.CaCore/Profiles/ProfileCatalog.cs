@@ -18,7 +18,7 @@ public sealed class ProfileCatalog
     public CertificateProfile Get(string name) =>
         _profiles.TryGetValue(name, out var profile)
             ? profile
-            : throw new PkiException(PkiErrorCodes.UnknownProfile,
+            : throw new PkiException(CaErrorCodes.UnknownProfile,
                 $"unknown profile '{name}'; available: {string.Join(", ", _profiles.Keys.Order(StringComparer.Ordinal))}");
 
     /// <summary>The profiles shipped with the platform (embedded copies of Profiles/Defaults/*.json).</summary>

@@ -39,7 +39,7 @@ public static class ProfileLoader
     {
         if (!Directory.Exists(directory))
         {
-            throw new PkiException(PkiErrorCodes.InvalidProfile, $"profile directory {directory} does not exist");
+            throw new PkiException(CaErrorCodes.InvalidProfile, $"profile directory {directory} does not exist");
         }
 
         var profiles = new List<CertificateProfile>();
@@ -225,5 +225,5 @@ public static class ProfileLoader
     }
 
     private static PkiException Invalid(string source, string message) =>
-        new(PkiErrorCodes.InvalidProfile, $"profile {source}: {message}");
+        new(CaErrorCodes.InvalidProfile, $"profile {source}: {message}");
 }

@@ -28,10 +28,10 @@ public sealed class RevocationService(CaDatabase database, AuthorityDirectory au
             switch (certificate.Status)
             {
                 case CertificateStatus.Revoked:
-                    throw new PkiException(PkiErrorCodes.AlreadyRevoked,
+                    throw new PkiException(CaErrorCodes.AlreadyRevoked,
                         $"certificate {certificate.Serial} was already revoked on {certificate.RevokedAt:u} ({((RevocationReason)certificate.RevocationReason!).ToName()})");
                 case CertificateStatus.OnHold when reason == RevocationReason.CertificateHold:
-                    throw new PkiException(PkiErrorCodes.AlreadyRevoked, $"certificate {certificate.Serial} is already on hold since {certificate.RevokedAt:u}");
+                    throw new PkiException(CaErrorCodes.AlreadyRevoked, $"certificate {certificate.Serial} is already on hold since {certificate.RevokedAt:u}");
             }
 
             // A held certificate revoked for good keeps its original revocation time (RFC 5280 §5.3.1 note on hold).
@@ -53,7 +53,7 @@ public sealed class RevocationService(CaDatabase database, AuthorityDirectory au
         {
             if (certificate.Status != CertificateStatus.OnHold)
             {
-                throw new PkiException(PkiErrorCodes.NotOnHold, $"certificate {certificate.Serial} is not on hold (status {certificate.Status})");
+                throw new PkiException(CaErrorCodes.NotOnHold, $"certificate {certificate.Serial} is not on hold (status {certificate.Status})");
             }
 
             certificate.Status = CertificateStatus.Issued;
@@ -80,7 +80,7 @@ public sealed class RevocationService(CaDatabase database, AuthorityDirectory au
             .SingleOrDefaultAsync(c => c.AuthorityId == issuer.Id && c.Serial == canonical, cancellationToken);
         if (certificate is null || certificate.Status == CertificateStatus.Intent)
         {
-            throw new PkiException(PkiErrorCodes.UnknownSerial, $"CA '{issuer.Name}' has issued no certificate with serial {canonical}");
+            throw new PkiException(CaErrorCodes.UnknownSerial, $"CA '{issuer.Name}' has issued no certificate with serial {canonical}");
         }
 
         var record = change(certificate, issuer.Name);

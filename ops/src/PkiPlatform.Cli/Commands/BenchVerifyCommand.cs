@@ -1,3 +1,4 @@
+using PkiPlatform.ServiceDefaults;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Sockets;
@@ -72,7 +73,7 @@ internal static class BenchVerifyCommand
                 var cas = await bench.Ca.Authorities.AllAsync(cancellationToken);
                 rootCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(cas.First(a => a.Entity.ParentId is null).Entity.CertificateDer);
                 builder.Services.AddTokenService(bench.Ca, new TsaOptions());
-                builder.Services.AddTokenServiceClientCertificates(bench.Ca, rootCertificate,
+                builder.Services.AddPlatformClientCertificates(bench.Ca, rootCertificate,
                     System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(cas.First(a => a.Entity.ParentId is not null).Entity.CertificateDer),
                     result.GetValue(authCache));
             }
@@ -94,7 +95,9 @@ internal static class BenchVerifyCommand
             app.MapOcspResponder();
             await app.StartAsync(cancellationToken);
 
-            const string Owner = "CN=Bench System,O=HRSS";
+            // Service keys belong to a registered business-system account (trust model item 3), not to a name.
+            var owner = CaCore.Accounts.AccountIdentity.System("bench-signer");
+            await bench.Ca.Accounts.RegisterAsync(owner, "Bench Signer System", "bench", cancellationToken: cancellationToken);
             var keys = new ServiceKeys(bench.Ca, TimeProvider.System);
             var creator = new CmsSignatureCreator(bench.Ca, keys, null, TimeProvider.System);
             var content = new byte[result.GetValue(size)];
@@ -102,11 +105,11 @@ internal static class BenchVerifyCommand
             var messages = new List<byte[]>();
             for (var i = 0; i < Math.Max(1, result.GetValue(signers)); i++)
             {
-                var signer = await keys.CreateAsync(Owner, ServiceKeyUsage.Sign, key, new X509Name($"CN=Bench Signer {i},O=HRSS"), 365, "bench", cancellationToken);
+                var signer = await keys.CreateAsync(owner, ServiceKeyUsage.Sign, key, new X509Name($"CN=Bench Signer {i},O=HRSS"), 365, "bench", cancellationToken);
                 for (var j = 0; j < 8; j++)
                 {
                     content[0] = (byte)j;
-                    messages.Add(await creator.SignAsync(Owner, signer.KeyLabel, content, detached: false, timestamp: false, cancellationToken));
+                    messages.Add(await creator.SignAsync(owner, signer.KeyLabel, content, detached: false, timestamp: false, cancellationToken));
                 }
             }
 

@@ -42,7 +42,7 @@ internal static class InitCommand
             var target = CliOptions.DataOf(result);
             if (target.IsInitialised)
             {
-                throw new PkiException(PkiErrorCodes.AlreadyInitialised, $"{target.Path} already holds a PKI; choose another --data directory");
+                throw new PkiException(PkiPlatform.CaCore.CaErrorCodes.AlreadyInitialised, $"{target.Path} already holds a PKI; choose another --data directory");
             }
 
             if (Directory.Exists(target.Path) && Directory.EnumerateFileSystemEntries(target.Path).Any())

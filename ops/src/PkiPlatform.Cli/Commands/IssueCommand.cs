@@ -27,7 +27,7 @@ internal static class IssueCommand
 
             if (file.Length > CertificateRequest.MaxDerLength)
             {
-                throw new PkiException(PkiErrorCodes.BadCsr, $"{file.FullName} is {file.Length} bytes; a CSR is at most {CertificateRequest.MaxDerLength}");
+                throw new PkiException(PkiPlatform.CaCore.CaErrorCodes.BadCsr, $"{file.FullName} is {file.Length} bytes; a CSR is at most {CertificateRequest.MaxDerLength}");
             }
 
             var request = new IssuanceRequest(await File.ReadAllBytesAsync(file.FullName, cancellationToken), result.GetValue(profile)!, result.GetValue(days));

@@ -23,7 +23,7 @@ internal static class ShowCommand
                 .Where(c => c.Serial == canonical && c.Status != CertificateStatus.Intent)
                 .Join(db.Authorities, c => c.AuthorityId, a => a.Id, (c, a) => new { Certificate = c, Issuer = a.Name })
                 .FirstOrDefaultAsync(cancellationToken)
-                ?? throw new PkiException(PkiErrorCodes.UnknownSerial, $"no certificate with serial {canonical}");
+                ?? throw new PkiException(PkiPlatform.CaCore.CaErrorCodes.UnknownSerial, $"no certificate with serial {canonical}");
             var c = row.Certificate;
             Console.WriteLine($"serial:     {c.Serial}");
             Console.WriteLine($"issuer:     {row.Issuer}");

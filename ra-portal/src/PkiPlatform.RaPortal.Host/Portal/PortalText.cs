@@ -117,29 +117,53 @@ public sealed class PortalText(IHttpContextAccessor accessor)
     /// English detail (which names the field or value to fix).
     /// </summary>
     public string Error(string? code, string message) =>
-        Language != "en" && code is not null && ErrorTexts.TryGetValue(code, out var zh) ? $"{zh}（{message}）" : message;
+        Language != "en" && code is not null && ErrorTexts.TryGetValue(MessageKey(code), out var zh) ? $"{zh}（{message}）" : message;
+
+    /// <summary>The registry's message key of a code (<see cref="KeyStore.PkiErrorCode.MessageKey"/>).</summary>
+    public static string MessageKey(string code) => new KeyStore.PkiErrorCode(code, 0).MessageKey;
+
+    /// <summary>Whether the Chinese wording of a registered code exists (every code the RA host registers has one).</summary>
+    public static bool HasChineseText(KeyStore.PkiErrorCode code) => ErrorTexts.ContainsKey(code.MessageKey);
 
     private static readonly Dictionary<string, string> ErrorTexts = new(StringComparer.Ordinal)
     {
-        ["ra.forbidden"] = "您没有执行此操作的权限",
-        ["ra.unknown_request"] = "找不到该申请",
-        ["ra.not_pending"] = "该申请已不在待审核状态",
-        ["ra.own_request"] = "不能审批与自己有关的申请",
-        ["ca.subject_reserved"] = "该主题名称已属于其他账户或平台身份",
-        ["account.unknown"] = "账户不存在或未登记",
-        ["account.exists"] = "该工号已有账户，请使用本人现有证书登录后申请更新",
-        ["profile.audience"] = "该证书类型不能通过注册机构申请",
-        ["ra.already_decided"] = "您已对该申请作出过决定",
-        ["ra.invalid_application"] = "输入不完整或有误",
-        ["profile.unknown"] = "未知的证书类型",
-        ["profile.violation"] = "请求不符合证书类型的要求",
-        ["csr.malformed"] = "证书请求格式错误",
-        ["csr.bad_signature"] = "证书请求签名无效",
-        ["ca.unknown_serial"] = "找不到该序列号的证书",
-        ["ca.already_revoked"] = "该证书已被吊销",
-        ["ca.not_on_hold"] = "该证书未处于冻结状态",
-        ["lint.failed"] = "证书检查未通过",
-        ["argument.invalid"] = "输入有误",
+        ["error.ra.forbidden"] = "您没有执行此操作的权限",
+        ["error.ra.unknown_request"] = "找不到该申请",
+        ["error.ra.not_pending"] = "该申请已不在待审核状态",
+        ["error.ra.own_request"] = "不能审批与自己有关的申请",
+        ["error.ca.subject_reserved"] = "该主题名称已属于其他账户或平台身份",
+        ["error.account.unknown"] = "账户不存在或未登记",
+        ["error.account.exists"] = "该工号已有账户，请使用本人现有证书登录后申请更新",
+        ["error.profile.audience"] = "该证书类型不能通过注册机构申请",
+        ["error.ra.already_decided"] = "您已对该申请作出过决定",
+        ["error.ra.invalid_application"] = "输入不完整或有误",
+        ["error.profile.unknown"] = "未知的证书类型",
+        ["error.profile.violation"] = "请求不符合证书类型的要求",
+        ["error.csr.malformed"] = "证书请求格式错误",
+        ["error.csr.bad_signature"] = "证书请求签名无效",
+        ["error.ca.unknown_serial"] = "找不到该序列号的证书",
+        ["error.ca.already_revoked"] = "该证书已被吊销",
+        ["error.ca.not_on_hold"] = "该证书未处于冻结状态",
+        ["error.lint.failed"] = "证书检查未通过",
+        ["error.argument.invalid"] = "输入有误",
+        ["error.profile.invalid"] = "证书类型配置有误，请联系管理员",
+        ["error.ca.not_initialised"] = "认证机构尚未初始化",
+        ["error.ca.already_initialised"] = "认证机构已初始化",
+        ["error.auth.client_certificate"] = "需要本平台签发的有效客户端证书",
+        ["error.auth.role_missing"] = "您的账户没有所需的角色",
+        ["error.internal"] = "服务内部错误，请将跟踪号告知运维人员",
+        ["error.keystore.key_not_found"] = "找不到该密钥",
+        ["error.keystore.key_exists"] = "同名密钥已存在",
+        ["error.keystore.outside_zone"] = "该密钥不属于本服务的安全区",
+        ["error.keystore.wrong_passphrase"] = "密钥库口令错误",
+        ["error.keystore.corrupt_key"] = "密钥文件已损坏",
+        ["error.keystore.unsupported_algorithm"] = "不支持该密钥算法",
+        ["error.keystore.invalid_label"] = "密钥标签不合规",
+        ["error.hsm.wrong_pin"] = "密码设备 PIN 错误",
+        ["error.hsm.token_not_found"] = "找不到密码设备令牌",
+        ["error.hsm.module_not_found"] = "找不到密码设备驱动模块",
+        ["error.hsm.failure"] = "密码设备故障",
+        ["error.storage.failure"] = "数据库操作失败",
     };
 
     /// <summary>Chinese wording of the issuance checks' messages (keys and placeholders as in ca-core's checks).</summary>

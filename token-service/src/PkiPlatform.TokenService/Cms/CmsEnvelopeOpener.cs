@@ -59,7 +59,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         }
         catch (Exception ex) when (MalformedInput.Is(ex))
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the EnvelopedData is malformed: {ex.Message}", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, $"the EnvelopedData is malformed: {ex.Message}", ex);
         }
 
         List<ServiceKeyEntity> candidates = keyLabel is null
@@ -76,7 +76,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
                     KeyTransRecipientInfo transport when Matches(transport.RecipientIdentifier, certificate) => Unwrap(transport, key),
                     KeyAgreeRecipientInfo agreement => Unwrap(agreement, certificate, key),
                     _ => null,
-                }, PkiErrorCodes.CmsMalformed, "a RecipientInfo of the EnvelopedData is malformed");
+                }, TokenErrorCodes.CmsMalformed, "a RecipientInfo of the EnvelopedData is malformed");
                 if (cek is null)
                 {
                     continue;
@@ -84,7 +84,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
 
                 try
                 {
-                    var content = MalformedInput.Parse(() => DecryptContent(data.EncryptedContentInfo, cek), PkiErrorCodes.CmsMalformed, "the encrypted content of the EnvelopedData is malformed");
+                    var content = MalformedInput.Parse(() => DecryptContent(data.EncryptedContentInfo, cek), TokenErrorCodes.CmsMalformed, "the encrypted content of the EnvelopedData is malformed");
                     await using var db = ca.Database.CreateContext();
                     await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                     await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsDecrypted, key.KeyLabel, $"bytes={content.Length}")], cancellationToken);
@@ -98,7 +98,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             }
         }
 
-        throw new PkiException(PkiErrorCodes.CmsNotRecipient, candidates.Count == 0
+        throw new PkiException(TokenErrorCodes.CmsNotRecipient, candidates.Count == 0
             ? "you hold no decryption keys in this service"
             : $"none of the {data.RecipientInfos.Count} recipients of this EnvelopedData is a key held for you");
     }
@@ -108,13 +108,13 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         var algorithm = transport.KeyEncryptionAlgorithm;
         if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
         {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm,
                 "RSAES-PKCS1-v1_5 key transport is refused (a decryption service must not be a padding oracle); encrypt with RSAES-OAEP (openssl cms -encrypt -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256)");
         }
 
         if (!algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsaesOaep))
         {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"key-encryption algorithm {algorithm.Algorithm.Id} is not supported (RSAES-OAEP or ECDH)");
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"key-encryption algorithm {algorithm.Algorithm.Id} is not supported (RSAES-OAEP or ECDH)");
         }
 
         var parameters = RsaesOaepParameters.GetInstance(algorithm.Parameters ?? DerSequence.Empty);
@@ -124,7 +124,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
             "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
             "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
-            var other => throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"RSAES-OAEP hash {other} is not supported"),
+            var other => throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"RSAES-OAEP hash {other} is not supported"),
         };
         try
         {
@@ -132,7 +132,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         }
         catch (CryptographicException ex)
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, "the encrypted key does not decrypt with your key (wrong recipient data or corrupted message)", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, "the encrypted key does not decrypt with your key (wrong recipient data or corrupted message)", ex);
         }
     }
 
@@ -148,17 +148,17 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         var scheme = agreement.KeyEncryptionAlgorithm.Algorithm.Id;
         if (!KdfSchemes.TryGetValue(scheme, out var kdf))
         {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"key-agreement scheme {scheme} is not supported (dhSinglePass-stdDH-sha256/384/512kdf-scheme)");
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"key-agreement scheme {scheme} is not supported (dhSinglePass-stdDH-sha256/384/512kdf-scheme)");
         }
 
         var wrap = AlgorithmIdentifier.GetInstance(agreement.KeyEncryptionAlgorithm.Parameters);
         if (!KeyWraps.TryGetValue(wrap.Algorithm.Id, out var kekLength))
         {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"key wrap {wrap.Algorithm.Id} is not supported (AES key wrap)");
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"key wrap {wrap.Algorithm.Id} is not supported (AES key wrap)");
         }
 
         var originator = agreement.Originator.OriginatorKey
-            ?? throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, "only ephemeral-static ECDH (originatorKey) is supported");
+            ?? throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, "only ephemeral-static ECDH (originatorKey) is supported");
         var curve = SubjectPublicKeyInfo.GetInstance(certificate.CertificateStructure.SubjectPublicKeyInfo).Algorithm.Parameters;
         var peer = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiersEc, curve), originator.PublicKey.GetBytes());
         var z = ca.Keys.GetDecrypter(key.KeyLabel).AgreeEcdh(peer.GetDerEncoded());
@@ -174,7 +174,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             }
             catch (Org.BouncyCastle.Crypto.InvalidCipherTextException ex)
             {
-                throw new PkiException(PkiErrorCodes.CmsMalformed, "the wrapped key does not unwrap with your key (wrong recipient data or corrupted message)", ex);
+                throw new PkiException(TokenErrorCodes.CmsMalformed, "the wrapped key does not unwrap with your key (wrong recipient data or corrupted message)", ex);
             }
             finally
             {
@@ -194,16 +194,16 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         var algorithm = content.ContentEncryptionAlgorithm;
         if (!ContentCiphers.TryGetValue(algorithm.Algorithm.Id, out var keyLength))
         {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"content-encryption algorithm {algorithm.Algorithm.Id} is not supported (AES-128/192/256-CBC)");
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"content-encryption algorithm {algorithm.Algorithm.Id} is not supported (AES-128/192/256-CBC)");
         }
 
         if (cek.Length != keyLength)
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, "the content-encryption key has the wrong length for the cipher");
+            throw new PkiException(TokenErrorCodes.CmsMalformed, "the content-encryption key has the wrong length for the cipher");
         }
 
         var encrypted = content.EncryptedContent?.GetOctets()
-            ?? throw new PkiException(PkiErrorCodes.CmsContentMissing, "the EnvelopedData carries no encrypted content (detached envelopes are not supported)");
+            ?? throw new PkiException(TokenErrorCodes.CmsContentMissing, "the EnvelopedData carries no encrypted content (detached envelopes are not supported)");
         using var aes = Aes.Create();
         aes.Key = cek;
         try
@@ -212,7 +212,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         }
         catch (CryptographicException ex)
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, "the content does not decrypt (corrupted message)", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, "the content does not decrypt (corrupted message)", ex);
         }
     }
 

@@ -38,7 +38,7 @@ public static class CmsEnvelopeWriter
 
                     if (rsa.Modulus.BitLength < 2048)
                     {
-                        throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, $"recipient '{recipient.SubjectDN}' has a {rsa.Modulus.BitLength}-bit RSA key; at least 2048 bits are required");
+                        throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"recipient '{recipient.SubjectDN}' has a {rsa.Modulus.BitLength}-bit RSA key; at least 2048 bits are required");
                     }
 
                     generator.AddRecipientInfoGenerator(new KeyTransRecipientInfoGenerator(recipient, new Asn1KeyWrapper("RSA/NONE/OAEPWITHSHA256ANDMGF1PADDING", recipient)));
@@ -53,7 +53,7 @@ public static class CmsEnvelopeWriter
                     generator.AddRecipientInfoGenerator(new EcdhRecipientInfoGenerator(recipient));
                     break;
                 default:
-                    throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,
+                    throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm,
                         $"recipient '{recipient.SubjectDN}' has a key this service cannot encrypt for (RSA of 2048+ bits or EC P-256/P-384/P-521; SM2 envelopes are not supported yet)");
             }
         }

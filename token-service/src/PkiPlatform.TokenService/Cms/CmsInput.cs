@@ -23,7 +23,7 @@ public static class CmsInput
     {
         if (bytes.Length == 0)
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, "the body is empty; send a DER-encoded CMS ContentInfo");
+            throw new PkiException(TokenErrorCodes.CmsMalformed, "the body is empty; send a DER-encoded CMS ContentInfo");
         }
 
         try
@@ -32,7 +32,7 @@ public static class CmsInput
         }
         catch (Exception ex) when (MalformedInput.Is(ex))
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the body is not a DER/BER-encoded CMS ContentInfo (RFC 5652 §3): {ex.Message}", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, $"the body is not a DER/BER-encoded CMS ContentInfo (RFC 5652 §3): {ex.Message}", ex);
         }
     }
 
@@ -41,7 +41,7 @@ public static class CmsInput
         if (!info.ContentType.Equals(expected))
         {
             var got = ContentTypeNames.TryGetValue(info.ContentType.Id, out var known) ? $"{known} ({info.ContentType.Id})" : info.ContentType.Id;
-            throw new PkiException(PkiErrorCodes.CmsWrongContentType, $"expected CMS {name} ({expected.Id}), got {got}");
+            throw new PkiException(TokenErrorCodes.CmsWrongContentType, $"expected CMS {name} ({expected.Id}), got {got}");
         }
     }
 
@@ -53,7 +53,7 @@ public static class CmsInput
         }
         catch (Exception ex) when (MalformedInput.Is(ex))
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the certificate is not a DER or PEM X.509 certificate: {ex.Message}", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, $"the certificate is not a DER or PEM X.509 certificate: {ex.Message}", ex);
         }
     }
 }

@@ -49,12 +49,12 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
 
             if (detached && detachedContent is null)
             {
-                throw new PkiException(PkiErrorCodes.CmsContentMissing, "the SignedData is detached (it carries no content): send the signed content along with it");
+                throw new PkiException(TokenErrorCodes.CmsContentMissing, "the SignedData is detached (it carries no content): send the signed content along with it");
             }
 
             if (!detached && detachedContent is not null)
             {
-                throw new PkiException(PkiErrorCodes.CmsWrongContentType, "the SignedData carries its content (attached); do not send content separately");
+                throw new PkiException(TokenErrorCodes.CmsWrongContentType, "the SignedData carries its content (attached); do not send content separately");
             }
 
             // PKCS#7 v1.5 (RFC 2315) allows content of any type, e.g. Authenticode's SEQUENCE; CMS has an OCTET STRING.
@@ -69,7 +69,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         }
         catch (Exception ex) when (MalformedInput.Is(ex))
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
         }
 
         var verdicts = new List<SignerVerdict>();
@@ -86,7 +86,7 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
         }
         catch (Exception ex) when (ex is not PkiException && MalformedInput.Is(ex))
         {
-            throw new PkiException(PkiErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
+            throw new PkiException(TokenErrorCodes.CmsMalformed, $"the SignedData is malformed: {ex.Message}", ex);
         }
 
         return new VerificationReport(verdicts.Count > 0 && verdicts.TrueForAll(v => v.Verdict == SignerVerdict.ValidVerdict),
@@ -100,12 +100,12 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
     {
         var certificate = CmsInput.ParseCertificate(certificateDer);
         var algorithm = RawSignatureAlgorithm.Find(signatureAlgorithm)
-            ?? throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm,
+            ?? throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm,
                 $"signature algorithm '{signatureAlgorithm}' is refused by the algorithm policy: accepted exactly {RawSignatureAlgorithm.AcceptedList} (SHA-1 and unhashed ECDSA are never accepted)");
         var key = PublicKeys.Of(certificate);
         if (algorithm.CheckKey(key) is { } mismatch)
         {
-            throw new PkiException(PkiErrorCodes.CmsUnsupportedAlgorithm, mismatch);
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, mismatch);
         }
 
         var findings = new List<string>();

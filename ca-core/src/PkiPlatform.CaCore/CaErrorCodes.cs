@@ -1,0 +1,41 @@
+namespace PkiPlatform.CaCore;
+
+/// <summary>Stable error codes of the CA: requests, profiles, lint, certificates, accounts (see KeyStore.PkiException).</summary>
+public static class CaErrorCodes
+{
+    public const string BadCsr = "csr.malformed";
+    public const string CsrSignature = "csr.bad_signature";
+    public const string ProfileViolation = "profile.violation";
+    public const string UnknownProfile = "profile.unknown";
+    public const string InvalidProfile = "profile.invalid";
+    public const string LintFailed = "lint.failed";
+    public const string NotInitialised = "ca.not_initialised";
+    public const string AlreadyInitialised = "ca.already_initialised";
+    public const string UnknownSerial = "ca.unknown_serial";
+    public const string AlreadyRevoked = "ca.already_revoked";
+    public const string NotOnHold = "ca.not_on_hold";
+    public const string SubjectReserved = "ca.subject_reserved";
+    public const string UnknownAccount = "account.unknown";
+    public const string AccountExists = "account.exists";
+    public const string ProfileAudience = "profile.audience";
+
+    /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
+    public static readonly IReadOnlyList<KeyStore.PkiErrorCode> Catalog =
+    [
+        new(BadCsr, 400),
+        new(CsrSignature, 400),
+        new(ProfileViolation, 400),
+        new(UnknownProfile, 404),
+        new(InvalidProfile, 400),
+        new(LintFailed, 422),
+        new(NotInitialised, 500),
+        new(AlreadyInitialised, 409),
+        new(UnknownSerial, 404),
+        new(AlreadyRevoked, 409),
+        new(NotOnHold, 409),
+        new(SubjectReserved, 409),
+        new(UnknownAccount, 404),
+        new(AccountExists, 409),
+        new(ProfileAudience, 403),
+    ];
+}
