@@ -11,6 +11,7 @@ return await HostProgram.RunAsync("CA host", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
     var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true),
         TimeProvider.System, default, KeyZone.Ca);
     var healthPort = int.TryParse(builder.Configuration["health-port"], out var p) ? p : 9101;

@@ -9,9 +9,10 @@ return await HostProgram.RunAsync("OCSP responder", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
     var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
         PkiPlatform.KeyStore.KeyZone.Ocsp, migrate: false);
-    var options = builder.Configuration.GetSection("Ocsp").Get<OcspResponderOptions>() ?? new OcspResponderOptions();
+    var options = HostSettings.Bind<OcspResponderOptions>(builder.Configuration, "Ocsp");
     builder.AddServiceDefaults();
     builder.Services.AddSingleton(runtime);
     builder.Services.AddOcspResponder(runtime.Ca, options);

@@ -1,7 +1,7 @@
 namespace PkiPlatform.OcspResponder;
 
 /// <summary>Responder settings (configuration section "Ocsp").</summary>
-public sealed class OcspResponderOptions
+public sealed class OcspResponderOptions : KeyStore.ISettingsSection
 {
     /// <summary>Seconds from thisUpdate to nextUpdate of every response.</summary>
     public int NextUpdateSeconds { get; set; } = 3600;

@@ -13,6 +13,7 @@ return await HostProgram.RunAsync("RA", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
     var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), passphrase: null, TimeProvider.System, default,
         PkiPlatform.KeyStore.KeyZone.Ra, migrate: false);
     var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");

@@ -12,10 +12,11 @@ return await HostProgram.RunAsync("Time-stamping authority", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var data = DataDirectory.FromOption(builder.Configuration["data"]);
+    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
     var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
         PkiPlatform.KeyStore.KeyZone.TokenService, migrate: false);
-    var options = builder.Configuration.GetSection("Tsa").Get<TsaOptions>() ?? new TsaOptions();
-    var signing = builder.Configuration.GetSection("Signing").Get<SigningServiceOptions>() ?? new SigningServiceOptions();
+    var options = HostSettings.Bind<TsaOptions>(builder.Configuration, "Tsa");
+    var signing = HostSettings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
     var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
     var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority);
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(PlatformClientCertificates.AcceptAtTls));

@@ -1,7 +1,7 @@
 namespace PkiPlatform.TokenService;
 
 /// <summary>Signing, verification and encryption settings (configuration section "Signing").</summary>
-public sealed class SigningServiceOptions
+public sealed class SigningServiceOptions : KeyStore.ISettingsSection
 {
     /// <summary>Largest body (content to sign, SignedData, EnvelopedData) accepted; larger gets 413 cms.too_large.</summary>
     public int MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
@@ -46,4 +46,29 @@ public sealed class SigningServiceOptions
 
     /// <summary>Accepts certificates that break RFC 5280's profile MUSTs (e.g. no authority key identifier). Off by default.</summary>
     public bool UnsafeLaxCertificateProfile { get; set; }
+
+    public void Validate()
+    {
+        Require(MaxBodyBytes is >= 1024 and <= 1 << 30, "Signing:MaxBodyBytes must be 1024..1073741824");
+        Require(ClientCertificateCacheSeconds is >= 0 and <= 300, "Signing:ClientCertificateCacheSeconds must be 0..300 (a revocation takes effect that late)");
+        Require(RevocationFetchSeconds is >= 1 and <= 60, "Signing:RevocationFetchSeconds must be 1..60");
+        Require(SigningTimeToleranceSeconds is >= 0 and <= 86400, "Signing:SigningTimeToleranceSeconds must be 0..86400");
+        foreach (var fingerprint in TrustedTsaCertificateSha256)
+        {
+            Require(fingerprint.Length == 64 && fingerprint.All(char.IsAsciiHexDigit), $"Signing:TrustedTsaCertificateSha256 entry '{fingerprint}' is not 64 hex digits (SHA-256 of the DER certificate)");
+        }
+
+        foreach (var file in TrustAnchorFiles)
+        {
+            Require(File.Exists(file), $"Signing:TrustAnchorFiles entry '{file}' does not exist");
+        }
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new KeyStore.PkiException(KeyStore.PkiErrorCodes.InvalidArgument, message);
+        }
+    }
 }

@@ -75,11 +75,11 @@ internal static class UpCommand
             });
             // The same settings the stand-alone hosts read: sections Ocsp, Tsa and Signing of pki.json, overridable by
             // environment variables (Ocsp__MaxCacheBytes=…) and --Section:Key=value arguments.
-            builder.Configuration.AddJsonFile(data.Combine("pki.json"), optional: true, reloadOnChange: false);
+            HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
             builder.Configuration.AddEnvironmentVariables();
-            var ocspOptions = Settings.Bind<OcspResponderOptions>(builder.Configuration, "Ocsp");
-            var tsaOptions = Settings.Bind<TsaOptions>(builder.Configuration, "Tsa");
-            var signingOptions = Settings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
+            var ocspOptions = HostSettings.Bind<OcspResponderOptions>(builder.Configuration, "Ocsp");
+            var tsaOptions = HostSettings.Bind<TsaOptions>(builder.Configuration, "Tsa");
+            var signingOptions = HostSettings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
             builder.AddServiceDefaults();
             // One process, four zones (issue 10): each component gets the CA as its zone sees it, so the RA holds no key,
             // the OCSP responder only its responder keys, the token service only the TSA and service keys; only the CA
