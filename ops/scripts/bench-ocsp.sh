@@ -32,7 +32,7 @@ pki init --base-url "http://127.0.0.1:$p1" --kdf-cost 12 </dev/null >/dev/null 2
 ca="$data/publish/ca"
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/ee.key"
 openssl req -new -key "$work/ee.key" -subj "/CN=Bench/O=HRSS" -out "$work/ee.csr"
-pki issue --profile staff-auth --csr "$work/ee.csr" --out "$work/ee.pem" >/dev/null
+pki issue --bypass-ra "benchmark" --profile staff-auth --csr "$work/ee.csr" --out "$work/ee.pem" >/dev/null
 dotnet "$pki_dll" --data "$data" up >"$work/up.log" 2>&1 &
 pids+=($!); up_pid=$!
 wait_http "http://127.0.0.1:$p1/health/live"

@@ -102,8 +102,22 @@ public sealed class PortalBrowserTests
         await ShotAsync(page, "apply-preview");
         await page.ClickAsync("#submit");
         var tracking = await page.GetAttributeAsync("#submitted a", "href");
-        Assert.That(tracking, Does.StartWith("/Track/"));
+        // Post/redirect/get: the browser is on the tracking page, which shows the absolute link to keep.
+        Assert.That(tracking, Does.StartWith($"{_host.Url}/Track/"));
+        Assert.That(page.Url, Does.StartWith(tracking!));
         await ShotAsync(page, "apply-submitted");
+
+        // The same application again: recognised, pointing at the first one.
+        await page.GotoAsync($"{_host.Url}/Apply");
+        await page.SelectOptionAsync("#Profile", "staff-auth");
+        await page.FillAsync("#ApplicantName", "赵六");
+        await page.FillAsync("#StaffId", "E3003");
+        await page.FillAsync("#Organization", "人社局");
+        await page.FillAsync("#Csr", csr);
+        await page.ClickAsync("#submit");
+        Assert.That(await page.GetAttributeAsync("#submitted a", "href"), Is.EqualTo(tracking), "the duplicate points to the first application");
+        Assert.That(await page.InnerTextAsync("#submitted"), Does.Contain("已在审核中"));
+        await ShotAsync(page, "apply-duplicate");
 
         foreach (var officer in new[] { "Alice Officer", "Bob Officer" })
         {
@@ -116,13 +130,24 @@ public sealed class PortalBrowserTests
             await ShotAsync(review, $"review-{officer.Split(' ')[0].ToLowerInvariant()}");
             await review.ClickAsync("#approve");
             Assert.That(await review.IsVisibleAsync("#error"), Is.False, await review.ContentAsync());
+            if (officer == "Alice Officer")
+            {
+                // Issue 11: progress, who approved and when; no approve button left for this officer.
+                Assert.That(await review.InnerTextAsync("#progress"), Is.EqualTo("已批准 1/2"));
+                Assert.That(await review.InnerTextAsync("#decisions"), Does.Contain("Alice Officer").And.Contain("批准"));
+                Assert.That(await review.IsVisibleAsync("#approve"), Is.False);
+                Assert.That(await review.IsVisibleAsync("#decided"), Is.True);
+                await ShotAsync(review, "review-after-first-approval");
+                await review.GotoAsync($"{_host.Url}/Officer/Queue");
+                Assert.That(await review.InnerTextAsync("#queue .progress"), Does.Contain("已批准 1/2"));
+            }
         }
 
         string status;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         do
         {
-            await page.GotoAsync($"{_host.Url}{tracking}");
+            await page.GotoAsync(tracking!);
             status = await page.InnerTextAsync("#status");
         }
         while (!await page.IsVisibleAsync("#download-pem") && DateTime.UtcNow < deadline);
@@ -191,32 +216,28 @@ public sealed class PortalBrowserTests
         await ShotAsync(review, "review-rejected");
 
         var page = await applicant.NewPageAsync();
-        await page.GotoAsync($"{_host.Url}{tracking}");
+        await page.GotoAsync(tracking!);
         Assert.That(await page.InnerTextAsync("#status"), Is.EqualTo("已驳回"));
         Assert.That(await page.ContentAsync(), Does.Contain("staff ID unknown to HR"));
     }
 
     [Test]
-    public async Task Officer_HoldReleaseRevoke_FromCertificatesPage()
+    public async Task Officer_HoldReleaseRevoke_FromCertificatesPage_RevocationConfirmed()
     {
         var leaf = await _pki.IssueAsync("staff-auth", "CN=Held In Browser,O=HRSS");
         await using var officer = await ContextAsync(_officers["Alice Officer"]);
         var page = await officer.NewPageAsync();
+        var list = $"{_host.Url}/Officer/Certificates?q={leaf.Serial}";
 
-        async Task<string> ActAsync(string button)
+        async Task<string> StatusAsync(string until)
         {
-            await page.GotoAsync($"{_host.Url}/Officer/Certificates?q={leaf.Serial}");
-            await page.ClickAsync($"#certificates {button}");
-            for (var i = 0; i < 20; i++)
+            for (var i = 0; i < 40; i++)
             {
-                await page.GotoAsync($"{_host.Url}/Officer/Certificates?q={leaf.Serial}");
+                await page.GotoAsync(list);
                 var status = await page.InnerTextAsync("#certificates .status");
-                if (status != "Issued" || button == ".release")
+                if (status == until)
                 {
-                    if (!(button == ".release" && status == "OnHold"))
-                    {
-                        return status;
-                    }
+                    return status;
                 }
 
                 await Task.Delay(250);
@@ -225,12 +246,101 @@ public sealed class PortalBrowserTests
             return await page.InnerTextAsync("#certificates .status");
         }
 
-        Assert.That(await ActAsync(".hold"), Is.EqualTo("OnHold"));
+        await page.GotoAsync(list);
+        Assert.That(await page.InnerTextAsync("#certificates .status"), Is.EqualTo("有效"), "statuses in the portal's Chinese");
+        await page.ClickAsync("#certificates .hold");
+        Assert.That(await StatusAsync("已冻结"), Is.EqualTo("已冻结"));
         await ShotAsync(page, "certificates-held");
-        Assert.That(await ActAsync(".release"), Is.EqualTo("Issued"));
-        await page.SelectOptionAsync("#certificates select", "keyCompromise");
-        Assert.That(await ActAsync(".revoke"), Is.EqualTo("Revoked"));
+        await page.ClickAsync("#certificates .release");
+        Assert.That(await StatusAsync("有效"), Is.EqualTo("有效"));
+
+        // Issue 11: revocation asks for confirmation on its own page: the certificate, a reason to choose (none preselected), what happens.
+        await page.ClickAsync("#certificates .revoke");
+        Assert.That(page.Url, Does.Contain($"/Officer/Revoke/{leaf.Serial}"));
+        Assert.That(await page.InnerTextAsync("#certificate"), Does.Contain("CN=Held In Browser").And.Contain("员工登录证书"));
+        Assert.That(await page.InnerTextAsync("#consequences"), Does.Contain("OCSP").And.Contain("CRL").And.Contain("不能撤回"));
+        Assert.That(await page.EvaluateAsync<int>("() => document.querySelectorAll('input[name=Reason]:checked').length"), Is.EqualTo(0), "no reason preselected");
+        Assert.That(await page.InnerTextAsync("#reasons"), Does.Contain("密钥泄露").And.Contain("已被取代"));
+        await ShotAsync(page, "revoke-confirm");
+        // The browser will not submit without a reason; nor does the server accept one without.
+        await page.EvaluateAsync("() => document.querySelectorAll('input[name=Reason]').forEach(i => i.removeAttribute('required'))");
+        await page.ClickAsync("#confirm");
+        Assert.That(await page.InnerTextAsync("#error"), Does.Contain("请选择吊销原因"));
+        Assert.That(await page.InnerTextAsync("#certificate"), Does.Contain("有效"), "nothing was revoked");
+        await page.CheckAsync("input[value=keyCompromise]");
+        await page.ClickAsync("#confirm");
+        Assert.That(page.Url, Does.Contain("/Officer/Certificates"));
+        Assert.That(await StatusAsync("已吊销"), Is.EqualTo("已吊销"));
         await ShotAsync(page, "certificates-revoked");
+    }
+
+    [Test]
+    public async Task Revocation_OfPlatformAndOwnCertificates_RefusedOnTheOfficerPage()
+    {
+        var tsa = await _pki.IssueAsync("tsa", "CN=Browser TSA,O=HRSS");
+        await using var officer = await ContextAsync(_officers["Alice Officer"]);
+        var page = await officer.NewPageAsync();
+        await page.GotoAsync($"{_host.Url}/Officer/Revoke/{tsa.Serial}");
+        Assert.That(await page.InnerTextAsync("#refused"), Does.Contain("平台自身的证书").And.Contain("pki revoke"));
+        Assert.That(await page.IsVisibleAsync("#confirm"), Is.False);
+        await ShotAsync(page, "revoke-platform-refused");
+        await page.GotoAsync($"{_host.Url}/Officer/Revoke/{_officers["Alice Officer"].Serial}");
+        Assert.That(await page.InnerTextAsync("#refused"), Does.Contain("your own certificate"));
+        Assert.That(await page.IsVisibleAsync("#confirm"), Is.False);
+        await page.GotoAsync($"{_host.Url}/Officer/Certificates?q={_officers["Alice Officer"].Serial}");
+        await page.ClickAsync("#certificates .hold");
+        Assert.That(await page.InnerTextAsync("#error"), Does.Contain("your own account"), "no hold of one's own login certificate either");
+    }
+
+    [Test]
+    public async Task MistypedTrackingLink_HtmlPageInEachLanguage()
+    {
+        await using var anonymous = await ContextAsync(null);
+        var page = await anonymous.NewPageAsync();
+        var response = await page.GotoAsync($"{_host.Url}/Track/0123456789");
+        Assert.That(response!.Status, Is.EqualTo(404));
+        Assert.That(response.Headers["content-type"], Does.StartWith("text/html"));
+        Assert.That(await page.InnerTextAsync("#error-title"), Is.EqualTo("找不到该页面"));
+        Assert.That(await page.InnerTextAsync("#what"), Does.Contain("32"));
+        await ShotAsync(page, "not-found-zh");
+        await page.GotoAsync($"{_host.Url}/Lang?to=en&returnUrl=%2F");
+        await page.GotoAsync($"{_host.Url}/Track/0123456789");
+        Assert.That(await page.InnerTextAsync("#error-title"), Is.EqualTo("Page not found"));
+        Assert.That(await page.GetAttributeAsync("html", "lang"), Is.EqualTo("en"));
+        await ShotAsync(page, "not-found-en");
+    }
+
+    /// <summary>
+    /// Issue 11's language-purity walk: every page in Chinese shows none of the portal's English phrases, and in English
+    /// none of its Chinese ones (data such as names and DNs is the user's, not the portal's).
+    /// </summary>
+    [Test]
+    public async Task EveryPage_InOneLanguageAtATime()
+    {
+        var leaf = await _pki.IssueAsync("staff-auth", "CN=Walk Person,O=HRSS");
+        var tracking = await ApplyAsync(await ContextAsync(null), "Walker");
+        var pages = new (string Who, string Path)[]
+        {
+            ("nobody", "/"), ("nobody", "/Apply"), ("nobody", new Uri(tracking).AbsolutePath), ("nobody", "/Track/bad-link"), ("nobody", "/Officer/Queue"),
+            ("Alice Officer", "/Officer/Queue"), ("Alice Officer", "/Officer/Certificates"), ("Alice Officer", $"/Officer/Revoke/{leaf.Serial}"),
+            ("Alice Officer", "/Admin/Accounts"), ("Dave Admin", "/Admin/Accounts"), ("Carol Auditor", "/Audit"),
+        };
+        var failures = new List<string>();
+        foreach (var language in new[] { "zh-CN", "en" })
+        {
+            var forbidden = Host.Portal.PortalText.Phrases(pageLanguage: language);
+            foreach (var (who, path) in pages)
+            {
+                await using var context = await ContextAsync(who == "nobody" ? null : _officers[who]);
+                var page = await context.NewPageAsync();
+                await page.GotoAsync($"{_host.Url}/Lang?to={language}&returnUrl=%2F");
+                await page.GotoAsync($"{_host.Url}{path}");
+                var body = await page.InnerTextAsync("body");
+                failures.AddRange(forbidden.Where(body.Contains).Select(p => $"{language} {who} {path}: '{p}'"));
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
     }
 
     [Test]

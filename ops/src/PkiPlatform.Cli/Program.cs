@@ -15,6 +15,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     KeyCommand.Create(),
     ServiceKeyCommand.Create(),
     AccountCommand.Create(),
+    OfficerCommand.Create(),
     DbCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),
@@ -22,4 +23,8 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
 root.Options.Add(CliOptions.Data);
 root.Options.Add(CliOptions.PassphraseFile);
 root.Options.Add(CliOptions.Actor);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// Issue 11: a mistyped command or option is one "pki: error:" line with a suggestion and exit 2, never the help with exit 0.
+return parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?")
+    ? ParseErrors.Report(parsed)
+    : await parsed.InvokeAsync();

@@ -9,7 +9,7 @@ using PkiPlatform.CaCore.Storage;
 namespace PkiPlatform.Cli;
 
 /// <summary>
-/// First run of <c>pki up</c>: the RA's TLS certificate, a first RA admin and officer credential and a
+/// First run of <c>pki up</c>: the RA's TLS certificate, a first RA admin and two officer credentials and a
 /// demo business-system credential for the token service (PKCS#12 files with generated passwords, printed once). Kept under DATA/ra and DATA/credentials, 0600.
 /// </summary>
 internal static class RaBootstrap
@@ -38,15 +38,17 @@ internal static class RaBootstrap
             DataDirectory.WriteOwnerOnly(PortalPasswordPath(data), Encoding.UTF8.GetBytes(password));
 
             Directory.CreateDirectory(data.Combine("credentials"));
-            foreach (var (role, name, staffId) in new[] { (RaRole.RaAdmin, "RA Administrator", "ra-admin"), (RaRole.Officer, "RA Officer", "ra-officer") })
+            // Issue 11: two officers, so that dual control (staff profiles need two approvals) can start with the first application.
+            foreach (var (role, name, staffId) in new[] { (RaRole.RaAdmin, "RA Administrator", "ra-admin"), (RaRole.Officer, "RA Officer", "ra-officer"), (RaRole.Officer, "RA Officer 2", "ra-officer-2") })
             {
                 // Staff accounts with a stable identifier; the subject is reserved for them by the operator (first run).
                 var secret = NewPassword();
                 var identity = AccountIdentity.Staff(staffId);
                 var subject = $"CN={name},O=HRSS PKI";
                 await runtime.Ca.Accounts.RegisterAsync(identity, name, Actor, new Org.BouncyCastle.Asn1.X509.X509Name(subject), cancellationToken);
-                var pkcs12 = await IssueAsync(runtime, "staff-auth", subject, [], secret, new AccountBinding(identity, name) { Renewal = true }, cancellationToken);
-                var path = data.Combine("credentials", role == RaRole.RaAdmin ? "ra-admin.p12" : "ra-officer.p12");
+                var pkcs12 = await IssuePkcs12Async(runtime.Ca, "staff-auth", subject, [], secret, Actor, new AccountBinding(identity, name) { Renewal = true }, cancellationToken,
+                    bypassReason: "first run of pki up: the first RA admin and officers (dual control needs two officers to start)");
+                var path = data.Combine("credentials", staffId + ".p12");
                 DataDirectory.WriteOwnerOnly(path, pkcs12);
                 await runtime.Ca.Accounts.SetRoleAsync(identity, role, true, name, Actor, cancellationToken);
                 created.Add(new Credential(role.ToString(), path, secret, identity));
@@ -68,7 +70,7 @@ internal static class RaBootstrap
 
     /// <summary>A fresh P-256 key and its certificate from the issuing CA, with the CA chain, as PKCS#12.</summary>
     internal static async Task<byte[]> IssuePkcs12Async(CaCore.CertificateAuthority ca, string profile, string subject, string[] dnsNames, string password, string actor,
-        AccountBinding? account, CancellationToken cancellationToken)
+        AccountBinding? account, CancellationToken cancellationToken, string? bypassReason = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -84,7 +86,7 @@ internal static class RaBootstrap
             request.CertificateExtensions.Add(san.Build());
         }
 
-        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile, Account: account), actor, cancellationToken);
+        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile, Account: account, BypassReason: bypassReason), actor, cancellationToken);
         using var certificate = X509CertificateLoader.LoadCertificate(issued.Der).CopyWithPrivateKey(key);
         var chain = new X509Certificate2Collection(certificate);
         foreach (var authority in (await ca.Authorities.AllAsync(cancellationToken)).OrderByDescending(a => a.Id))
@@ -100,5 +102,5 @@ internal static class RaBootstrap
     private static Task<byte[]> IssueAsync(PkiRuntime runtime, string profile, string subject, string[] dnsNames, string password, AccountBinding account, CancellationToken cancellationToken) =>
         IssuePkcs12Async(runtime.Ca, profile, subject, dnsNames, password, Actor, account, cancellationToken);
 
-    private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '-').Replace('+', '_');
+    internal static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '-').Replace('+', '_');
 }

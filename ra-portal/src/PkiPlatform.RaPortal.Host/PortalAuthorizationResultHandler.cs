@@ -24,8 +24,13 @@ internal sealed class PortalAuthorizationResultHandler : IAuthorizationMiddlewar
 
         if (authorizeResult.Forbidden)
         {
+            // Issue 11: the refusal page names the role the page needs, in the portal's language.
+            var text = new Portal.PortalText(new HttpContextAccessor { HttpContext = context });
+            var needed = policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>()
+                .SelectMany(r => r.AllowedRoles).Distinct().Select(r => text.Role(Enum.Parse<CaCore.Storage.RaRole>(r)));
+            var held = context.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => text.Role(Enum.Parse<CaCore.Storage.RaRole>(c.Value))).ToList();
             await RaPortalEndpoints.RefusalPage(context, StatusCodes.Status403Forbidden,
-                "your certificate does not hold the role this page needs / 您的证书没有访问此页面所需的角色");
+                text.Format("errorpage.403.roles", string.Join(" / ", needed), held.Count == 0 ? text.Role(null) : string.Join(", ", held)));
             return;
         }
 

@@ -16,4 +16,10 @@ public sealed record RevocationBody(string? Serial, string? Reason);
 public sealed record AccountBody(string? Identity, string? DisplayName, string? Role, bool Active = true);
 
 /// <summary>A request as the API shows it.</summary>
-public sealed record RequestView(long Id, string Kind, string Status, string Profile, string Subject, int RequiredApprovals, string? Serial, string? Outcome, DateTime SubmittedAt, DateTime? CompletedAt);
+/// <param name="Approvals">Approvals so far (of <paramref name="RequiredApprovals"/>).</param>
+/// <param name="Decisions">Each officer's decision so far: who, approve or reject, why, when.</param>
+public sealed record RequestView(long Id, string Kind, string Status, string Profile, string Subject, int RequiredApprovals, string? Serial, string? Outcome, DateTimeOffset SubmittedAt, DateTimeOffset? CompletedAt,
+    int Approvals, IReadOnlyList<DecisionView> Decisions);
+
+/// <summary>One decision as the API shows it (times with their offset: UTC).</summary>
+public sealed record DecisionView(string Officer, string DisplayName, bool Approved, string Reason, DateTimeOffset At);

@@ -85,6 +85,7 @@ public static class RaPortalEndpoints
         app.UseWhen(context => !ServiceDefaults.ServiceDefaultsExtensions.IsProtocolPath(context.Request.Path), portal =>
         {
             portal.UsePortalSecurityHeaders();
+            portal.UseWhen(context => Portal.PortalErrorPage.IsPage(context.Request.Path), pages => pages.UsePortalErrorPages());
             portal.UseAuthentication();
             portal.UseAuthorization();
             portal.UseRateLimiter();
@@ -96,15 +97,22 @@ public static class RaPortalEndpoints
         api.MapPost("/requests/preview", (PreviewBody body, RegistrationAuthority ra) =>
             Results.Ok(ra.Preview(Required(body.Profile, "profile"), Csr(body.Csr))));
 
-        api.MapPost("/requests", async (SubmitRequestBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        api.MapPost("/requests", async (SubmitRequestBody body, ClaimsPrincipal user, RegistrationAuthority ra, HttpContext context, CancellationToken ct) =>
         {
-            var request = await ra.SubmitAsync(new RaApplication(Required(body.Profile, "profile"), Csr(body.Csr), body.ApplicantName ?? "", body.StaffId ?? "",
+            var (request, duplicate) = await ra.SubmitOrFindAsync(new RaApplication(Required(body.Profile, "profile"), Csr(body.Csr), body.ApplicantName ?? "", body.StaffId ?? "",
                 body.Organization ?? "", body.Unit ?? "", body.Contact ?? "") { Account = body.Account }, Credential(user), ct);
-            return Results.Created($"/api/v1/requests/{request.Id}", View(request));
+            // A second identical submission (issue 11) is answered with the first: 200 and its location, not 201.
+            if (duplicate)
+            {
+                context.Response.Headers.Location = $"/api/v1/requests/{request.Id}";
+                return Results.Ok(await ViewAsync(ra, request, ct));
+            }
+
+            return Results.Created($"/api/v1/requests/{request.Id}", await ViewAsync(ra, request, ct));
         }).RequireRateLimiting(SubmissionLimiter);
 
         api.MapGet("/requests/{id:long}", async (long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
-            Results.Ok(View(await VisibleAsync(id, user, ra, ct))));
+            Results.Ok(await ViewAsync(ra, await VisibleAsync(id, user, ra, ct), ct)));
 
         api.MapGet("/requests/{id:long}/certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
@@ -123,25 +131,27 @@ public static class RaPortalEndpoints
             var parsed = Enum.TryParse<RaRequestStatus>(status ?? "Pending", ignoreCase: true, out var s) ? s
                 : throw new PkiException(PkiErrorCodes.InvalidArgument, $"status must be one of {string.Join(", ", Enum.GetNames<RaRequestStatus>())}");
             var number = Math.Max(1, page ?? 1);
-            return Results.Ok((await ra.QueueAsync(parsed, (number - 1) * 50, 50, ct)).Select(View));
+            var requests = await ra.QueueAsync(parsed, (number - 1) * 50, 50, ct);
+            var decisions = await ra.DecisionsAsync(requests.Select(r => r.Id).ToList(), ct);
+            return Results.Ok(requests.Select(r => View(r, [.. decisions[r.Id]])));
         }).RequireAuthorization(ReaderPolicy);
 
         api.MapPost("/requests/{id:long}/approve", async (long id, DecisionBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
-            Results.Ok(View(await ra.ApproveAsync(id, Credential(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
+            Results.Ok(await ViewAsync(ra, await ra.ApproveAsync(id, Credential(user), body.Reason ?? "", ct), ct))).RequireAuthorization(OfficerPolicy);
 
         api.MapPost("/requests/{id:long}/reject", async (long id, DecisionBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
-            Results.Ok(View(await ra.RejectAsync(id, Credential(user), body.Reason ?? "", ct)))).RequireAuthorization(OfficerPolicy);
+            Results.Ok(await ViewAsync(ra, await ra.RejectAsync(id, Credential(user), body.Reason ?? "", ct), ct))).RequireAuthorization(OfficerPolicy);
 
         api.MapPost("/revocations", async (RevocationBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await ra.RequestRevocationAsync(Required(body.Serial, "serial"), RevocationReasons.Parse(body.Reason ?? "unspecified"), Credential(user), ct);
-            return Results.Created($"/api/v1/requests/{request.Id}", View(request));
+            return Results.Created($"/api/v1/requests/{request.Id}", await ViewAsync(ra, request, ct));
         }).RequireAuthorization(OfficerPolicy);
 
         api.MapPost("/releases", async (RevocationBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await ra.RequestReleaseAsync(Required(body.Serial, "serial"), Credential(user), ct);
-            return Results.Created($"/api/v1/requests/{request.Id}", View(request));
+            return Results.Created($"/api/v1/requests/{request.Id}", await ViewAsync(ra, request, ct));
         }).RequireAuthorization(OfficerPolicy);
 
         api.MapPut("/accounts", async (AccountBody body, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
@@ -202,21 +212,20 @@ public static class RaPortalEndpoints
         return request;
     }
 
-    private static RequestView View(RaRequestEntity r) =>
-        new(r.Id, r.Kind.ToString(), r.Status.ToString(), r.Profile, r.SubjectDn, r.RequiredApprovals, r.Serial, r.Outcome, r.SubmittedAt, r.CompletedAt);
+    private static async Task<RequestView> ViewAsync(RegistrationAuthority ra, RaRequestEntity r, CancellationToken cancellationToken) =>
+        View(r, await ra.DecisionsAsync(r.Id, cancellationToken));
+
+    private static RequestView View(RaRequestEntity r, IReadOnlyList<RaDecision> decisions) =>
+        new(r.Id, r.Kind.ToString(), r.Status.ToString(), r.Profile, r.SubjectDn, r.RequiredApprovals, r.Serial, r.Outcome, Utc(r.SubmittedAt), r.CompletedAt is { } done ? Utc(done) : null,
+            decisions.Count(d => d.Approved), decisions.Select(d => new DecisionView(d.Officer, d.DisplayName, d.Approved, d.Reason, Utc(d.At))).ToList());
+
+    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     private static string Required(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw new PkiException(RaErrorCodes.InvalidApplication, $"{field} is required") : value;
 
     private static byte[] Csr(string? pem) => System.Text.Encoding.ASCII.GetBytes(Required(pem, "csr"));
 
-    /// <summary>A plain refusal page for browsers (the API gets problem details).</summary>
-    internal static Task RefusalPage(HttpContext context, int status, string reason)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var encoded = System.Net.WebUtility.HtmlEncode(reason);
-        return context.Response.WriteAsync($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>登录被拒绝 / Login refused</title><link rel=\"stylesheet\" href=\"/portal.css\"></head>" +
-            $"<body><main><h1>登录被拒绝 / Login refused</h1><p id=\"reason\">{encoded}</p><p><a href=\"/\">返回首页 / Home</a></p></main></body></html>");
-    }
+    /// <summary>A refusal page for browsers in the portal's language (the API gets problem details).</summary>
+    internal static Task RefusalPage(HttpContext context, int status, string reason) => Portal.PortalErrorPage.WriteAsync(context, status, reason);
 }

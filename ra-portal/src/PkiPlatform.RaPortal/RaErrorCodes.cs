@@ -9,6 +9,7 @@ public static class RaErrorCodes
     public const string OwnRequest = "ra.own_request";
     public const string AlreadyDecided = "ra.already_decided";
     public const string InvalidApplication = "ra.invalid_application";
+    public const string PlatformCertificate = "ra.platform_certificate";
 
     /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
     public static readonly IReadOnlyList<KeyStore.PkiErrorCode> Catalog =
@@ -19,5 +20,6 @@ public static class RaErrorCodes
         new(OwnRequest, 409),
         new(AlreadyDecided, 409),
         new(InvalidApplication, 400),
+        new(PlatformCertificate, 403),
     ];
 }

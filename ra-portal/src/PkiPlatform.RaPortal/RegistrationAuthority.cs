@@ -37,7 +37,15 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
     /// Takes an application. <paramref name="submitter"/> is the authenticated client certificate, or null for the
     /// anonymous Apply page; the request records that, never a value the applicant typed (trust-model item 1).
     /// </summary>
-    public async Task<RaRequestEntity> SubmitAsync(RaApplication application, PlatformCredential? submitter, CancellationToken cancellationToken = default)
+    public async Task<RaRequestEntity> SubmitAsync(RaApplication application, PlatformCredential? submitter, CancellationToken cancellationToken = default) =>
+        (await SubmitOrFindAsync(application, submitter, cancellationToken)).Request;
+
+    /// <summary>
+    /// Issue 11: a second identical submission (same CSR, same profile, still pending, same submitter — the same account,
+    /// or anonymous again) is recognised and answered with the first application instead of a duplicate. Another
+    /// submitter never learns the first one's tracking code.
+    /// </summary>
+    public async Task<(RaRequestEntity Request, bool Duplicate)> SubmitOrFindAsync(RaApplication application, PlatformCredential? submitter, CancellationToken cancellationToken = default)
     {
         Require(application.ApplicantName, "applicantName", 64);
         Require(application.ApplicantStaffId, "staffId", 32);
@@ -58,13 +66,26 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
             throw new PkiException(CaErrorCodes.SubjectReserved, conflict);
         }
 
+        var der = csr.Csr.GetEncoded();
+        var submittedBy = submitter?.Identity ?? Anonymous;
+        await using (var lookup = ca.Database.CreateContext())
+        {
+            var earlier = await lookup.RaRequests.AsNoTracking()
+                .Where(r => r.Kind == RaRequestKind.Issue && r.Status == RaRequestStatus.Pending && r.Profile == profile.Name && r.SubmittedBy == submittedBy && r.CsrDer == der)
+                .OrderBy(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+            if (earlier is not null)
+            {
+                return (earlier, true);
+            }
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new RaRequestEntity
         {
             Kind = RaRequestKind.Issue,
             Status = RaRequestStatus.Pending,
             Profile = profile.Name,
-            CsrDer = csr.Csr.GetEncoded(),
+            CsrDer = der,
             SubjectDn = preview.Subject,
             SubjectKey = SubjectKey.Of(csr.Subject),
             ApplicantName = application.ApplicantName.Trim(),
@@ -72,7 +93,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
             Organization = application.Organization.Trim(),
             Unit = application.Unit.Trim(),
             Contact = application.Contact.Trim(),
-            SubmittedBy = submitter?.Identity ?? Anonymous,
+            SubmittedBy = submittedBy,
             SubmittedWith = submitter?.Certificate,
             Account = account,
             RequiredApprovals = profile.Approvals,
@@ -86,7 +107,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         await ca.Audit.AppendAsync(db, [new AuditRecord(submitter?.AuditActor ?? Anonymous, "ra.request_submitted", $"request/{entity.Id}",
             $"profile={entity.Profile}; subject={entity.SubjectDn}; account={account}; approvals={entity.RequiredApprovals}")], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return entity;
+        return (entity, false);
     }
 
     /// <summary>
@@ -141,6 +162,20 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         }
     }
 
+    /// <summary>Whether a certificate is one of the platform's own: a platform profile, a platform account's, or a service key's.</summary>
+    public async Task<bool> IsPlatformCertificateAsync(CertificateEntity certificate, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        var holder = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == certificate.Id)
+            .Join(db.RaAccounts.AsNoTracking(), b => b.AccountId, a => a.Id, (b, a) => a.Identity).FirstOrDefaultAsync(cancellationToken);
+        return await IsPlatformCertificateAsync(db, certificate, holder, cancellationToken);
+    }
+
+    private async Task<bool> IsPlatformCertificateAsync(CaDbContext db, CertificateEntity certificate, string? holder, CancellationToken cancellationToken) =>
+        ca.Profiles.All.FirstOrDefault(p => p.Name == certificate.Profile)?.Audience is not ProfileAudience.Public and not ProfileAudience.System
+        || (holder is not null && AccountIdentity.KindOf(holder) == AccountKind.Platform)
+        || await db.ServiceKeys.AsNoTracking().AnyAsync(k => k.Serial == certificate.Serial, cancellationToken);
+
     /// <summary>An officer asks to revoke (or hold, with certificateHold); the certificate's profile says how many further officers must approve.</summary>
     public Task<RaRequestEntity> RequestRevocationAsync(string serial, RevocationReason reason, PlatformCredential officer, CancellationToken cancellationToken = default) =>
         RequestStatusChangeAsync(serial, RaRequestKind.Revoke, reason, officer, cancellationToken);
@@ -161,6 +196,13 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         if (holder == own.Identity)
         {
             throw new PkiException(RaErrorCodes.OwnRequest, $"certificate {canonical} belongs to your own account; another officer must act on it");
+        }
+
+        // Issue 11: the platform's own certificates (OCSP responder, TSA, RA TLS, service keys) are not an officer's to revoke.
+        if (await IsPlatformCertificateAsync(db, certificate, holder, cancellationToken))
+        {
+            throw new PkiException(RaErrorCodes.PlatformCertificate,
+                $"certificate {canonical} ({certificate.Profile}) belongs to the platform itself; an operator revokes it with pki revoke {canonical} --reason R");
         }
         var approvals = ca.Profiles.All.FirstOrDefault(p => p.Name == certificate.Profile)?.RevocationApprovals ?? 1;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -236,6 +278,28 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         await using var db = ca.Database.CreateContext();
         return await db.RaRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken)
             ?? throw new PkiException(RaErrorCodes.UnknownRequest, $"no request {requestId}");
+    }
+
+    /// <summary>The decisions on a request so far, oldest first, with the deciding officer's display name (issue 11: "approved 1/2").</summary>
+    public async Task<IReadOnlyList<RaDecision>> DecisionsAsync(long requestId, CancellationToken cancellationToken = default) =>
+        [.. (await DecisionsAsync([requestId], cancellationToken))[requestId]];
+
+    /// <summary>The decisions on several requests (one query), by request.</summary>
+    public async Task<ILookup<long, RaDecision>> DecisionsAsync(IReadOnlyCollection<long> requestIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        var decisions = await db.RaDecisions.AsNoTracking().Where(d => requestIds.Contains(d.RequestId)).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var officers = decisions.Select(d => d.Officer).Distinct().ToList();
+        var names = await db.RaAccounts.AsNoTracking().Where(a => officers.Contains(a.Identity)).ToDictionaryAsync(a => a.Identity, a => a.DisplayName, cancellationToken);
+        return decisions.ToLookup(d => d.RequestId, d => new RaDecision(d.Officer, names.GetValueOrDefault(d.Officer, d.Officer), d.Approved, d.Reason, d.At));
+    }
+
+    /// <summary>Approvals so far per request, for a queue page.</summary>
+    public async Task<IReadOnlyDictionary<long, int>> ApprovalCountsAsync(IReadOnlyCollection<long> requestIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = ca.Database.CreateContext();
+        return await db.RaDecisions.AsNoTracking().Where(d => requestIds.Contains(d.RequestId) && d.Approved)
+            .GroupBy(d => d.RequestId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
     }
 
     public async Task<RaRequestEntity?> FindByTrackingCodeAsync(string code, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ public sealed class PkiCliHsmTests
             var csr = Path.Combine(root, "server.csr");
             File.WriteAllBytes(csr, TestCsr.Create(KeyAlgorithm.Rsa2048, "CN=hsm.hrss.example,O=HRSS", "dns:hsm.hrss.example").Der);
             var certificate = Path.Combine(root, "server.pem");
-            var issue = PkiCli.Run(data, env, "issue", "--profile", "server-tls", "--csr", csr, "--out", certificate);
+            var issue = PkiCli.Run(data, env, "issue", "--bypass-ra", "test", "--profile", "server-tls", "--csr", csr, "--out", certificate);
             Assert.That(issue.ExitCode, Is.EqualTo(0), issue.ToString());
 
             var ca = Path.Combine(data, "publish", "ca");

@@ -79,7 +79,7 @@ public sealed class PkiCliTests
     public void Issue_RevokeCrl_OpenSslSeesRevocation()
     {
         var certificate = Path.Combine(_root, "alice.pem");
-        var issue = PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", Csr("alice"), "--out", certificate);
+        var issue = PkiCli.Run(_data, "issue", "--bypass-ra", "test", "--profile", "staff-auth", "--csr", Csr("alice"), "--out", certificate);
         Assert.That(issue.ExitCode, Is.EqualTo(0), issue.ToString());
         var serial = Tools.OpenSsl("x509", "-in", certificate, "-noout", "-serial").StdOut.Trim()["serial=".Length..];
 
@@ -130,7 +130,7 @@ public sealed class PkiCliTests
     [Test]
     public void Issue_ToStdout_PemOnly()
     {
-        var run = PkiCli.Run(_data, "issue", "--profile", "staff-signing", "--csr", Csr("stdout-user"));
+        var run = PkiCli.Run(_data, "issue", "--bypass-ra", "test", "--profile", "staff-signing", "--csr", Csr("stdout-user"));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.StdOut, Does.StartWith("-----BEGIN CERTIFICATE-----"));
     }
@@ -149,20 +149,20 @@ public sealed class PkiCliTests
         var path = Path.Combine(_root, "garbage.csr");
         File.WriteAllText(path, "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n");
         var before = CountCertificates();
-        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", path), "not valid base64");
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--bypass-ra", "test", "--profile", "staff-auth", "--csr", path), "not valid base64");
         Assert.That(CountCertificates(), Is.EqualTo(before));
     }
 
     [Test]
     public void Issue_SanOutsideProfile_OneLine() =>
-        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", Csr("dnsuser", KeyAlgorithm.EcP256, "dns:x.example")), "subjectAltName of type dns is not allowed");
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--bypass-ra", "test", "--profile", "staff-auth", "--csr", Csr("dnsuser", KeyAlgorithm.EcP256, "dns:x.example")), "subjectAltName of type dns is not allowed");
 
     [Test]
     public void Issue_OversizedCsr_RefusedBeforeReading()
     {
         var path = Path.Combine(_root, "huge.csr");
         File.WriteAllBytes(path, new byte[1 << 20]);
-        AssertOneLineError(PkiCli.Run(_data, "issue", "--profile", "staff-auth", "--csr", path), "a CSR is at most");
+        AssertOneLineError(PkiCli.Run(_data, "issue", "--bypass-ra", "test", "--profile", "staff-auth", "--csr", path), "a CSR is at most");
     }
 
     [Test]
@@ -180,6 +180,19 @@ public sealed class PkiCliTests
     [Test]
     public void NotInitialised_OneLineSaysRunInit() =>
         AssertOneLineError(PkiCli.Run(Path.Combine(_root, "nothing-here"), "list"), "run 'pki init'");
+
+    [TestCase(new[] { "officr", "list" }, "'officr'", "did you mean 'officer'?")]
+    [TestCase(new[] { "issue", "--profile", "staff-auth", "--csr", "x.csr", "--format", "xyz" }, "xyz", "see 'pki issue --help'")]
+    [TestCase(new[] { "list", "--stauts", "revoked" }, "--stauts", "did you mean '--status'?")]
+    public void UnknownCommandOrOption_ExitTwo_OneLineWithASuggestion(string[] args, string names, string suggestion)
+    {
+        var run = PkiCli.Run(_data, args);
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        var lines = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), run.ToString());
+        Assert.That(lines[0], Does.StartWith("pki: error: ").And.Contain(names).And.Contain(suggestion));
+        Assert.That(run.StdOut, Does.Not.Contain("Usage:"), "not the help");
+    }
 
     [Test]
     public void Help_ListsCommands()
@@ -273,7 +286,7 @@ public sealed class PkiCliTests
         var csr = Path.Combine(_root, "constrained.csr");
         File.WriteAllBytes(csr, TestCsr.Create(KeyAlgorithm.EcP256, "CN=portal.hrss.example,O=HRSS", "dns:portal.hrss.example", "ip:10.12.9.9").Der);
         var leaf = Path.Combine(_root, "constrained.pem");
-        Assert.That(PkiCli.Run(data, "issue", "--profile", "server-tls", "--csr", csr, "--out", leaf).ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(data, "issue", "--bypass-ra", "test", "--profile", "server-tls", "--csr", csr, "--out", leaf).ExitCode, Is.EqualTo(0));
         var verify = Tools.OpenSsl("verify", "-x509_strict", "-CAfile", Path.Combine(data, "publish", "ca", "root.pem"), "-untrusted", issuing, leaf);
         Assert.That(verify.StdOut.Trim(), Is.EqualTo($"{leaf}: OK"), verify.ToString());
 

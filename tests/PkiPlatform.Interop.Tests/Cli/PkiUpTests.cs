@@ -24,7 +24,7 @@ public sealed class PkiUpTests
             var csr = Path.Combine(root, "u.csr");
             File.WriteAllBytes(csr, TestCsr.Create(KeyAlgorithm.EcP256, "CN=Up User,O=HRSS").Der);
             var certificate = Path.Combine(root, "u.pem");
-            Assert.That(PkiCli.Run(data, "issue", "--profile", "staff-auth", "--csr", csr, "--out", certificate).ExitCode, Is.EqualTo(0));
+            Assert.That(PkiCli.Run(data, "issue", "--bypass-ra", "test", "--profile", "staff-auth", "--csr", csr, "--out", certificate).ExitCode, Is.EqualTo(0));
 
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             var raPort = FreePort.Next();
@@ -104,6 +104,16 @@ public sealed class PkiUpTests
 
             var login = System.Text.RegularExpressions.Regex.Match(printed, @"Officer  login:\s+(\S+)\s+password: (\S+)");
             Assert.That(login.Success, Is.True, printed);
+            // Issue 11: two officers on the first run, so that dual control can start.
+            Assert.That(System.Text.RegularExpressions.Regex.Count(printed, @"Officer  login:"), Is.EqualTo(2), printed);
+
+            // A second pki up on the same data directory: one line, exit 2; a listen address the certificates do not name: a warning.
+            var otherPort = FreePort.Next();
+            var second = PkiCli.Run(data, "up", "--urls", $"http://127.0.0.1:{otherPort}", "--ra-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.That(second.ExitCode, Is.EqualTo(2), second.ToString());
+            Assert.That(second.StdErr, Does.Contain($"warning: --urls http://127.0.0.1:{otherPort} is not where the certificates point").And.Contain($"pki init --base-url http://127.0.0.1:{otherPort}"));
+            Assert.That(second.StdErr, Does.Contain("pki: error: the data directory").And.Contain("is in use by another pki up"));
+            Assert.That(second.StdErr, Does.Not.Contain("   at "));
             var curl = ExternalTool.Run(ExternalTool.Require("curl"), ["-s", "--cert-type", "P12", "--cert", $"{login.Groups[1].Value}:{login.Groups[2].Value}",
                 "--cacert", Path.Combine(ca, "root.pem"), $"https://127.0.0.1:{raPort}/api/v1/queue"]);
             Assert.That(curl.StdOut.Trim(), Is.EqualTo("[]"), curl.ToString());

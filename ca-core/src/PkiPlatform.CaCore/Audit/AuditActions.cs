@@ -8,6 +8,7 @@ public static class AuditActions
     public const string KeyDestroyed = "key.destroyed";
     public const string AuthorityCreated = "authority.created";
     public const string CertificateIssued = "certificate.issued";
+    public const string RaBypassed = "certificate.ra_bypassed";
     public const string IntentAbandoned = "certificate.intent_abandoned";
     public const string CertificateRevoked = "certificate.revoked";
     public const string CertificateHeld = "certificate.held";

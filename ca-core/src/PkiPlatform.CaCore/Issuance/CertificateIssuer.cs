@@ -84,8 +84,18 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             await accounts.BindIssuedAsync(db, issuer.Id, bindings, actor, cancellationToken);
         }
         var keyLabel = issuer.Entity.KeyLabel;
-        await audit.AppendAsync(db, prepared.Select(p => new AuditRecord(actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
-            $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList(), cancellationToken);
+        var records = prepared.Select(p => new AuditRecord(actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
+            $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList();
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            if (requests[i].BypassReason is { } reason)
+            {
+                records.Add(new AuditRecord(actor, AuditActions.RaBypassed, $"{issuer.Name}/{prepared[i].Serial}",
+                    $"profile={prepared[i].Profile}; approvals skipped={preparer.Profile(requests[i].Profile).Approvals}; reason={reason}"));
+            }
+        }
+
+        await audit.AppendAsync(db, records, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         return prepared.Select((p, i) => new IssuedCertificate(p.Serial, p.Profile, p.SubjectDn, p.NotBefore, p.NotAfter, der[i])).ToList();

@@ -5,4 +5,8 @@ namespace PkiPlatform.CaCore.Issuance;
 /// <param name="Profile">The profile's name.</param>
 /// <param name="ValidityDays">Shorter than the profile's maximum, if given.</param>
 /// <param name="Account">The account the certificate is bound to (RA issuance and platform certificates); null for operator issuance.</param>
-public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDays = null, AccountBinding? Account = null);
+/// <param name="BypassReason">
+/// Set when an operator issues, outside the RA, a certificate whose profile needs officer approvals (<c>pki issue
+/// --bypass-ra</c>): recorded as its own audit event, in the issuance's transaction, with the operator and this reason.
+/// </param>
+public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDays = null, AccountBinding? Account = null, string? BypassReason = null);

@@ -10,7 +10,14 @@ public sealed class CertificateProfile
 {
     public required string Name { get; init; }
 
-    public string Description { get; init; } = "";
+    /// <summary>The description in English (logs, CLI, API).</summary>
+    public string Description => Descriptions.In("en");
+
+    /// <summary>What the profile is for, per language (issue 11).</summary>
+    public LocalizedText Descriptions { get; init; } = LocalizedText.Empty;
+
+    /// <summary>A short name per language for the portal (falls back to <see cref="Name"/>).</summary>
+    public LocalizedText DisplayName { get; init; } = LocalizedText.Empty;
 
     /// <summary>Who may ask the RA for it; a profile file without "audience" is a platform profile (fail closed).</summary>
     public ProfileAudience Audience { get; init; }

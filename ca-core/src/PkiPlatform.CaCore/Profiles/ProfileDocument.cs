@@ -5,7 +5,9 @@ internal sealed class ProfileDocument
 {
     public string? Name { get; set; }
 
-    public string? Description { get; set; }
+    public LocalizedText? Description { get; set; }
+
+    public LocalizedText? DisplayName { get; set; }
 
     public string? Audience { get; set; }
 

@@ -129,7 +129,8 @@ public static class ProfileLoader
         return new CertificateProfile
         {
             Name = d.Name,
-            Description = d.Description ?? "",
+            Descriptions = d.Description ?? LocalizedText.Empty,
+            DisplayName = d.DisplayName ?? LocalizedText.Empty,
             Audience = audience,
             AllowWildcards = d.AllowWildcards,
             KeyAlgorithms = algorithms,

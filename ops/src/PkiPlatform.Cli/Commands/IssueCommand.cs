@@ -15,8 +15,12 @@ internal static class IssueCommand
         var format = new Option<string>("--format") { Description = "pem or der", DefaultValueFactory = _ => "pem" };
         format.AcceptOnlyFromAmong("pem", "der");
         var days = new Option<int?>("--days") { Description = "Validity in days (default and maximum: the profile's)" };
+        var bypass = new Option<string?>("--bypass-ra")
+        {
+            Description = "Issue a profile that needs officer approvals without the RA; the reason is recorded in the audit trail with the operator",
+        };
 
-        var command = new Command("issue", "Issue a certificate from a PKCS#10 request") { profile, csr, output, format, days };
+        var command = new Command("issue", "Issue a certificate from a PKCS#10 request (profiles applied for at the RA need --bypass-ra \"reason\")") { profile, csr, output, format, days, bypass };
         command.SetRun(async (result, cancellationToken) =>
         {
             var file = result.GetValue(csr)!;
@@ -30,8 +34,18 @@ internal static class IssueCommand
                 throw new PkiException(PkiPlatform.CaCore.CaErrorCodes.BadCsr, $"{file.FullName} is {file.Length} bytes; a CSR is at most {CertificateRequest.MaxDerLength}");
             }
 
-            var request = new IssuanceRequest(await File.ReadAllBytesAsync(file.FullName, cancellationToken), result.GetValue(profile)!, result.GetValue(days));
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
+            // Issue 11: profiles that go through the RA need officer approvals; the operator skips them only saying why.
+            var chosen = runtime.Ca.Profiles.Get(result.GetValue(profile)!);
+            var reason = result.GetValue(bypass)?.Trim();
+            if (chosen.Audience != PkiPlatform.CaCore.Profiles.ProfileAudience.Platform && string.IsNullOrEmpty(reason))
+            {
+                throw new PkiException(PkiErrorCodes.InvalidArgument,
+                    $"profile {chosen.Name} is applied for at the RA and needs {chosen.Approvals} officer approval(s); apply at the RA portal, or add --bypass-ra \"reason\" to issue it without them (the reason and you are recorded in the audit trail)");
+            }
+
+            var request = new IssuanceRequest(await File.ReadAllBytesAsync(file.FullName, cancellationToken), chosen.Name, result.GetValue(days),
+                BypassReason: chosen.Audience == PkiPlatform.CaCore.Profiles.ProfileAudience.Platform ? null : reason);
             var issued = await runtime.Ca.Issuer.IssueAsync(request, CliOptions.ActorOf(result), cancellationToken);
 
             var bytes = result.GetValue(format) == "der" ? issued.Der : System.Text.Encoding.ASCII.GetBytes(Pem.Encode("CERTIFICATE", issued.Der));

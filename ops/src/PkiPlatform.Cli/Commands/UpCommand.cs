@@ -43,9 +43,20 @@ internal static class UpCommand
                 Console.WriteLine();
             }
 
-            using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var ocspUrl = new Uri(runtime.Config.Ca.OcspUrl);
+            var configured = data.LoadConfig(null).Ca.OcspUrl;
+            var ocspUrl = new Uri(configured);
             var listen = result.GetValue(urls) ?? $"{ocspUrl.Scheme}://{ocspUrl.Host}:{ocspUrl.Port}";
+            var listenUri = Uri.TryCreate(listen, UriKind.Absolute, out var parsedListen) && parsedListen.Scheme == "http" ? parsedListen
+                : throw new KeyStore.PkiException(KeyStore.PkiErrorCodes.InvalidArgument, $"--urls '{listen}' must be an http:// URL with host and port, e.g. http://127.0.0.1:8080");
+            if (listenUri.Port != ocspUrl.Port || !string.Equals(listenUri.Host, ocspUrl.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"warning: --urls {listen} is not where the certificates point relying parties ({configured}, and the CRL/AIA URLs beside it): " +
+                    $"they will not reach this listener. Listen on {ocspUrl.Scheme}://{ocspUrl.Host}:{ocspUrl.Port}, or initialise the data directory with pki init --base-url {listenUri.Scheme}://{listenUri.Host}:{listenUri.Port}");
+            }
+
+            // Issue 11: one pki up per data directory; a second says so in one line (the lock is released when the process ends).
+            using var instanceLock = InstanceLock.Acquire(data);
+            using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
 
             var root = await runtime.Ca.Authorities.GetAsync(AuthorityInitializer.RootName, cancellationToken);
             var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority, cancellationToken);
@@ -146,6 +157,14 @@ internal static class UpCommand
             Console.WriteLine($"  CA certificates:  {ca.CaIssuersUrl(AuthorityInitializer.RootName)}, {ca.CaIssuersUrl(ca.IssuingAuthority)}");
             Console.WriteLine($"  health, metrics:  {listen}/health/ready, {listen}/metrics");
             Console.WriteLine($"  try:              openssl ocsp -issuer {Path.Combine(data.CaDirectory, "issuing.pem")} -cert CERT.pem -url {ca.OcspUrl} -CAfile {Path.Combine(data.CaDirectory, "root.pem")}");
+            Console.WriteLine($"  try:              openssl ts -query -data FILE -sha256 -cert -out q.tsq && curl -s --cacert {Path.Combine(data.CaDirectory, "root.pem")} -H 'Content-Type: application/timestamp-query' --data-binary @q.tsq {ra}/tsa -o r.tsr && openssl ts -verify -queryfile q.tsq -in r.tsr -CAfile {Path.Combine(data.CaDirectory, "root.pem")} -untrusted {Path.Combine(data.CaDirectory, "issuing.pem")}");
+            if (credentials.Count == 0)
+            {
+                // Issue 11: later starts list the credentials again (their passwords were shown once, at the first start).
+                var files = Directory.Exists(data.Combine("credentials")) ? Directory.GetFiles(data.Combine("credentials"), "*.p12").Order(StringComparer.Ordinal).ToList() : [];
+                Console.WriteLine($"  credentials:      {(files.Count == 0 ? "none" : string.Join(", ", files))}");
+                Console.WriteLine("                    (passwords were printed at the first start; lost one? pki officer add --staff-id ID --name NAME issues a new credential, pki officer list shows who holds a role)");
+            }
             Console.WriteLine("Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

@@ -32,8 +32,6 @@ public sealed class ApplyModel(RegistrationAuthority ra, PortalText text) : Page
     /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
     public string? ErrorCode { get; private set; }
 
-    public string? TrackingUrl { get; private set; }
-
     public Dictionary<string, string> FieldErrors { get; } = [];
 
     public void OnGet()
@@ -42,7 +40,14 @@ public sealed class ApplyModel(RegistrationAuthority ra, PortalText text) : Page
 
     public async Task OnPostPreviewAsync() => await RunAsync(submit: false);
 
-    public async Task OnPostSubmitAsync() => await RunAsync(submit: true);
+    /// <summary>Post/redirect/get (issue 11): a submitted application continues on its tracking page, which a reload does not resubmit.</summary>
+    public async Task<IActionResult> OnPostSubmitAsync()
+    {
+        await RunAsync(submit: true);
+        return Submitted is { } done ? Redirect($"/Track/{done.Request.TrackingCode}?{(done.Duplicate ? "duplicate" : "submitted")}=true") : Page();
+    }
+
+    private (CaCore.Storage.RaRequestEntity Request, bool Duplicate)? Submitted { get; set; }
 
     private async Task RunAsync(bool submit)
     {
@@ -75,9 +80,8 @@ public sealed class ApplyModel(RegistrationAuthority ra, PortalText text) : Page
             }
 
             // The submitter is the certificate the browser presented, or nobody: never the staff ID typed into the form.
-            var request = await ra.SubmitAsync(new RaApplication(Profile, csr, ApplicantName!, StaffId!, Organization!, Unit ?? "", Contact ?? ""),
+            Submitted = await ra.SubmitOrFindAsync(new RaApplication(Profile, csr, ApplicantName!, StaffId!, Organization!, Unit ?? "", Contact ?? ""),
                 CaCore.Accounts.PlatformPrincipal.From(User), HttpContext.RequestAborted);
-            TrackingUrl = $"/Track/{request.TrackingCode}";
         }
         catch (PkiException ex)
         {

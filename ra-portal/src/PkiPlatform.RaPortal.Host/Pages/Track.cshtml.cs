@@ -10,6 +10,15 @@ public sealed class TrackModel(RegistrationAuthority ra) : PageModel
 {
     public RaRequestEntity Application { get; private set; } = null!;
 
+    /// <summary>Arrived here right after submitting (post/redirect/get): show the link to keep.</summary>
+    [BindProperty(SupportsGet = true)] public bool Submitted { get; set; }
+
+    /// <summary>Arrived here after submitting the same request again: this is the first application, not a new one.</summary>
+    [BindProperty(SupportsGet = true)] public bool Duplicate { get; set; }
+
+    /// <summary>The absolute link to this page, to keep (the scheme and host the browser used; only shown to this browser).</summary>
+    public string AbsoluteLink => $"{Request.Scheme}://{Request.Host}/Track/{Application.TrackingCode}";
+
     public async Task<IActionResult> OnGetAsync(string code)
     {
         var request = await ra.FindByTrackingCodeAsync(code, HttpContext.RequestAborted);

@@ -39,6 +39,7 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["track.title"] = ("申请状态", "Application status"),
         ["track.status"] = ("状态", "Status"),
         ["track.download"] = ("下载证书", "Download the certificate"),
+        ["track.duplicate"] = ("相同的申请（同一证书请求、同一证书类型）已在审核中，未重复提交。请保存此跟踪链接：", "The same application (same request, same profile) is already waiting for review; nothing new was submitted. Keep this tracking link:"),
         ["queue.title"] = ("待审核申请", "Applications to review"),
         ["queue.search"] = ("搜索", "Search"),
         ["queue.empty"] = ("没有待审核的申请。", "No application is waiting."),
@@ -50,6 +51,12 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["review.approve"] = ("批准", "Approve"),
         ["review.reject"] = ("驳回", "Reject"),
         ["review.submittedBy"] = ("提交者", "Submitted by"),
+        ["review.progress"] = ("已批准 {0}/{1}", "Approved {0}/{1}"),
+        ["review.decisions"] = ("审批记录", "Decisions so far"),
+        ["review.approved"] = ("批准", "approved"),
+        ["review.rejected"] = ("驳回", "rejected"),
+        ["review.youDecided"] = ("您已对该申请作出决定；还需其他审核员审批。", "You have decided on this application; another officer must approve it."),
+        ["queue.submitted"] = ("提交时间", "Submitted"),
         ["field.required"] = ("此项必填", "This field is required"),
         ["refused.title"] = ("无法登录", "Login refused"),
         ["nav.certificates"] = ("证书管理", "Certificates"),
@@ -74,6 +81,74 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["audit.broken"] = ("哈希链校验失败", "Hash chain broken"),
         ["audit.action"] = ("操作", "Action"),
         ["audit.actor"] = ("操作者", "Actor"),
+        ["status.certificate.Intent"] = ("签发中", "Being issued"),
+        ["status.certificate.Issued"] = ("有效", "Valid"),
+        ["status.certificate.Revoked"] = ("已吊销", "Revoked"),
+        ["status.certificate.OnHold"] = ("已冻结", "On hold"),
+        ["kind.Issue"] = ("证书申请", "Certificate application"),
+        ["kind.Revoke"] = ("吊销申请", "Revocation request"),
+        ["kind.Release"] = ("解冻申请", "Release request"),
+        ["kind.Service"] = ("平台服务证书", "Platform service certificate"),
+        ["role.Officer"] = ("审核员", "Officer"),
+        ["role.RaAdmin"] = ("注册机构管理员", "RA administrator"),
+        ["role.Auditor"] = ("审计员", "Auditor"),
+        ["role.none"] = ("无", "none"),
+        ["reason.unspecified"] = ("未指明", "Unspecified"),
+        ["reason.keyCompromise"] = ("密钥泄露", "Key compromise"),
+        ["reason.cACompromise"] = ("CA 密钥泄露", "CA compromise"),
+        ["reason.affiliationChanged"] = ("隶属关系变更", "Affiliation changed"),
+        ["reason.superseded"] = ("已被取代", "Superseded"),
+        ["reason.cessationOfOperation"] = ("停止使用", "Cessation of operation"),
+        ["reason.certificateHold"] = ("冻结", "Certificate hold"),
+        ["reason.privilegeWithdrawn"] = ("权限撤销", "Privilege withdrawn"),
+        ["action.certificate.issued"] = ("签发证书", "Certificate issued"),
+        ["action.certificate.ra_bypassed"] = ("未经注册机构签发", "Issued without the RA"),
+        ["action.certificate.revoked"] = ("吊销证书", "Certificate revoked"),
+        ["action.certificate.held"] = ("冻结证书", "Certificate held"),
+        ["action.certificate.released"] = ("解冻证书", "Certificate released"),
+        ["action.certificate.intent_abandoned"] = ("放弃签发", "Issuance abandoned"),
+        ["action.crl.generated"] = ("生成 CRL", "CRL generated"),
+        ["action.key.generated"] = ("生成密钥", "Key generated"),
+        ["action.key.destroyed"] = ("销毁密钥", "Key destroyed"),
+        ["action.authority.created"] = ("创建 CA", "CA created"),
+        ["action.ocsp.responder_provisioned"] = ("签发 OCSP 响应者证书", "OCSP responder provisioned"),
+        ["action.service_key.created"] = ("创建服务密钥", "Service key created"),
+        ["action.service_key.disabled"] = ("停用服务密钥", "Service key disabled"),
+        ["action.account.registered"] = ("登记账户", "Account registered"),
+        ["action.account.changed"] = ("修改账户", "Account changed"),
+        ["action.account.certificate_bound"] = ("绑定证书", "Certificate bound"),
+        ["action.cms.signed"] = ("签名", "Signed"),
+        ["action.cms.decrypted"] = ("解密", "Decrypted"),
+        ["action.database.role_granted"] = ("创建数据库角色", "Database role granted"),
+        ["action.ra.request_submitted"] = ("提交申请", "Application submitted"),
+        ["action.ra.request_approved"] = ("批准申请", "Application approved"),
+        ["action.ra.request_rejected"] = ("驳回申请", "Application rejected"),
+        ["action.ra.revocation_requested"] = ("申请吊销", "Revocation requested"),
+        ["action.ra.release_requested"] = ("申请解冻", "Release requested"),
+        ["revoke.title"] = ("吊销证书", "Revoke a certificate"),
+        ["revoke.holder"] = ("所属账户", "Account"),
+        ["revoke.reason"] = ("吊销原因（必选）", "Reason (required)"),
+        ["revoke.consequences"] = ("吊销后数秒内 OCSP 即答复“已吊销”，下一次发布的 CRL 会列入该证书；吊销不能撤回。", "Within seconds of the revocation the OCSP responder answers \"revoked\", and the next CRL lists the certificate; a revocation cannot be undone."),
+        ["revoke.approvals"] = ("还需 {0} 名其他审核员批准后生效。", "It takes effect after {0} more officer(s) approve."),
+        ["revoke.immediate"] = ("确认后立即生效。", "It takes effect as soon as you confirm."),
+        ["revoke.confirm"] = ("确认吊销", "Revoke the certificate"),
+        ["revoke.cancel"] = ("取消", "Cancel"),
+        ["revoke.back"] = ("返回证书列表", "Back to the certificates"),
+        ["errorpage.401"] = ("无法登录", "Login refused"),
+        ["errorpage.401.what"] = ("此页面需要本平台签发的有效登录证书（USB Key）。请插入 USB Key 后重新打开页面；证书过期、被吊销或冻结时请联系注册机构。", "This page needs a valid login certificate issued by this platform (USB key). Insert the USB key and open the page again; if the certificate expired, was revoked or is on hold, contact the registration authority."),
+        ["errorpage.403"] = ("没有访问权限", "Not allowed"),
+        ["errorpage.403.what"] = ("您的账户没有此页面所需的角色；如需该角色，请联系注册机构管理员。", "Your account lacks the role this page needs; ask an RA administrator if you should have it."),
+        ["errorpage.403.roles"] = ("此页面需要角色：{0}；您的账户角色：{1}。", "This page needs the role {0}; your account holds {1}."),
+        ["errorpage.404"] = ("找不到该页面", "Page not found"),
+        ["errorpage.404.what"] = ("地址不存在。若这是申请的跟踪链接，请检查链接是否完整（应包含 32 位代码）。", "There is nothing at this address. If it is an application's tracking link, check that it was copied whole (it carries a 32-character code)."),
+        ["errorpage.400"] = ("请求无效", "Invalid request"),
+        ["errorpage.400.what"] = ("浏览器发送的请求无效或过大。请返回上一页重试。", "The browser sent an invalid or too large request. Go back and try again."),
+        ["errorpage.429"] = ("请求过于频繁", "Too many requests"),
+        ["errorpage.429.what"] = ("请稍候一分钟再试。", "Wait a minute and try again."),
+        ["errorpage.500"] = ("服务出错", "Service failure"),
+        ["errorpage.500.what"] = ("服务内部出错，操作未完成。请稍后重试；如仍失败，请将下面的跟踪号告知运维人员。", "The service failed and nothing was done. Try again later; if it fails again, give the trace id below to the operators."),
+        ["errorpage.trace"] = ("跟踪号", "Trace id"),
+        ["certs.requestedId"] = ("已提交请求 #{0}", "Request #{0} submitted"),
     };
 
     public string Language
@@ -102,6 +177,34 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
         return $"{local:yyyy-MM-dd HH:mm} ({zone.Id})";
     }
+
+    /// <summary>A profile's display name in the user's language (its file's displayName; the technical name if none).</summary>
+    public string Profile(string name)
+    {
+        var profile = accessor.HttpContext?.RequestServices.GetService(typeof(RegistrationAuthority)) is RegistrationAuthority ra
+            ? ra.Ca.Profiles.All.FirstOrDefault(p => p.Name == name) : null;
+        var shown = profile?.DisplayName.In(Language);
+        return string.IsNullOrEmpty(shown) ? name : shown;
+    }
+
+    /// <summary>A profile's description in the user's language.</summary>
+    public string ProfileDescription(CaCore.Profiles.CertificateProfile profile) => profile.Descriptions.In(Language);
+
+    public string CertificateStatus(CaCore.Storage.CertificateStatus status) => this["status.certificate." + status];
+
+    public string RequestKind(CaCore.Storage.RaRequestKind kind) => this["kind." + kind];
+
+    public string Role(CaCore.Storage.RaRole? role) => role is { } r ? this["role." + r] : this["role.none"];
+
+    /// <summary>An RFC 5280 revocation reason by its name (keyCompromise …).</summary>
+    public string Reason(string name) => Texts.ContainsKey("reason." + name) ? this["reason." + name] : name;
+
+    /// <summary>An audit action by its stable name (certificate.issued …), the name itself where no wording is known.</summary>
+    public string AuditAction(string action) => Texts.ContainsKey("action." + action) ? this["action." + action] : action;
+
+    /// <summary>A text with placeholders ({0}, {1}) filled in.</summary>
+    public string Format(string key, params object[] arguments) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], arguments);
 
     public string this[string key] =>
         Texts.TryGetValue(key, out var text) ? (Language == "en" ? text.En : text.Zh) : key;
@@ -146,6 +249,8 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["error.ca.not_on_hold"] = "该证书未处于冻结状态",
         ["error.lint.failed"] = "证书检查未通过",
         ["error.argument.invalid"] = "输入有误",
+        ["error.ra.platform_certificate"] = "这是平台自身的证书，只能由运维人员吊销",
+        ["error.ra.reason_required"] = "请选择吊销原因",
         ["error.profile.invalid"] = "证书类型配置有误，请联系管理员",
         ["error.ca.not_initialised"] = "认证机构尚未初始化",
         ["error.ca.already_initialised"] = "认证机构已初始化",
@@ -194,6 +299,20 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["csr.bad-signature"] = "请求签名无法用其包含的公钥验证：请求被篡改，或并非由该密钥签名",
         ["csr.unverifiable"] = "无法校验请求签名：{0}",
     };
+
+    /// <summary>
+    /// For the language-purity test: the portal's own phrases that must not appear on a page shown in
+    /// <paramref name="pageLanguage"/> — the other language's texts (Chinese phrases of two or more characters; English
+    /// phrases of two or more words), without placeholders; the language switch is the one exception.
+    /// </summary>
+    public static IReadOnlyList<string> Phrases(string pageLanguage)
+    {
+        static bool Fixed(string text) => !text.Contains('{', StringComparison.Ordinal);
+        var texts = Texts.Where(t => t.Key != "lang.switch").Select(t => t.Value).ToList();
+        return pageLanguage == "en"
+            ? [.. texts.Select(t => t.Zh).Concat(ErrorTexts.Values).Concat(CheckTexts.Values).Where(t => t.Length >= 2 && Fixed(t)).Distinct()]
+            : [.. texts.Select(t => t.En).Where(t => t.Trim().Contains(' ', StringComparison.Ordinal) && Fixed(t)).Distinct()];
+    }
 
     public static string Status(string language, string status) => (language, status) switch
     {

@@ -22,6 +22,9 @@ public sealed class CertificatesModel(RegistrationAuthority ra) : PageModel
 
     [BindProperty] public string? Serial { get; set; }
 
+    /// <summary>The revocation request just made on the confirmation page (post/redirect/get).</summary>
+    [BindProperty(SupportsGet = true)] public long? Requested { get; set; }
+
     [BindProperty] public string? Reason { get; set; }
 
     public IReadOnlyList<CertificateEntity> Certificates { get; private set; } = [];
@@ -37,8 +40,6 @@ public sealed class CertificatesModel(RegistrationAuthority ra) : PageModel
 
     public Task OnGetAsync() => LoadAsync();
 
-    public Task OnPostRevokeAsync() => ActAsync(officer => ra.RequestRevocationAsync(Serial ?? "", RevocationReasons.Parse(Reason ?? "unspecified"), officer, HttpContext.RequestAborted));
-
     public Task OnPostHoldAsync() => ActAsync(officer => ra.RequestRevocationAsync(Serial ?? "", RevocationReason.CertificateHold, officer, HttpContext.RequestAborted));
 
     public Task OnPostReleaseAsync() => ActAsync(officer => ra.RequestReleaseAsync(Serial ?? "", officer, HttpContext.RequestAborted));
@@ -48,7 +49,7 @@ public sealed class CertificatesModel(RegistrationAuthority ra) : PageModel
         try
         {
             var request = await action(CaCore.Accounts.PlatformPrincipal.From(User)!);
-            Message = $"#{request.Id} {request.Kind} {request.Serial}: {request.Status}";
+            Message = $"#{request.Id} {request.Serial}";
         }
         catch (PkiException ex)
         {

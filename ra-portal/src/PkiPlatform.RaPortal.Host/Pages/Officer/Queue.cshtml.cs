@@ -21,6 +21,9 @@ public sealed class QueueModel(RegistrationAuthority ra) : PageModel
 
     public bool HasMore { get; private set; }
 
+    /// <summary>Approvals so far per request on this page.</summary>
+    public IReadOnlyDictionary<long, int> Approvals { get; private set; } = new Dictionary<long, int>();
+
     public async Task OnGetAsync()
     {
         PageNumber = Math.Max(1, PageNumber);
@@ -34,5 +37,6 @@ public sealed class QueueModel(RegistrationAuthority ra) : PageModel
         var page = await query.OrderBy(r => r.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(HttpContext.RequestAborted);
         HasMore = page.Count > PageSize;
         Requests = page.Take(PageSize).ToList();
+        Approvals = await ra.ApprovalCountsAsync(Requests.Select(r => r.Id).ToList(), HttpContext.RequestAborted);
     }
 }

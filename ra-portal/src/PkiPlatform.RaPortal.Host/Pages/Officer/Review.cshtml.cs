@@ -17,6 +17,12 @@ public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
 
     public IReadOnlyList<RaRequestEntity> History { get; private set; } = [];
 
+    /// <summary>The decisions so far (issue 11: progress "approved 1/2", who and when).</summary>
+    public IReadOnlyList<RaDecision> Decisions { get; private set; } = [];
+
+    /// <summary>Whether the signed-in officer has already decided (then no approve/reject buttons for them).</summary>
+    public bool DecidedByMe { get; private set; }
+
     public string? Error { get; private set; }
 
     /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
@@ -64,6 +70,9 @@ public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
             return NotFound();
         }
 
+        Decisions = await ra.DecisionsAsync(id, HttpContext.RequestAborted);
+        var me = CaCore.Accounts.PlatformPrincipal.From(User)?.Identity;
+        DecidedByMe = me is not null && Decisions.Any(d => d.Officer == me);
         if (Application.CsrDer is { } csr)
         {
             Preview = ra.Preview(Application.Profile, csr);
