@@ -161,6 +161,93 @@ public sealed class RaApiTests
         Assert.That((await JsonAsync(state)).GetProperty("status").GetString(), Is.EqualTo("Pending"));
     }
 
+    [Test]
+    public async Task Approvals_ProgressWithWhoAndWhen_DuplicateSubmissionAnsweredWithTheFirst()
+    {
+        var application = Application(CsrPem(KeyAlgorithm.EcP256, "CN=Progress Person,O=HRSS"), "staff-auth");
+        using var first = await _clients[_system].PostAsJsonAsync("/api/v1/requests", application);
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created), await first.Content.ReadAsStringAsync());
+        var id = (await JsonAsync(first)).GetProperty("id").GetInt64();
+
+        // Issue 11: the same CSR, profile and submitter again while pending is recognised, not a second application.
+        using var second = await _clients[_system].PostAsJsonAsync("/api/v1/requests", application);
+        Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK), await second.Content.ReadAsStringAsync());
+        Assert.That((await JsonAsync(second)).GetProperty("id").GetInt64(), Is.EqualTo(id));
+        Assert.That(second.Headers.Location?.ToString(), Is.EqualTo($"/api/v1/requests/{id}"));
+
+        using var approve = await _clients["Alice Officer"].PostAsJsonAsync($"/api/v1/requests/{id}/approve", new { reason = "identity checked" });
+        var view = await JsonAsync(approve);
+        Assert.That(view.GetProperty("approvals").GetInt32(), Is.EqualTo(1));
+        Assert.That(view.GetProperty("requiredApprovals").GetInt32(), Is.EqualTo(2));
+        var decision = view.GetProperty("decisions")[0];
+        Assert.That(decision.GetProperty("officer").GetString(), Is.EqualTo("staff:A1"));
+        Assert.That(decision.GetProperty("displayName").GetString(), Does.Contain("Alice Officer"));
+        Assert.That(decision.GetProperty("approved").GetBoolean(), Is.True);
+        Assert.That(decision.GetProperty("reason").GetString(), Is.EqualTo("identity checked"));
+        // Times carry their zone.
+        Assert.That(decision.GetProperty("at").GetString(), Does.EndWith("+00:00"));
+        Assert.That(view.GetProperty("submittedAt").GetString(), Does.EndWith("+00:00"));
+    }
+
+    [Test]
+    public async Task Revocation_OfThePlatformsOwnCertificate_RefusedToOfficers()
+    {
+        var tsa = await _pki.IssueAsync("tsa", "CN=Api TSA,O=HRSS");
+        using var response = await _clients["Alice Officer"].PostAsJsonAsync("/api/v1/revocations", new { serial = tsa.Serial, reason = "keyCompromise" });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await response.Content.ReadAsStringAsync());
+        var problem = await JsonAsync(response);
+        Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("ra.platform_certificate"));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("pki revoke"));
+    }
+
+    [Test]
+    public async Task AdminEnrolsAnOfficer_PersonApplies_TwoOfficersApprove_NewOfficerApproves()
+    {
+        // Issue 11: dual control can start through the RA: the admin registers staff:N7 with the role, the person applies
+        // with that staff ID, two officers approve, and the new certificate logs in as an officer.
+        using (var put = await _clients["Dave Admin"].PutAsJsonAsync("/api/v1/accounts", new { identity = "staff:N7", displayName = "New Officer", role = "Officer", active = true }))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), await put.Content.ReadAsStringAsync());
+        }
+
+        var key = TestCsr.Create(KeyAlgorithm.EcP256, "CN=New Officer,O=HRSS");
+        var pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", key.Der));
+        using var submit = await _clients[_system].PostAsJsonAsync("/api/v1/requests", new
+        {
+            profile = "staff-auth", csr = pem, applicantName = "New Officer", staffId = "N7", organization = "HRSS", unit = "RA", contact = "n7@hrss.example",
+        });
+        Assert.That(submit.StatusCode, Is.EqualTo(HttpStatusCode.Created), await submit.Content.ReadAsStringAsync());
+        var id = (await JsonAsync(submit)).GetProperty("id").GetInt64();
+        foreach (var officer in new[] { "Alice Officer", "Bob Officer" })
+        {
+            using var approve = await _clients[officer].PostAsJsonAsync($"/api/v1/requests/{id}/approve", new { reason = "enrolment checked" });
+            Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.OK), await approve.Content.ReadAsStringAsync());
+        }
+
+        JsonElement state = default;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        do
+        {
+            await Task.Delay(200);
+            using var get = await _clients[_system].GetAsync($"/api/v1/requests/{id}");
+            state = await JsonAsync(get);
+        }
+        while (state.GetProperty("status").GetString() != "Done" && DateTime.UtcNow < deadline);
+        Assert.That(state.GetProperty("status").GetString(), Is.EqualTo("Done"), state.ToString());
+
+        var certificate = X509Certificate2.CreateFromPem(await _clients[_system].GetStringAsync($"/api/v1/requests/{id}/certificate?format=pem"), key.PrivateKeyPem);
+        using var newOfficer = _host.Client(X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null));
+        using var queue = await newOfficer.GetAsync("/api/v1/queue");
+        Assert.That(queue.StatusCode, Is.EqualTo(HttpStatusCode.OK), await queue.Content.ReadAsStringAsync());
+
+        // A second application for the now enrolled account is a renewal: only with its own certificate.
+        using var hijack = await _clients[_system].PostAsJsonAsync("/api/v1/requests", new
+        {
+            profile = "staff-auth", csr = CsrPem(KeyAlgorithm.EcP256, "CN=New Officer,O=HRSS"), applicantName = "New Officer", staffId = "N7", organization = "HRSS", unit = "RA", contact = "x",
+        });
+        Assert.That(hijack.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), await hijack.Content.ReadAsStringAsync());
+    }
+
     [TestCase("Carol Auditor", "POST", "/api/v1/requests/1/approve", HttpStatusCode.Forbidden)]
     [TestCase("Dave Admin", "POST", "/api/v1/requests/1/approve", HttpStatusCode.Forbidden)]
     [TestCase("Payroll System", "POST", "/api/v1/requests/1/reject", HttpStatusCode.Forbidden)]

@@ -44,6 +44,7 @@ public static partial class ServiceDefaultsExtensions
             }
         });
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new UtcDateTimeConverter()));
         builder.Services.AddExceptionHandler<PkiExceptionHandler>();
         // The error-code registry: the shared codes here, each component adds its own in its Add…().
         builder.Services.AddPkiErrorCodes(KeyStore.PkiErrorCodes.Catalog).AddPkiErrorCodes(CaCore.CaErrorCodes.Catalog).AddPkiErrorCodes(PkiProblems.Catalog);

@@ -122,7 +122,10 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
             case ProfileAudience.Public:
             {
                 var account = AccountIdentity.Staff(application.ApplicantStaffId);
-                if (await ca.Accounts.FindAsync(account, cancellationToken) is not null && submitter?.Account?.Identity != account)
+                // An account registered ahead of its first certificate (an RA admin enrolling an officer) takes this application
+                // as its enrolment, under the profile's dual control; one that holds certificates renews only with its own.
+                if (await ca.Accounts.FindAsync(account, cancellationToken) is not null && submitter?.Account?.Identity != account
+                    && await ca.Accounts.HasCertificatesAsync(account, cancellationToken))
                 {
                     throw new PkiException(CaErrorCodes.AccountExists,
                         $"staff ID {application.ApplicantStaffId.Trim()} already has an account: renew by applying while logged in with that account's certificate, or ask an RA admin");
@@ -268,6 +271,12 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
             }
 
             await ca.Accounts.RegisterAsync(identity, displayName, admin.AuditActor, cancellationToken: cancellationToken);
+        }
+        else if (AccountIdentity.KindOf(identity) == AccountKind.Person && await ca.Accounts.FindAsync(identity, cancellationToken) is null)
+        {
+            // Issue 11: an RA admin enrols a person ahead of the first certificate (no subject reserved: the RA never
+            // reserves names); the person's first staff application then becomes the account's enrolment, under dual control.
+            await ca.Accounts.RegisterAsync(identity, displayName.Length > 0 ? displayName : identity, admin.AuditActor, cancellationToken: cancellationToken);
         }
 
         return await ca.Accounts.SetRoleAsync(identity, role, active, displayName, admin.AuditActor, cancellationToken);

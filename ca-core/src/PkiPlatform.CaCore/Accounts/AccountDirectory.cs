@@ -61,6 +61,14 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
         return (new PlatformCredential(record.Id, $"{record.Authority}/{serial}", record.SubjectDn, account is null ? null : Bound(account)), null);
     }
 
+    /// <summary>Whether any certificate is bound to the account (an account without one is waiting for its enrolment).</summary>
+    public async Task<bool> HasCertificatesAsync(string identity, CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        return await db.AccountCertificates.AsNoTracking().Join(db.RaAccounts.AsNoTracking().Where(a => a.Identity == identity), b => b.AccountId, a => a.Id, (b, a) => b.Id)
+            .AnyAsync(cancellationToken);
+    }
+
     public async Task<BoundAccount?> FindAsync(string identity, CancellationToken cancellationToken = default)
     {
         await using var db = database.CreateContext();
@@ -206,7 +214,9 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
                 records.Add(new AuditRecord(actor, AuditActions.AccountRegistered, binding.Identity, $"kind={account.Kind}; name={account.DisplayName}"));
             }
 
-            else if (account.Kind == AccountKind.Person && !binding.Renewal)
+            // Issue 11: an account an RA admin or operator registered before its first certificate is enrolled by that
+            // certificate (after the RA's dual control); an account that already holds certificates renews only through its own.
+            else if (account.Kind == AccountKind.Person && !binding.Renewal && await db.AccountCertificates.AnyAsync(b => b.AccountId == account.Id, cancellationToken))
             {
                 throw new PkiException(CaErrorCodes.AccountExists,
                     $"account {binding.Identity} already exists and did not ask for this certificate itself; nothing was issued (renew with the account's own certificate)");

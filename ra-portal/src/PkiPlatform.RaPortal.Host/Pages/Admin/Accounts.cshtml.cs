@@ -22,6 +22,12 @@ public sealed class AccountsModel(RegistrationAuthority ra) : PageModel
 
     [BindProperty] public bool Active { get; set; }
 
+    /// <summary>Issue 11: find the account by name, staff ID or identity, subject, or the serial of a certificate bound to it.</summary>
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+
+    /// <summary>An account picked from the search: fills the form, so a role binds to that account and nothing typed.</summary>
+    [BindProperty(SupportsGet = true)] public string? Pick { get; set; }
+
     public IReadOnlyList<RaAccountEntity> Accounts { get; private set; } = [];
 
     public string? Error { get; private set; }
@@ -29,7 +35,17 @@ public sealed class AccountsModel(RegistrationAuthority ra) : PageModel
     /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
     public string? ErrorCode { get; private set; }
 
-    public Task OnGetAsync() => LoadAsync();
+    public async Task OnGetAsync()
+    {
+        await LoadAsync();
+        if (Pick is not null && Accounts.FirstOrDefault(a => a.Identity == Pick) is { } picked)
+        {
+            Identity = picked.Identity;
+            DisplayName = picked.DisplayName;
+            Role = picked.Role?.ToString();
+            Active = picked.Active;
+        }
+    }
 
     public async Task OnPostAsync()
     {
@@ -51,6 +67,15 @@ public sealed class AccountsModel(RegistrationAuthority ra) : PageModel
     private async Task LoadAsync()
     {
         await using var db = ra.Ca.Database.CreateContext();
-        Accounts = await db.RaAccounts.AsNoTracking().OrderBy(a => a.Identity).Take(500).ToListAsync(HttpContext.RequestAborted);
+        var query = db.RaAccounts.AsNoTracking();
+        var q = (Q ?? Pick)?.Trim();
+        if (!string.IsNullOrEmpty(q))
+        {
+            var serial = q.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant();
+            var bySerial = db.AccountCertificates.AsNoTracking().Join(db.Certificates.AsNoTracking().Where(c => c.Serial == serial), b => b.CertificateId, c => c.Id, (b, c) => b.AccountId);
+            query = query.Where(a => a.Identity.Contains(q) || a.DisplayName.Contains(q) || (a.SubjectDn != null && a.SubjectDn.Contains(q)) || bySerial.Contains(a.Id));
+        }
+
+        Accounts = await query.OrderBy(a => a.Identity).Take(500).ToListAsync(HttpContext.RequestAborted);
     }
 }

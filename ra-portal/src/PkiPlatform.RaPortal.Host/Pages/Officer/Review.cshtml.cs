@@ -23,6 +23,9 @@ public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
     /// <summary>Whether the signed-in officer has already decided (then no approve/reject buttons for them).</summary>
     public bool DecidedByMe { get; private set; }
 
+    /// <summary>The account the certificate will be bound to, as it stands (an officer sees when it carries an RA role).</summary>
+    public CaCore.Accounts.BoundAccount? TargetAccount { get; private set; }
+
     public string? Error { get; private set; }
 
     /// <summary>The stable code of <see cref="Error"/>, for the portal to say it in the user's language.</summary>
@@ -71,6 +74,7 @@ public sealed class ReviewModel(RegistrationAuthority ra) : PageModel
         }
 
         Decisions = await ra.DecisionsAsync(id, HttpContext.RequestAborted);
+        TargetAccount = Application.Account is { } target ? await ra.Ca.Accounts.FindAsync(target, HttpContext.RequestAborted) : null;
         var me = CaCore.Accounts.PlatformPrincipal.From(User)?.Identity;
         DecidedByMe = me is not null && Decisions.Any(d => d.Officer == me);
         if (Application.CsrDer is { } csr)
