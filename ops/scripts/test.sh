@@ -18,6 +18,7 @@ command -v curl >/dev/null || need+=(curl)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql)
+dpkg -s python3-authlib >/dev/null 2>&1 || need+=(python3-authlib)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

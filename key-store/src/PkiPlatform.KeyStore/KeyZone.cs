@@ -16,6 +16,9 @@ public sealed record KeyZone(string Name, IReadOnlyList<string> Prefixes)
 
     public static KeyZone Ra { get; } = new("ra", []);
 
+    /// <summary>The identity provider (issue 12): only its token-signing keys.</summary>
+    public static KeyZone Identity { get; } = new("identity", ["oidc-"]);
+
     public static KeyZone All { get; } = new("operator", [""]);
 
     public bool Holds(string label) => Prefixes.Any(p => label.StartsWith(p, StringComparison.Ordinal));
@@ -29,8 +32,9 @@ public sealed record KeyZone(string Name, IReadOnlyList<string> Prefixes)
         "ocsp" => Ocsp,
         "token-service" => TokenService,
         "ra" => Ra,
+        "identity" => Identity,
         "operator" => All,
-        _ => throw new PkiException(PkiErrorCodes.InvalidArgument, $"no key zone '{name}' (ca, ocsp, token-service, ra, operator)"),
+        _ => throw new PkiException(PkiErrorCodes.InvalidArgument, $"no key zone '{name}' (ca, ocsp, token-service, ra, identity, operator)"),
     };
 }
 
@@ -69,7 +73,7 @@ public sealed class ZonedKeyStore(IKeyStore inner, KeyZone zone) : IKeyStore
             return label;
         }
 
-        var owner = new[] { KeyZone.Ca, KeyZone.Ocsp, KeyZone.TokenService }.FirstOrDefault(z => z.Holds(label))?.Name ?? "no zone";
+        var owner = new[] { KeyZone.Ca, KeyZone.Ocsp, KeyZone.TokenService, KeyZone.Identity }.FirstOrDefault(z => z.Holds(label))?.Name ?? "no zone";
         throw new PkiException(PkiErrorCodes.KeyOutsideZone,
             $"key '{label}' is outside the {Zone.Name} zone (it belongs to {owner}); this process may use only keys labelled {(Zone.Prefixes.Count == 0 ? "(none)" : string.Join(", ", Zone.Prefixes.Select(p => p + "…")))}");
     }

@@ -16,6 +16,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     ServiceKeyCommand.Create(),
     AccountCommand.Create(),
     OfficerCommand.Create(),
+    OidcCommand.Create(),
     DbCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),

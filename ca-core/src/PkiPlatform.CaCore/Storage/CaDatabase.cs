@@ -33,6 +33,9 @@ public sealed class CaDatabase
 
     public bool IsPostgres => _contextOptions is DbContextOptions<PostgresCaDbContext>;
 
+    /// <summary>The provider and connection (other components' stores in the same database use them, e.g. the identity provider).</summary>
+    public DatabaseOptions Options => _options;
+
     public string Provider => IsPostgres ? "postgres" : "sqlite";
 
     public CaDbContext CreateContext()
@@ -63,7 +66,8 @@ public sealed class CaDatabase
         }
     }
 
-    private static string SqliteConnectionString(string connectionString)
+    /// <summary>The SQLite connection string every store of the platform uses (busy timeout, pooling).</summary>
+    public static string SqliteConnectionString(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {

@@ -16,6 +16,7 @@ using PkiPlatform.KeyStore;
 using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.OcspResponder;
 using PkiPlatform.OcspResponder.Host;
+using PkiPlatform.Identity.Host;
 using PkiPlatform.ServiceDefaults;
 
 namespace PkiPlatform.Cli.Commands;
@@ -31,7 +32,8 @@ internal static class UpCommand
     {
         var urls = new Option<string?>("--urls") { Description = "Listen address of the OCSP/CRL/AIA endpoints (default: scheme, host and port of ca.ocspUrl in pki.json)" };
         var raPort = new Option<int>("--ra-port") { Description = "HTTPS port of the RA API (client certificates) on 127.0.0.1", DefaultValueFactory = _ => 8443 };
-        var command = new Command("up", "Run the platform: RA portal, API and CA worker, time-stamping, OCSP responder, CRL and CA certificate distribution") { urls, raPort };
+        var idpPort = new Option<int>("--idp-port") { Description = "HTTPS port of the identity provider (OpenID Connect; staff sign in with the USB-key certificate) on 127.0.0.1", DefaultValueFactory = _ => 8445 };
+        var command = new Command("up", "Run the platform: RA portal, API and CA worker, time-stamping, OCSP responder, CRL and CA certificate distribution, identity provider") { urls, raPort, idpPort };
         command.SetRun(async (result, cancellationToken) =>
         {
             var data = CliOptions.DataOf(result);
@@ -64,6 +66,7 @@ internal static class UpCommand
             using var issuingCertificate = X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer);
             var (portal, credentials) = await RaBootstrap.EnsureAsync(runtime, cancellationToken);
             var ra = $"https://127.0.0.1:{result.GetValue(raPort)}";
+            var idp = $"https://127.0.0.1:{result.GetValue(idpPort)}";
 
             // No configuration reload watch: the content root is the data directory, where every SQLite commit
             // (evidence, audit) wakes a FileSystemWatcher for nothing (seen in stack samples; no throughput change measured).
@@ -83,6 +86,8 @@ internal static class UpCommand
                 }
 
                 kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(raPort), endpoint => endpoint.UseHttps(https => RaTls.Configure(https, portal, issuingCertificate)));
+                // The identity provider's own listener (issue 12): its TLS handshake asks for the USB-key certificate.
+                kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(idpPort), endpoint => endpoint.UseHttps(https => RaTls.Configure(https, portal, issuingCertificate)));
             });
             // The same settings the stand-alone hosts read: sections Ocsp, Tsa and Signing of pki.json, overridable by
             // environment variables (Ocsp__MaxCacheBytes=…) and --Section:Key=value arguments.
@@ -91,6 +96,7 @@ internal static class UpCommand
             var ocspOptions = HostSettings.Bind<OcspResponderOptions>(builder.Configuration, "Ocsp");
             var tsaOptions = HostSettings.Bind<TsaOptions>(builder.Configuration, "Tsa");
             var signingOptions = HostSettings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
+            var identityOptions = HostSettings.Bind<PkiPlatform.Identity.Host.IdentityProviderOptions>(builder.Configuration, "Identity");
             builder.AddServiceDefaults();
             // One process, four zones (issue 10): each component gets the CA as its zone sees it, so the RA holds no key,
             // the OCSP responder only its responder keys, the token service only the TSA and service keys; only the CA
@@ -100,6 +106,12 @@ internal static class UpCommand
             builder.Services.AddOcspResponder(runtime.Ca.InZone(KeyZone.Ocsp), ocspOptions);
             builder.Services.AddRaPortal(runtime.Ca.InZone(KeyZone.Ra), rootCertificate, issuingCertificate);
             builder.Services.AddTokenService(runtime.Ca.InZone(KeyZone.TokenService), tsaOptions, signingOptions);
+            if (builder.Configuration["Identity:Issuer"] is null)
+            {
+                identityOptions.Issuer = idp + "/";
+            }
+
+            builder.Services.AddIdentityProvider(runtime.Ca.InZone(KeyZone.Identity), identityOptions, result.GetValue(idpPort));
             builder.Services.AddHostedService(sp => new AuditCheckpointService(caZone, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditCheckpointService>>(), sp.GetRequiredService<TimeStampAuthority>()));
             await using var app = builder.Build();
@@ -108,12 +120,29 @@ internal static class UpCommand
             {
                 await app.Services.InitializeOcspResponderAsync(cancellationToken);
                 await app.Services.InitializeTokenServiceAsync(cancellationToken);
+                await app.Services.InitializeIdentityProviderAsync(cancellationToken);
             }, cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();
             app.MapRaPortal();
             app.MapTokenService();
+            app.MapIdentityProvider();
             await app.StartAsync(cancellationToken);
+            // First run: a demo relying party of the identity provider (authorization code + PKCE, client_secret_basic).
+            string? demoClientSecret = null;
+            const string DemoRedirect = "http://127.0.0.1:8400/signin-oidc";
+            if (credentials.Count > 0)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var clients = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+                if (await clients.FindByClientIdAsync("demo-rp", cancellationToken) is null)
+                {
+                    demoClientSecret = RaBootstrap.NewPassword() + RaBootstrap.NewPassword();
+                    await clients.CreateAsync(OidcCommand.Descriptor("demo-rp", "Demo relying party", demoClientSecret, [DemoRedirect], [OpenIddict.Abstractions.OpenIddictConstants.GrantTypes.AuthorizationCode]), cancellationToken);
+                    await OidcCommand.AuditAsync(runtime, "pki-up:bootstrap", "oidc.client_added", "demo-rp", $"grants=authorization_code; redirects={DemoRedirect}", cancellationToken);
+                }
+            }
+
             var serviceKeys = new List<string>();
             var demoSignKey = "KEY";
             foreach (var system in credentials.Where(c => c.Role == RaBootstrap.SystemRole))
@@ -150,6 +179,12 @@ internal static class UpCommand
                 {
                     Console.WriteLine($"  try:              curl --cert-type P12 --cert {system.Path}:{system.Password} --cacert {Path.Combine(data.CaDirectory, "root.pem")} --data-binary @FILE '{ra}/api/v1/signatures?key={demoSignKey}&timestamp=true' -o FILE.p7m");
                 }
+            }
+
+            Console.WriteLine($"  identity (OIDC):  issuer {identityOptions.Issuer}   discovery {identityOptions.Issuer}.well-known/openid-configuration   (staff sign in with the USB-key certificate: any staff-auth credential above)");
+            if (demoClientSecret is not null)
+            {
+                Console.WriteLine($"  demo client:      client_id demo-rp   secret: {demoClientSecret}   redirect_uri {DemoRedirect}   (shown once; authorization code + PKCE S256)");
             }
 
             Console.WriteLine($"  OCSP responder:   {ca.OcspUrl}   (POST, or GET {ca.OcspUrl}/<base64 request>)");

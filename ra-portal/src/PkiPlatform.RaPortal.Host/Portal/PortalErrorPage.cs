@@ -14,6 +14,7 @@ internal static class PortalErrorPage
     /// <summary>Paths that are portal pages (the rest: API, protocol endpoints, health, metrics, OpenAPI).</summary>
     public static bool IsPage(PathString path) =>
         !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") && !path.StartsWithSegments("/openapi")
+        && !path.StartsWithSegments("/connect") && !path.StartsWithSegments("/.well-known") // the identity provider's protocol answers
         && !ServiceDefaults.ServiceDefaultsExtensions.IsProtocolPath(path);
 
     public static void UsePortalErrorPages(this IApplicationBuilder pages)

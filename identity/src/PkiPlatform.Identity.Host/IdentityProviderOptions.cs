@@ -1,0 +1,29 @@
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.Identity.Host;
+
+/// <summary>Identity provider settings (configuration section "Identity").</summary>
+public sealed class IdentityProviderOptions : ISettingsSection
+{
+    /// <summary>The issuer (https, ending in "/"); pki up sets it to its identity listener.</summary>
+    public string Issuer { get; set; } = "https://127.0.0.1:8445/";
+
+    public int AccessTokenSeconds { get; set; } = 600;
+
+    public int IdentityTokenSeconds { get; set; } = 600;
+
+    public int RefreshTokenSeconds { get; set; } = 8 * 3600;
+
+    public void Validate()
+    {
+        if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme != "https" || !Issuer.EndsWith('/') || issuer.Query.Length > 0)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"Identity:Issuer '{Issuer}' must be an https URL ending in '/' without a query (OpenID Connect Discovery 1.0 §3)");
+        }
+
+        if (AccessTokenSeconds is < 60 or > 3600 || IdentityTokenSeconds is < 60 or > 3600 || RefreshTokenSeconds is < 300 or > 7 * 24 * 3600)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "Identity:AccessTokenSeconds and IdentityTokenSeconds must be 60..3600, RefreshTokenSeconds 300..604800");
+        }
+    }
+}
