@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PkiPlatform.Interop.Tests.Cli;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.Interop.Tests.Identity;
+
+/// <summary>
+/// Issue 12 against a running `pki up`: a staff member's staff-auth certificate signs in to a relying party through the
+/// identity provider (curl follows authorize → certificate login → code, exchanges it with PKCE, calls userinfo), and an
+/// OpenID Connect library nobody here wrote (Debian's python3-authlib) validates the ES256 ID token against the JWKS.
+/// Bad input is refused with nothing issued.
+/// </summary>
+[NonParallelizable]
+public sealed class IdentityProviderTests
+{
+    private const string Redirect = "http://127.0.0.1:8400/signin-oidc";
+    private string _root = "";
+    private string _data = "";
+    private PkiUpProcess _up = null!;
+    private string _idp = "";
+    private string _ra = "";
+    private string _secret = "";
+    private (string Path, string Password) _officer;
+    private (string Path, string Password) _system;
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        _root = Directory.CreateTempSubdirectory("pki-idp-").FullName;
+        _data = Path.Combine(_root, "data");
+        var port = FreePort.Next();
+        Assert.That(PkiCli.Run(_data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{port}").ExitCode, Is.EqualTo(0));
+        var raPort = FreePort.Next();
+        var idpPort = FreePort.Next();
+        _up = PkiUpProcess.Start(_data, "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--idp-port", idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var banner = await _up.WaitForBannerAsync();
+        _idp = $"https://127.0.0.1:{idpPort}/";
+        _ra = $"https://127.0.0.1:{raPort}";
+        Assert.That(banner, Does.Contain($"issuer {_idp}"));
+        _secret = Regex.Match(banner, @"client_id demo-rp\s+secret: (\S+)").Groups[1].Value;
+        var officer = Regex.Match(banner, @"Officer  login:\s+(\S+)\s+password: (\S+)");
+        var system = Regex.Match(banner, @"System\s+login:\s+(\S+)\s+password: (\S+)");
+        Assert.That(_secret.Length > 0 && officer.Success && system.Success, Is.True, banner);
+        _officer = (officer.Groups[1].Value, officer.Groups[2].Value);
+        _system = (system.Groups[1].Value, system.Groups[2].Value);
+    }
+
+    [OneTimeTearDown]
+    public void OneTimeTearDown()
+    {
+        _up?.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private string Root => Path.Combine(_data, "publish", "ca", "root.pem");
+
+    private static (string Verifier, string Challenge) Pkce()
+    {
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        return (verifier, Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier))));
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private string AuthorizeUrl(string challenge, string method = "S256", string redirect = Redirect, string nonce = "n-1") =>
+        $"{_idp}connect/authorize?client_id=demo-rp&response_type=code&redirect_uri={Uri.EscapeDataString(redirect)}&scope=openid%20profile%20roles" +
+        $"&code_challenge={challenge}&code_challenge_method={method}&state=s-1&nonce={nonce}";
+
+    /// <summary>curl, as a browser with the USB key would: the certificate at the TLS handshake, headers of the answer printed.</summary>
+    private ExternalTool.Result Curl((string Path, string Password)? certificate, params string[] arguments) =>
+        ExternalTool.Run("curl", [.. new[] { "-s", "--cacert", Root }, .. certificate is { } c ? new[] { "--cert-type", "P12", "--cert", $"{c.Path}:{c.Password}" } : [], .. arguments]);
+
+    private string CodeFor((string Path, string Password) certificate, string challenge, string nonce = "n-1")
+    {
+        var answer = Curl(certificate, "-i", AuthorizeUrl(challenge, nonce: nonce));
+        var location = Regex.Match(answer.StdOut, @"(?im)^location: (\S+)");
+        Assert.That(answer.StdOut, Does.StartWith("HTTP/2 302"), answer.ToString());
+        Assert.That(location.Groups[1].Value, Does.StartWith(Redirect + "?code="));
+        return Regex.Match(location.Groups[1].Value, "code=([^&]+)").Groups[1].Value;
+    }
+
+    private ExternalTool.Result Exchange(string code, string verifier) =>
+        Curl(null, "-u", $"demo-rp:{_secret}", "-d", "grant_type=authorization_code", "-d", $"code={code}", "-d", $"redirect_uri={Redirect}", "-d", $"code_verifier={verifier}", $"{_idp}connect/token");
+
+    [Test]
+    public void StaffCertificate_SignsIn_CodeExchangedWithPkce_UserInfo_AuthlibValidatesTheIdToken()
+    {
+        var (verifier, challenge) = Pkce();
+        var code = CodeFor(_officer, challenge, nonce: "n-42");
+        var token = Exchange(code, verifier);
+        using var tokens = JsonDocument.Parse(token.StdOut);
+        Assert.That(tokens.RootElement.TryGetProperty("id_token", out _), Is.True, token.ToString());
+        var accessToken = tokens.RootElement.GetProperty("access_token").GetString()!;
+
+        var userinfo = Curl(null, "-H", $"Authorization: Bearer {accessToken}", $"{_idp}connect/userinfo");
+        Assert.That(userinfo.StdOut, Does.Contain("\"sub\":\"staff:ra-officer\"").And.Contain("\"staff_id\":\"ra-officer\"").And.Contain("\"role\":[\"Officer\"]"), userinfo.ToString());
+
+        var file = Path.Combine(_root, "tokens.json");
+        File.WriteAllText(file, token.StdOut);
+        var authlib = ExternalTool.Run("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Identity", "verify_id_token.py"), _idp, Root, file, "demo-rp", "n-42");
+        Assert.That(authlib.ExitCode, Is.EqualTo(0), authlib.ToString());
+        using var claims = JsonDocument.Parse(authlib.StdOut);
+        Assert.That(claims.RootElement.GetProperty("sub").GetString(), Is.EqualTo("staff:ra-officer"));
+        Assert.That(claims.RootElement.GetProperty("acr").GetString(), Is.EqualTo("urn:hrss:pki:acr:usb-key-certificate"));
+        Assert.That(claims.RootElement.GetProperty("amr").EnumerateArray().Select(a => a.GetString()), Is.EquivalentTo(new[] { "hwk", "sc" }));
+
+        // The JWKS is the key store's key: ES256 on P-256, labelled in the identity zone.
+        var jwks = Curl(null, $"{_idp}.well-known/jwks");
+        using var keySet = JsonDocument.Parse(jwks.StdOut);
+        var key = keySet.RootElement.GetProperty("keys")[0];
+        Assert.That((key.GetProperty("alg").GetString(), key.GetProperty("crv").GetString()), Is.EqualTo(("ES256", "P-256")));
+        Assert.That(key.GetProperty("kid").GetString(), Does.StartWith("oidc-signing-"));
+        Assert.That(key.TryGetProperty("d", out _), Is.False, "no private part");
+    }
+
+    [Test]
+    public void ReplayedCode_Refused()
+    {
+        var (verifier, challenge) = Pkce();
+        var code = CodeFor(_officer, challenge);
+        Assert.That(Exchange(code, verifier).StdOut, Does.Contain("access_token"));
+        Assert.That(Exchange(code, verifier).StdOut, Does.Contain("\"error\": \"invalid_grant\"").Or.Contain("\"error\":\"invalid_grant\""));
+    }
+
+    [Test]
+    public void WrongVerifier_Refused_NothingIssued()
+    {
+        var (_, challenge) = Pkce();
+        var code = CodeFor(_officer, challenge);
+        var answer = Exchange(code, Pkce().Verifier);
+        Assert.That(answer.StdOut, Does.Contain("invalid_grant").And.Not.Contain("access_token"), answer.ToString());
+    }
+
+    [Test]
+    public void NoCertificate_OrNotAStaffLoginCertificate_ClearPage_NothingIssued()
+    {
+        var (_, challenge) = Pkce();
+        var none = Curl(null, "-i", AuthorizeUrl(challenge));
+        Assert.That(none.StdOut, Does.StartWith("HTTP/2 403").And.Contain("无法登录").And.Contain("no certificate was presented").And.Not.Contain("location:"));
+        var system = Curl(_system, "-i", AuthorizeUrl(challenge));
+        Assert.That(system.StdOut, Does.StartWith("HTTP/2 403").And.Contain("only staff login certificates (staff-auth) sign in here"));
+    }
+
+    [TestCase("https://evil.example/cb", "S256", "redirect_uri")]
+    [TestCase(Redirect, "plain", "code_challenge_method")]
+    public void BadAuthorizationRequest_ErrorWithoutRedirect(string redirect, string method, string named)
+    {
+        var (_, challenge) = Pkce();
+        var answer = Curl(_officer, "-i", AuthorizeUrl(challenge, method, redirect));
+        Assert.That(answer.StdOut, Does.StartWith("HTTP/2 400"), answer.ToString());
+        Assert.That(answer.StdOut, Does.Not.Match("(?im)^location:"), "never a redirect to an unregistered or unchecked place");
+        Assert.That(answer.StdOut, Does.Contain(named));
+    }
+
+    [Test]
+    public void IdentityPaths_OnlyOnTheIdentityListener_AndNothingElseThere()
+    {
+        Assert.That(Curl(null, "-o", "/dev/null", "-w", "%{http_code}", $"{_ra}/.well-known/openid-configuration").StdOut, Is.EqualTo("404"));
+        Assert.That(Curl(null, "-o", "/dev/null", "-w", "%{http_code}", $"{_idp}Apply").StdOut, Is.EqualTo("404"));
+        Assert.That(Curl(null, $"{_idp}.well-known/openid-configuration").StdOut, Does.Contain("\"code_challenge_methods_supported\":[\"S256\"]").Or.Contain("\"S256\""));
+    }
+
+    [Test]
+    public void OidcClients_AddListDisable_Audited()
+    {
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "payroll-portal", "--name", "薪资系统", "--redirect-uri", "https://payroll.hrss.example/signin-oidc");
+        Assert.That(add.ExitCode, Is.EqualTo(0), add.ToString());
+        Assert.That(add.StdOut, Does.Match(@"client payroll-portal: secret \S{40,}"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "add", "--id", "bad", "--redirect-uri", "http://payroll.example/cb").StdErr,
+            Does.Contain("must be an absolute https URL (http only on loopback)"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Match(@"payroll-portal\s+active\s+authorization_code,refresh_token\s+https://payroll.hrss.example/signin-oidc"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "disable", "payroll-portal").ExitCode, Is.EqualTo(0));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Match(@"payroll-portal\s+disabled"));
+        Assert.That(PkiCli.Run(_data, "audit", "list", "--limit", "5").StdOut, Does.Contain("oidc.client_added").And.Contain("oidc.client_disabled"));
+    }
+}
