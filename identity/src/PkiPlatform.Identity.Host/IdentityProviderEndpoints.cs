@@ -23,6 +23,9 @@ public static class IdentityProviderEndpoints
 {
     public const string SigningKeyPrefix = "oidc-signing-";
 
+    /// <summary>The login certificate's record id: kept in codes and refresh tokens only (no destination), checked on every use.</summary>
+    private const string CertificateClaim = "pki_certificate";
+
     /// <param name="ca">The identity zone's view of the CA (its records and the <c>oidc-</c> keys only).</param>
     /// <param name="options">Validated settings.</param>
     /// <param name="listenerPort">The port of the identity listener (the only one its paths answer on).</param>
@@ -123,6 +126,7 @@ public static class IdentityProviderEndpoints
             .SetClaim("organisation", login.Organisation)
             .SetClaim("department", login.Department)
             .SetClaim(Claims.AuthenticationContextReference, IdentityAssurance.UsbKeyCertificate)
+            .SetClaim(CertificateClaim, login.CertificateId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .SetClaims(Claims.Role, [.. login.Roles])
             .SetClaims(Claims.AuthenticationMethodReference, [.. IdentityAssurance.Methods]);
         identity.SetScopes(request.GetScopes());
@@ -137,9 +141,15 @@ public static class IdentityProviderEndpoints
         {
             var principal = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
             var subject = principal?.GetClaim(Claims.Subject);
-            if (principal is null || subject is null || !await staff.IsActiveAsync(subject, context.RequestAborted))
+            var certificateId = long.TryParse(principal?.GetClaim(CertificateClaim), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
+            if (principal is null || subject is null)
             {
-                return Refuse(Errors.InvalidGrant, "the staff account behind this grant is disabled or gone; sign in again");
+                return Refuse(Errors.InvalidGrant, "the grant carries no staff member; sign in again");
+            }
+
+            if (await staff.RefusalAsync(subject, certificateId, context.RequestAborted) is { } refusal)
+            {
+                return Refuse(Errors.InvalidGrant, refusal);
             }
 
             principal.SetDestinations(Destinations);
@@ -205,6 +215,7 @@ public static class IdentityProviderEndpoints
             Claims.Name or "staff_id" or "organisation" or "department" when scopes.Contains(Scopes.Profile) =>
                 [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
             Claims.Role when scopes.Contains(Scopes.Roles) => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
+            CertificateClaim => [],
             _ => [OpenIddictConstants.Destinations.AccessToken],
         };
     }

@@ -6,7 +6,8 @@ namespace PkiPlatform.Identity;
 
 /// <summary>Who a staff-auth certificate logs in as, taken from the CA's records, never from the certificate's text.</summary>
 /// <param name="Subject">The OIDC <c>sub</c>: the account's stable identifier (staff:ID), the same after renewal or a new USB key.</param>
-public sealed record StaffLogin(string Subject, string Name, string StaffId, string Organisation, string Department, IReadOnlyList<string> Roles, string Certificate);
+/// <param name="CertificateId">The CA's record of the certificate that logged in: the session lives only as long as it is valid.</param>
+public sealed record StaffLogin(string Subject, string Name, string StaffId, string Organisation, string Department, IReadOnlyList<string> Roles, string Certificate, long CertificateId);
 
 /// <summary>
 /// Issue 12's certificate login: the chain was built to the platform's anchors by the listener; here the CA's records
@@ -47,13 +48,28 @@ public sealed class StaffAuthenticator(CertificateAuthority ca)
         }
 
         return (new StaffLogin(account.Identity, account.DisplayName, account.Identity["staff:".Length..], account.Organization ?? "", account.Unit ?? "",
-            account.Role is { } role ? [role.ToString()] : [], credential.Certificate), null);
+            account.Role is { } role ? [role.ToString()] : [], credential.Certificate, credential.CertificateId), null);
     }
 
-    /// <summary>Whether the account behind a token is still allowed (refresh: a disabled account's tokens stop at once).</summary>
-    public async Task<bool> IsActiveAsync(string subject, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Whether a grant may still be used (code exchange, refresh): the account is active and the certificate that logged in
+    /// is neither revoked, on hold nor expired — revoking the USB key's certificate ends its refresh tokens at once.
+    /// </summary>
+    public async Task<string?> RefusalAsync(string subject, long? certificateId, CancellationToken cancellationToken = default)
     {
         await using var db = ca.Database.CreateContext();
-        return await db.RaAccounts.AsNoTracking().AnyAsync(a => a.Identity == subject && a.Active, cancellationToken);
+        if (!await db.RaAccounts.AsNoTracking().AnyAsync(a => a.Identity == subject && a.Active, cancellationToken))
+        {
+            return $"the staff account {subject} is disabled or gone; sign in again";
+        }
+
+        if (certificateId is not { } id)
+        {
+            return "the grant names no login certificate; sign in again";
+        }
+
+        var certificate = await db.Certificates.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Status, c.NotAfter }).FirstOrDefaultAsync(cancellationToken);
+        return certificate is null || certificate.Status != CertificateStatus.Issued ? "the certificate this session signed in with was revoked or put on hold; sign in again with a valid USB key"
+            : certificate.NotAfter <= DateTime.UtcNow ? "the certificate this session signed in with has expired" : null;
     }
 }

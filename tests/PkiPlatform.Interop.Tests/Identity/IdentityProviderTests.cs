@@ -64,17 +64,17 @@ public sealed class IdentityProviderTests
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private string AuthorizeUrl(string challenge, string method = "S256", string redirect = Redirect, string nonce = "n-1") =>
-        $"{_idp}connect/authorize?client_id=demo-rp&response_type=code&redirect_uri={Uri.EscapeDataString(redirect)}&scope=openid%20profile%20roles" +
+    private string AuthorizeUrl(string challenge, string method = "S256", string redirect = Redirect, string nonce = "n-1", string scope = "openid profile roles") =>
+        $"{_idp}connect/authorize?client_id=demo-rp&response_type=code&redirect_uri={Uri.EscapeDataString(redirect)}&scope={Uri.EscapeDataString(scope)}" +
         $"&code_challenge={challenge}&code_challenge_method={method}&state=s-1&nonce={nonce}";
 
     /// <summary>curl, as a browser with the USB key would: the certificate at the TLS handshake, headers of the answer printed.</summary>
     private ExternalTool.Result Curl((string Path, string Password)? certificate, params string[] arguments) =>
         ExternalTool.Run("curl", [.. new[] { "-s", "--cacert", Root }, .. certificate is { } c ? new[] { "--cert-type", "P12", "--cert", $"{c.Path}:{c.Password}" } : [], .. arguments]);
 
-    private string CodeFor((string Path, string Password) certificate, string challenge, string nonce = "n-1")
+    private string CodeFor((string Path, string Password) certificate, string challenge, string nonce = "n-1", string scope = "openid profile roles")
     {
-        var answer = Curl(certificate, "-i", AuthorizeUrl(challenge, nonce: nonce));
+        var answer = Curl(certificate, "-i", AuthorizeUrl(challenge, nonce: nonce, scope: scope));
         var location = Regex.Match(answer.StdOut, @"(?im)^location: (\S+)");
         Assert.That(answer.StdOut, Does.StartWith("HTTP/2 302"), answer.ToString());
         Assert.That(location.Groups[1].Value, Does.StartWith(Redirect + "?code="));
@@ -113,6 +113,33 @@ public sealed class IdentityProviderTests
         Assert.That((key.GetProperty("alg").GetString(), key.GetProperty("crv").GetString()), Is.EqualTo(("ES256", "P-256")));
         Assert.That(key.GetProperty("kid").GetString(), Does.StartWith("oidc-signing-"));
         Assert.That(key.TryGetProperty("d", out _), Is.False, "no private part");
+    }
+
+    [Test]
+    public void RevokedLoginCertificate_RefreshTokenRefused_NextLoginRefused()
+    {
+        var add = PkiCli.Run(_data, "officer", "add", "--staff-id", "S77", "--name", "Revoked Staff", "--role", "Auditor");
+        var printed = Regex.Match(add.StdOut, @"credential (\S+)\s+password: (\S+)");
+        Assert.That(printed.Success, Is.True, add.ToString());
+        var staff = (printed.Groups[1].Value, printed.Groups[2].Value);
+        var (verifier, challenge) = Pkce();
+        using var tokens = JsonDocument.Parse(Exchange(CodeFor(staff, challenge, scope: "openid offline_access"), verifier).StdOut);
+        var refresh = tokens.RootElement.GetProperty("refresh_token").GetString()!;
+        ExternalTool.Result Refresh(string token) => Curl(null, "-u", $"demo-rp:{_secret}", "-d", "grant_type=refresh_token", "-d", $"refresh_token={token}", $"{_idp}connect/token");
+        using var renewed = JsonDocument.Parse(Refresh(refresh).StdOut);
+        Assert.That(renewed.RootElement.TryGetProperty("access_token", out _), Is.True, "refresh works while the certificate is valid");
+        var next = renewed.RootElement.GetProperty("refresh_token").GetString()!;
+
+        var pem = ExternalTool.Run("openssl", "pkcs12", "-in", staff.Item1, "-nokeys", "-clcerts", "-passin", "pass:" + staff.Item2);
+        var serialFile = Path.Combine(_root, "s77.pem");
+        File.WriteAllText(serialFile, pem.StdOut);
+        var serial = ExternalTool.Run("openssl", "x509", "-in", serialFile, "-noout", "-serial").StdOut.Trim().Split('=')[1];
+        Assert.That(PkiCli.Run(_data, "revoke", serial, "--reason", "keyCompromise").ExitCode, Is.EqualTo(0));
+
+        var refused = Refresh(next);
+        Assert.That(refused.StdOut, Does.Contain("invalid_grant").And.Contain("revoked").And.Not.Contain("access_token"), refused.ToString());
+        var login = Curl(staff, "-i", AuthorizeUrl(Pkce().Challenge));
+        Assert.That(login.StdOut, Does.StartWith("HTTP/2 403").And.Contain("revoked on"), login.ToString());
     }
 
     [Test]

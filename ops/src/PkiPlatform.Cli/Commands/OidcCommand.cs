@@ -119,6 +119,7 @@ internal static class OidcCommand
             descriptor.Permissions.Add(Permissions.ResponseTypes.Code);
             descriptor.Permissions.Add(Permissions.Scopes.Profile);
             descriptor.Permissions.Add(Permissions.Scopes.Roles);
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + Scopes.OfflineAccess);
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
             foreach (var uri in redirects)
             {
