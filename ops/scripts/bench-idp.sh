@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Identity provider throughput (issue 12): client-credentials tokens and introspection under wrk, kept-alive TLS
+# connections, on `pki up` (SQLite, ES256 key in the software key store). Usage: bash ops/scripts/bench-idp.sh [SECONDS]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+seconds=${1:-8}
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+dotnet build "$root/ops/src/PkiPlatform.Cli" -c Release -v quiet -nologo >/dev/null
+pki="dotnet $root/ops/src/PkiPlatform.Cli/bin/Release/net10.0/pki.dll"
+work=$(mktemp -d /tmp/pki-bench-idp-XXXXXX)
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+http=$(port); ra=$(port); idp=$(port)
+$pki --data "$work/data" init --kdf-cost 12 --base-url "http://127.0.0.1:$http" >/dev/null 2>&1
+secret=$($pki --data "$work/data" oidc client add --id bench-cc --grant client_credentials | sed -n 's/.*secret \([^ ]*\).*/\1/p')
+PKI_PASSPHRASE="" $pki --data "$work/data" up --ra-port "$ra" --idp-port "$idp" >"$work/up.log" 2>&1 &
+up=$!
+trap 'kill $up 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 300); do grep -q "Press Ctrl+C" "$work/up.log" && break; sleep 0.2; done
+basic=$(printf 'bench-cc:%s' "$secret" | base64 -w0)
+token=$(curl -s --cacert "$work/data/publish/ca/root.pem" -H "Authorization: Basic $basic" -d grant_type=client_credentials "https://127.0.0.1:$idp/connect/token" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+cat >"$work/cc.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic $basic"
+wrk.body = "grant_type=client_credentials"
+LUA
+cat >"$work/introspect.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic $basic"
+wrk.body = "token=$token"
+LUA
+summary() { awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s /s, p99 %s, non-2xx %s\n", rps, p99, bad+0}'; }
+for name in cc introspect; do
+  path=$([ $name = cc ] && echo token || echo introspect)
+  timeout $((seconds + 30)) wrk -t2 -c32 -d3s -s "$work/$name.lua" "https://127.0.0.1:$idp/connect/$path" >/dev/null   # warm-up
+  echo "== $name ($path), kept-alive, wrk -t2 -c32"
+  timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/$name.lua" "https://127.0.0.1:$idp/connect/$path" | summary
+done
