@@ -22,7 +22,11 @@ public static class IdentityStore
                 db.UseSqlite(CaDatabase.SqliteConnectionString(database.Options.ConnectionString), sqlite => sqlite.MigrationsHistoryTable("__oidc_migrations")));
         }
 
-        services.AddOpenIddict().AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>());
+        services.AddOpenIddict().AddCore(core =>
+        {
+            core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>();
+            core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, SecretCheckingApplicationManager>();
+        });
         return services;
     }
 
