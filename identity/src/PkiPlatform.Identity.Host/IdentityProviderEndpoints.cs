@@ -46,7 +46,9 @@ public static class IdentityProviderEndpoints
                     .SetTokenEndpointUris("connect/token")
                     .SetUserInfoEndpointUris("connect/userinfo")
                     .SetIntrospectionEndpointUris("connect/introspect")
-                    .SetRevocationEndpointUris("connect/revoke");
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetPushedAuthorizationEndpointUris("connect/par")
+                    .SetEndSessionEndpointUris("connect/logout");
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
                 server.RequireProofKeyForCodeExchange();
                 // S256 only: "plain" PKCE protects nothing against a stolen authorization request (RFC 7636 §7.2).
@@ -68,7 +70,8 @@ public static class IdentityProviderEndpoints
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
-                    .EnableUserInfoEndpointPassthrough();
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
             })
             .AddValidation(validation =>
             {
@@ -102,6 +105,9 @@ public static class IdentityProviderEndpoints
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync);
         app.MapPost("/connect/token", (Delegate)TokenAsync);
         app.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync);
+        // RP-initiated logout: OpenIddict checks id_token_hint and post_logout_redirect_uri against the client's registration.
+        app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)(() =>
+            Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme])));
         return app;
     }
 

@@ -143,6 +143,27 @@ public sealed class IdentityProviderTests
     }
 
     [Test]
+    public void PushedAuthorizationRequest_ThenAuthorizeByRequestUri_CodeIssued_ParRequiredClientRefusedWithout()
+    {
+        var (verifier, challenge) = Pkce();
+        var pushed = Curl(null, "-u", $"demo-rp:{_secret}", "-d", "client_id=demo-rp", "-d", "response_type=code", "-d", $"redirect_uri={Redirect}", "-d", "scope=openid",
+            "-d", $"code_challenge={challenge}", "-d", "code_challenge_method=S256", "-d", "state=s-par", "-d", "nonce=n-par", $"{_idp}connect/par");
+        using var par = JsonDocument.Parse(pushed.StdOut);
+        var requestUri = par.RootElement.GetProperty("request_uri").GetString()!;
+        Assert.That(requestUri, Does.StartWith("urn:ietf:params:oauth:request_uri:"), pushed.ToString());
+        var answer = Curl(_officer, "-i", $"{_idp}connect/authorize?client_id=demo-rp&request_uri={Uri.EscapeDataString(requestUri)}");
+        var code = Regex.Match(answer.StdOut, @"(?im)^location: \S+[?&]code=([^&\s]+)").Groups[1].Value;
+        Assert.That(code, Is.Not.Empty, answer.ToString());
+        Assert.That(Exchange(code, verifier).StdOut, Does.Contain("id_token"));
+
+        // A client registered with --require-par gets no code from a direct authorization request.
+        var added = PkiCli.Run(_data, "oidc", "client", "add", "--id", "par-only", "--redirect-uri", Redirect, "--require-par");
+        Assert.That(added.ExitCode, Is.EqualTo(0), added.ToString());
+        var direct = Curl(_officer, "-i", AuthorizeUrl(challenge).Replace("client_id=demo-rp", "client_id=par-only", StringComparison.Ordinal));
+        Assert.That(direct.StdOut, Does.Not.Match(@"(?im)^location: \S+[?&]code="), direct.ToString());
+    }
+
+    [Test]
     public void ReplayedCode_Refused()
     {
         var (verifier, challenge) = Pkce();

@@ -22,7 +22,8 @@ internal static class OidcCommand
         var redirect = new Option<string[]>("--redirect-uri") { Description = "Exact redirect URI (repeat for several); https, or http on loopback", AllowMultipleArgumentsPerToken = true };
         var grant = new Option<string[]>("--grant") { Description = "authorization_code (default; with refresh_token) or client_credentials", AllowMultipleArgumentsPerToken = true };
         grant.AcceptOnlyFromAmong(GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials);
-        var add = new Command("add", "Register a relying party with client_secret_basic; its secret is printed once") { id, name, redirect, grant };
+        var requirePar = new Option<bool>("--require-par") { Description = "Authorization requests only through pushed authorization requests (RFC 9126)" };
+        var add = new Command("add", "Register a relying party with client_secret_basic; its secret is printed once") { id, name, redirect, grant, requirePar };
         add.SetRun(async (result, cancellationToken) =>
         {
             var grants = result.GetValue(grant) is { Length: > 0 } g ? g : [GrantTypes.AuthorizationCode];
@@ -42,8 +43,14 @@ internal static class OidcCommand
             }
 
             var secret = RaBootstrap.NewPassword() + RaBootstrap.NewPassword();
-            await manager.CreateAsync(Descriptor(clientId, result.GetValue(name)!, secret, redirects, grants), cancellationToken);
-            await AuditAsync(runtime, CliOptions.ActorOf(result), "oidc.client_added", clientId, $"grants={string.Join(",", grants)}; redirects={string.Join(" ", redirects)}", cancellationToken);
+            var descriptor = Descriptor(clientId, result.GetValue(name)!, secret, redirects, grants);
+            if (result.GetValue(requirePar))
+            {
+                descriptor.Requirements.Add(Requirements.Features.PushedAuthorizationRequests);
+            }
+
+            await manager.CreateAsync(descriptor, cancellationToken);
+            await AuditAsync(runtime, CliOptions.ActorOf(result), "oidc.client_added", clientId, $"grants={string.Join(",", grants)}; redirects={string.Join(" ", redirects)}; par={(result.GetValue(requirePar) ? "required" : "optional")}", cancellationToken);
             Console.WriteLine($"client {clientId}: secret {secret}   (shown once; client_secret_basic)");
             return 0;
         });
@@ -114,6 +121,8 @@ internal static class OidcCommand
         if (grants.Contains(GrantTypes.AuthorizationCode))
         {
             descriptor.Permissions.Add(Permissions.Endpoints.Authorization);
+            descriptor.Permissions.Add(Permissions.Endpoints.PushedAuthorization);
+            descriptor.Permissions.Add(Permissions.Endpoints.EndSession);
             descriptor.Permissions.Add(Permissions.GrantTypes.AuthorizationCode);
             descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
             descriptor.Permissions.Add(Permissions.ResponseTypes.Code);
