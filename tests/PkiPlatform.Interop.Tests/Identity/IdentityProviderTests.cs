@@ -164,6 +164,77 @@ public sealed class IdentityProviderTests
     }
 
     [Test]
+    public async Task SampleRelyingParty_ChromiumPresentsTheStaffCertificate_SignsIn_ShowsTheClaims()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            Assert.Ignore("/usr/bin/chromium is not installed; the test script installs Debian's chromium");
+        }
+
+        var rpPort = FreePort.Next();
+        var rp = $"http://127.0.0.1:{rpPort}";
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "sample-rp", "--name", "Sample", "--redirect-uri", $"{rp}/signin-oidc");
+        var secret = Regex.Match(add.StdOut, @"secret (\S+)").Groups[1].Value;
+        Assert.That(secret, Is.Not.Empty, add.ToString());
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "PkiPlatform.SampleRelyingParty.dll"), "--urls", rp, "--Oidc:Authority", _idp,
+                     "--Oidc:ClientId", "sample-rp", "--Oidc:ClientSecret", secret, "--Oidc:RootCertificate", Root })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var sample = System.Diagnostics.Process.Start(info)!;
+        sample.BeginOutputReadLine();
+        sample.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+            for (var i = 0; i < 100; i++)
+            {
+                try
+                {
+                    if ((int)(await http.GetAsync(rp + "/")).StatusCode == 302)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                await Task.Delay(200);
+            }
+
+            using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new Microsoft.Playwright.BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+            await using var context = await browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions
+            {
+                IgnoreHTTPSErrors = true,
+                ClientCertificates = [new Microsoft.Playwright.ClientCertificate { Origin = _idp.TrimEnd('/'), PfxPath = _officer.Path, Passphrase = _officer.Password }],
+            });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(rp + "/");
+            Assert.That(await page.InnerTextAsync("#who"), Is.EqualTo("RA Officer"), await page.ContentAsync());
+            var claims = await page.InnerTextAsync("#claims");
+            Assert.That(claims, Does.Contain("staff:ra-officer").And.Contain("hwk").And.Contain("staff_id\tra-officer").And.Contain("role\tOfficer"));
+            var shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+            Directory.CreateDirectory(shots);
+            var shot = Path.Combine(shots, "sample-relying-party-signed-in.png");
+            await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = shot, FullPage = true });
+            TestContext.AddTestAttachment(shot);
+        }
+        finally
+        {
+            sample.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Test]
     public void ReplayedCode_Refused()
     {
         var (verifier, challenge) = Pkce();
