@@ -72,6 +72,21 @@ public sealed class RaApiTests
         return (await JsonAsync(response)).GetProperty("id").GetInt64();
     }
 
+    /// <summary>Polls the request as its submitter until the CA worker has issued it (15 s at most).</summary>
+    private async Task WaitUntilDoneAsync(long id)
+    {
+        JsonElement state = default;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        do
+        {
+            await Task.Delay(200);
+            using var get = await _clients[_system].GetAsync($"/api/v1/requests/{id}");
+            state = await JsonAsync(get);
+        }
+        while (state.GetProperty("status").GetString() != "Done" && DateTime.UtcNow < deadline);
+        Assert.That(state.GetProperty("status").GetString(), Is.EqualTo("Done"), state.ToString());
+    }
+
     private async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)
     {
         Assert.That(response.StatusCode, Is.EqualTo(status), await response.Content.ReadAsStringAsync());
@@ -127,16 +142,7 @@ public sealed class RaApiTests
             Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.OK), await approve.Content.ReadAsStringAsync());
         }
 
-        JsonElement state = default;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        do
-        {
-            await Task.Delay(200);
-            using var get = await _clients[_system].GetAsync($"/api/v1/requests/{id}");
-            state = await JsonAsync(get);
-        }
-        while (state.GetProperty("status").GetString() != "Done" && DateTime.UtcNow < deadline);
-        Assert.That(state.GetProperty("status").GetString(), Is.EqualTo("Done"), state.ToString());
+        await WaitUntilDoneAsync(id);
 
         var pem = await _clients[_system].GetStringAsync($"/api/v1/requests/{id}/certificate?format=pem");
         var path = _pki.WriteFile($"api-{id}.pem", System.Text.Encoding.ASCII.GetBytes(pem));
@@ -224,16 +230,7 @@ public sealed class RaApiTests
             Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.OK), await approve.Content.ReadAsStringAsync());
         }
 
-        JsonElement state = default;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        do
-        {
-            await Task.Delay(200);
-            using var get = await _clients[_system].GetAsync($"/api/v1/requests/{id}");
-            state = await JsonAsync(get);
-        }
-        while (state.GetProperty("status").GetString() != "Done" && DateTime.UtcNow < deadline);
-        Assert.That(state.GetProperty("status").GetString(), Is.EqualTo("Done"), state.ToString());
+        await WaitUntilDoneAsync(id);
 
         var certificate = X509Certificate2.CreateFromPem(await _clients[_system].GetStringAsync($"/api/v1/requests/{id}/certificate?format=pem"), key.PrivateKeyPem);
         using var newOfficer = _host.Client(X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null));

@@ -12,14 +12,12 @@ namespace PkiPlatform.Interop.Tests.Cli;
 [NonParallelizable]
 public sealed class PkiUpBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Test]
     public async Task FreshPkiUp_TheTwoPrintedOfficers_ApproveAnApplicationInTheBrowser()
     {
-        if (!File.Exists(Chromium))
+        if (!File.Exists(Chromium.Path))
         {
-            Assert.Ignore($"{Chromium} is not installed; the test script installs Debian's chromium");
+            Assert.Ignore($"{Chromium.Path} is not installed; the test script installs Debian's chromium");
         }
 
         var root = Directory.CreateTempSubdirectory("pki-up-browser-").FullName;
@@ -36,12 +34,7 @@ public sealed class PkiUpBrowserTests
             var ra = $"https://127.0.0.1:{raPort}";
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            await using var browser = await Chromium.LaunchAsync(playwright);
             var shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
             Directory.CreateDirectory(shots);
             async Task ShotAsync(IPage page, string name)

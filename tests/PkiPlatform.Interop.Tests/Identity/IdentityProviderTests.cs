@@ -166,7 +166,7 @@ public sealed class IdentityProviderTests
     [Test]
     public async Task SampleRelyingParty_ChromiumPresentsTheStaffCertificate_SignsIn_ShowsTheClaims()
     {
-        if (!File.Exists("/usr/bin/chromium"))
+        if (!File.Exists(Chromium.Path))
         {
             Assert.Ignore("/usr/bin/chromium is not installed; the test script installs Debian's chromium");
         }
@@ -206,12 +206,7 @@ public sealed class IdentityProviderTests
             }
 
             using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new Microsoft.Playwright.BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            await using var browser = await Chromium.LaunchAsync(playwright);
             await using var context = await browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions
             {
                 IgnoreHTTPSErrors = true,
