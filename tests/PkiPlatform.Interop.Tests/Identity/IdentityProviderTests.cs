@@ -230,6 +230,28 @@ public sealed class IdentityProviderTests
     }
 
     [Test]
+    public void ClientCredentials_TokenAndIntrospection_DisabledClientRefused()
+    {
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "batch-job", "--grant", "client_credentials");
+        var secret = Regex.Match(add.StdOut, @"secret (\S+)").Groups[1].Value;
+        Assert.That(secret, Is.Not.Empty, add.ToString());
+        var token = Curl(null, "-u", $"batch-job:{secret}", "-d", "grant_type=client_credentials", $"{_idp}connect/token");
+        using var issued = JsonDocument.Parse(token.StdOut);
+        var access = issued.RootElement.GetProperty("access_token").GetString()!;
+        Assert.That(issued.RootElement.TryGetProperty("id_token", out _), Is.False, "no ID token without a person");
+
+        var introspection = Curl(null, "-u", $"batch-job:{secret}", "-d", $"token={access}", $"{_idp}connect/introspect");
+        using var info = JsonDocument.Parse(introspection.StdOut);
+        Assert.That(info.RootElement.GetProperty("active").GetBoolean(), Is.True, introspection.ToString());
+        Assert.That(info.RootElement.GetProperty("sub").GetString(), Is.EqualTo("batch-job"));
+
+        Assert.That(Curl(null, "-u", "batch-job:wrong-secret", "-d", "grant_type=client_credentials", $"{_idp}connect/token").StdOut, Does.Contain("invalid_client"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "disable", "batch-job").ExitCode, Is.EqualTo(0));
+        var refused = Curl(null, "-u", $"batch-job:{secret}", "-d", "grant_type=client_credentials", $"{_idp}connect/token");
+        Assert.That(refused.StdOut, Does.Contain("\"error\"").And.Not.Contain("access_token"), refused.ToString());
+    }
+
+    [Test]
     public void ReplayedCode_Refused()
     {
         var (verifier, challenge) = Pkce();
