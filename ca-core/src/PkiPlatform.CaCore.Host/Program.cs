@@ -10,10 +10,7 @@ using PkiPlatform.ServiceDefaults;
 return await HostProgram.RunAsync("CA host", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true),
-        TimeProvider.System, default, KeyZone.Ca);
+    var runtime = await HostProgram.OpenZoneAsync(builder, KeyZone.Ca, migrate: true);
     var healthPort = int.TryParse(builder.Configuration["health-port"], out var p) ? p : 9101;
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, healthPort));
     builder.AddServiceDefaults();

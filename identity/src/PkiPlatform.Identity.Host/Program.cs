@@ -8,10 +8,7 @@ using PkiPlatform.ServiceDefaults;
 return await HostProgram.RunAsync("Identity provider", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true),
-        TimeProvider.System, default, PkiPlatform.KeyStore.KeyZone.Identity, migrate: false);
+    var runtime = await HostProgram.OpenZoneAsync(builder, PkiPlatform.KeyStore.KeyZone.Identity, migrate: false);
     var options = HostSettings.Bind<IdentityProviderOptions>(builder.Configuration, "Identity");
     var port = int.TryParse(builder.Configuration["port"], out var p) ? p : 8445;
     builder.WebHost.ConfigureKestrel(kestrel =>

@@ -8,10 +8,7 @@ using PkiPlatform.ServiceDefaults;
 return await HostProgram.RunAsync("OCSP responder", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
-        PkiPlatform.KeyStore.KeyZone.Ocsp, migrate: false);
+    var runtime = await HostProgram.OpenZoneAsync(builder, PkiPlatform.KeyStore.KeyZone.Ocsp, migrate: false);
     var options = HostSettings.Bind<OcspResponderOptions>(builder.Configuration, "Ocsp");
     builder.AddServiceDefaults();
     builder.Services.AddSingleton(runtime);

@@ -12,12 +12,9 @@ using PkiPlatform.ServiceDefaults;
 return await HostProgram.RunAsync("RA", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), passphrase: null, TimeProvider.System, default,
-        PkiPlatform.KeyStore.KeyZone.Ra, migrate: false);
-    var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? data.Combine("ra", "portal.p12");
-    var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? data.Combine("ra", "portal.pass");
+    var runtime = await HostProgram.OpenZoneAsync(builder, PkiPlatform.KeyStore.KeyZone.Ra, migrate: false);
+    var certificatePath = builder.Configuration["Ra:CertificatePath"] ?? runtime.Data.Combine("ra", "portal.p12");
+    var passwordPath = builder.Configuration["Ra:CertificatePasswordFile"] ?? runtime.Data.Combine("ra", "portal.pass");
     if (!File.Exists(certificatePath) || !File.Exists(passwordPath))
     {
         throw new PkiPlatform.KeyStore.PkiException(PkiPlatform.KeyStore.PkiErrorCodes.InvalidArgument,

@@ -11,10 +11,7 @@ using PkiPlatform.TokenService.Host;
 return await HostProgram.RunAsync("Time-stamping authority", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    var data = DataDirectory.FromOption(builder.Configuration["data"]);
-    HostSettings.AddPkiJson(builder.Configuration, data.ConfigFile);
-    var runtime = await PkiRuntime.OpenAsync(data, data.LoadConfig(builder.Configuration["Database:ConnectionString"]), StoredPassphrase.Resolve(data, builder.Configuration["passphrase-file"], warn: true), TimeProvider.System, default,
-        PkiPlatform.KeyStore.KeyZone.TokenService, migrate: false);
+    var runtime = await HostProgram.OpenZoneAsync(builder, PkiPlatform.KeyStore.KeyZone.TokenService, migrate: false);
     var options = HostSettings.Bind<TsaOptions>(builder.Configuration, "Tsa");
     var signing = HostSettings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
     var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
