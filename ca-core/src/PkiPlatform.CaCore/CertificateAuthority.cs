@@ -20,6 +20,9 @@ namespace PkiPlatform.CaCore;
 public sealed class CertificateAuthority
 {
     private readonly TimeProvider _clock;
+
+    /// <summary>The clock every component composed over this CA reads (tests give a fake one).</summary>
+    public TimeProvider Clock => _clock;
     private readonly string _publishDirectory;
 
     public CertificateAuthority(CaDatabase database, IKeyStore keys, ProfileCatalog profiles, CaOptions options, TimeProvider clock, string publishDirectory)

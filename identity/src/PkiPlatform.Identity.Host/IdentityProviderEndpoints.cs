@@ -91,12 +91,19 @@ public static class IdentityProviderEndpoints
         var labels = ca.Keys.List().Where(k => k.Label.StartsWith(SigningKeyPrefix, StringComparison.Ordinal)).Select(k => k.Label).OrderDescending(StringComparer.Ordinal).ToList();
         if (labels.Count == 0)
         {
-            var label = SigningKeyPrefix + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            ca.Keys.Generate(label, KeyAlgorithm.EcP256);
-            labels.Add(label);
+            labels.Add(GenerateSigningKey(ca));
         }
 
         return labels.Select(label => (SecurityKey)new ECDsaSecurityKey(new KeyStoreECDsa(ca.Keys.GetSigner(label))) { KeyId = label }).ToList();
+    }
+
+    /// <summary>A new ES256 token-signing key in the identity zone, labelled by the CA's clock (first start, <c>pki oidc rotate-key</c>).</summary>
+    public static string GenerateSigningKey(CertificateAuthority ca)
+    {
+        ArgumentNullException.ThrowIfNull(ca);
+        var label = SigningKeyPrefix + ca.Clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        ca.Keys.Generate(label, KeyAlgorithm.EcP256);
+        return label;
     }
 
     public static WebApplication MapIdentityProvider(this WebApplication app)

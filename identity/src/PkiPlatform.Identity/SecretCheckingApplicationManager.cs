@@ -19,7 +19,8 @@ public sealed class SecretCheckingApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
-    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store)
+    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
+    TimeProvider? clock = null)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     private const int MaxEntries = 10_000;
@@ -29,7 +30,7 @@ public sealed class SecretCheckingApplicationManager(
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
     {
         var key = comparand + "|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-        var now = DateTime.UtcNow;
+        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         if (Matches.TryGetValue(key, out var until) && until > now)
         {
             return true;

@@ -70,6 +70,6 @@ public sealed class StaffAuthenticator(CertificateAuthority ca)
 
         var certificate = await db.Certificates.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Status, c.NotAfter }).FirstOrDefaultAsync(cancellationToken);
         return certificate is null || certificate.Status != CertificateStatus.Issued ? "the certificate this session signed in with was revoked or put on hold; sign in again with a valid USB key"
-            : certificate.NotAfter <= DateTime.UtcNow ? "the certificate this session signed in with has expired" : null;
+            : certificate.NotAfter <= ca.Clock.GetUtcNow().UtcDateTime ? "the certificate this session signed in with has expired" : null;
     }
 }

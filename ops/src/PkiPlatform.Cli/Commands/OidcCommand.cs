@@ -95,8 +95,7 @@ internal static class OidcCommand
         rotate.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var label = Identity.Host.IdentityProviderEndpoints.SigningKeyPrefix + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            runtime.Ca.Keys.Generate(label, KeyAlgorithm.EcP256);
+            var label = Identity.Host.IdentityProviderEndpoints.GenerateSigningKey(runtime.Ca);
             await AuditAsync(runtime, CliOptions.ActorOf(result), AuditActions.KeyGenerated, label, "oidc token-signing key (ES256); signs from the next start of the identity provider", cancellationToken);
             Console.WriteLine($"new signing key {label}; restart the identity provider (pki up) to sign with it");
             return 0;
