@@ -6,8 +6,9 @@ namespace PkiPlatform.Identity.Host;
 
 /// <summary>
 /// Outermost middleware: the provider's paths answer only on the identity listener, and that listener serves nothing
-/// else (so the certificate prompt of its TLS handshake belongs to the sign-in alone). Decided by the connection's
-/// local port, never by the Host header.
+/// else (so the certificate prompt of its TLS handshake belongs to the sign-in alone); the mTLS listener serves only the
+/// endpoints clients call with their certificate (an allow-list). Decided by the connection's local port, never by the
+/// Host header.
 /// </summary>
 internal sealed class IdentityListenerGate(IdentityListener listener) : IStartupFilter
 {
@@ -15,9 +16,12 @@ internal sealed class IdentityListenerGate(IdentityListener listener) : IStartup
     {
         app.Use(async (context, following) =>
         {
-            var onListener = context.Connection.LocalPort == listener.Port;
-            var identityPath = IdentityProviderEndpoints.IsIdentityPath(context.Request.Path);
-            if (onListener != identityPath && !(onListener && context.Request.Path.StartsWithSegments("/health")))
+            var path = context.Request.Path;
+            var port = context.Connection.LocalPort;
+            var allowed = port == listener.Port ? IdentityProviderEndpoints.IsIdentityPath(path) || path.StartsWithSegments("/health")
+                : port == listener.MtlsPort ? IdentityProviderEndpoints.IsMtlsPath(path)
+                : !IdentityProviderEndpoints.IsIdentityPath(path);
+            if (!allowed)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;

@@ -28,14 +28,19 @@ public static class IdentityProviderEndpoints
 
     /// <param name="ca">The identity zone's view of the CA (its records and the <c>oidc-</c> keys only).</param>
     /// <param name="options">Validated settings.</param>
-    /// <param name="listenerPort">The port of the identity listener (the only one its paths answer on).</param>
-    public static IServiceCollection AddIdentityProvider(this IServiceCollection services, CertificateAuthority ca, IdentityProviderOptions options, int listenerPort)
+    /// <param name="listener">The identity listener's port (the only one its paths answer on) and the mTLS listener's, if any.</param>
+    /// <param name="anchors">The platform's root and issuing CA certificates: <c>tls_client_auth</c> certificates chain to them.</param>
+    public static IServiceCollection AddIdentityProvider(this IServiceCollection services, CertificateAuthority ca, IdentityProviderOptions options, IdentityListener listener,
+        System.Security.Cryptography.X509Certificates.X509Certificate2Collection anchors)
     {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(listener);
         services.AddIdentityStore(ca.Database);
         services.AddSingleton(new StaffAuthenticator(ca));
-        services.AddSingleton(new IdentityListener(listenerPort));
+        services.AddSingleton(new SystemClientAuthenticator(ca));
+        services.AddScoped(sp => new RelyingParties(sp.GetRequiredService<IOpenIddictApplicationManager>(), ca));
+        services.AddSingleton(listener);
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, IdentityListenerGate>();
         var keys = SigningKeys(ca);
         services.AddOpenIddict()
@@ -63,6 +68,35 @@ public static class IdentityProviderEndpoints
                 {
                     server.AddSigningKey(key);
                 }
+
+                if (listener.MtlsPort is { } mtlsPort)
+                {
+                    // RFC 8705: tls_client_auth and certificate-bound access tokens on a listener that requires a client
+                    // certificate at the handshake; the endpoints answer there under the same paths (mtls_endpoint_aliases).
+                    var mtls = new UriBuilder(options.Issuer) { Port = mtlsPort }.Uri;
+                    server.EnablePublicKeyInfrastructureTlsClientAuthentication(anchors)
+                        .UseClientCertificateBoundAccessTokens()
+                        .SetMtlsTokenEndpointAliasUri(new Uri(mtls, "connect/token"))
+                        .SetMtlsIntrospectionEndpointAliasUri(new Uri(mtls, "connect/introspect"))
+                        .SetMtlsRevocationEndpointAliasUri(new Uri(mtls, "connect/revoke"))
+                        .SetMtlsPushedAuthorizationEndpointAliasUri(new Uri(mtls, "connect/par"))
+                        .SetMtlsUserInfoEndpointAliasUri(new Uri(mtls, "connect/userinfo"));
+                    server.Configure(o => o.ClientAuthenticationMethods.Add(ClientAuthenticationMethods.TlsClientAuth));
+                }
+
+                // A certificate counts (client authentication, token binding, proof of possession) only on the mTLS
+                // listener: on the login listener it is the staff member's, presented for the sign-in alone.
+                server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        if (context.Transaction.GetHttpRequest()?.HttpContext.Connection.LocalPort != listener.MtlsPort)
+                        {
+                            context.Transaction.RemoteCertificate = null;
+                        }
+
+                        return default;
+                    })
+                    .SetOrder(int.MinValue + 100_000));
 
                 // Codes and refresh tokens are encrypted for the server itself only; restarting invalidates them (evaluation).
                 server.AddEphemeralEncryptionKey();
@@ -120,6 +154,11 @@ public static class IdentityProviderEndpoints
 
     /// <summary>Whether a path belongs to the provider (served on its listener only).</summary>
     public static bool IsIdentityPath(PathString path) => path.StartsWithSegments("/connect") || path.StartsWithSegments("/.well-known");
+
+    /// <summary>What the mTLS listener serves: the endpoints a client calls with its certificate, nothing a browser visits.</summary>
+    public static bool IsMtlsPath(PathString path) => MtlsPaths.Any(p => path.Equals(p, StringComparison.Ordinal));
+
+    private static readonly string[] MtlsPaths = ["/connect/token", "/connect/introspect", "/connect/revoke", "/connect/par", "/connect/userinfo"];
 
     private static async Task<IResult> AuthorizeAsync(HttpContext context, StaffAuthenticator staff)
     {
@@ -246,5 +285,9 @@ public static class IdentityProviderEndpoints
     }
 }
 
-/// <summary>The port of the identity listener: its paths answer there only (route by listener, not by Host header).</summary>
-public sealed record IdentityListener(int Port);
+/// <summary>
+/// The identity listener's port (sign-in and every endpoint) and the mTLS listener's (token, introspection, revocation,
+/// PAR and userinfo for clients authenticating by certificate): the provider's paths answer on these only (route by
+/// listener, not by Host header).
+/// </summary>
+public sealed record IdentityListener(int Port, int? MtlsPort = null);

@@ -3,18 +3,27 @@ using PkiPlatform.Identity.Host;
 using PkiPlatform.ServiceDefaults;
 
 // The identity provider as its own host (issue 12), holding only its token-signing keys (zone "identity", labels oidc-…):
-//   dotnet PkiPlatform.Identity.Host.dll --data /var/lib/pki --port 8445 --Identity:Issuer https://idp.example/
-// HTTPS with the Kestrel:Certificates:Default settings; client certificates are asked for at the TLS handshake.
+//   dotnet PkiPlatform.Identity.Host.dll --data /var/lib/pki --port 8445 --mtls-port 8446 --Identity:Issuer https://idp.example/
+// HTTPS with the Kestrel:Certificates:Default settings; client certificates are asked for at the TLS handshake (and
+// required on the mTLS port, where clients authenticate with tls_client_auth).
 return await HostProgram.RunAsync("Identity provider", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     var runtime = await HostProgram.OpenZoneAsync(builder, PkiPlatform.KeyStore.KeyZone.Identity, migrate: false);
     var options = HostSettings.Bind<IdentityProviderOptions>(builder.Configuration, "Identity");
     var port = int.TryParse(builder.Configuration["port"], out var p) ? p : 8445;
+    var mtlsPort = int.TryParse(builder.Configuration["mtls-port"], out var m) ? m : 8446;
     builder.WebHost.ConfigureKestrel(kestrel =>
-        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https => PlatformClientCertificates.AcceptAtTls(https))));
+    {
+        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https => PlatformClientCertificates.AcceptAtTls(https)));
+        kestrel.ListenAnyIP(mtlsPort, listen => listen.UseHttps(https => PlatformClientCertificates.RequireAtTls(https)));
+    });
     builder.AddServiceDefaults();
-    builder.Services.AddIdentityProvider(runtime.Ca, options, port);
+    var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
+    var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority);
+    builder.Services.AddIdentityProvider(runtime.Ca, options, new IdentityListener(port, mtlsPort),
+        [System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
+         System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)]);
     var app = builder.Build();
     await app.Services.InitializeIdentityProviderAsync();
     app.MapServiceDefaults();

@@ -25,7 +25,7 @@ public static class IdentityStore
         services.AddOpenIddict().AddCore(core =>
         {
             core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>();
-            core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, SecretCheckingApplicationManager>();
+            core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, PlatformApplicationManager>();
         });
         return services;
     }

@@ -112,6 +112,14 @@ public static class PlatformClientCertificates
     /// online revocation check fetched the platform's own CRLs/OCSP synchronously inside every new handshake:
     /// under concurrent connections that starved the thread pool and handshakes timed out.)
     /// </summary>
+    /// <summary>As <see cref="AcceptAtTls"/>, but a connection without a client certificate is refused at the handshake (mTLS-only listeners).</summary>
+    public static void RequireAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
+    {
+        ArgumentNullException.ThrowIfNull(https);
+        AcceptAtTls(https);
+        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+    }
+
     public static void AcceptAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
     {
         https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;

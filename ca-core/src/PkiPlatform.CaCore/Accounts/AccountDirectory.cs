@@ -36,7 +36,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
         await using var db = database.CreateContext();
         var candidates = await db.Certificates.AsNoTracking()
             .Where(c => c.Serial == serial && c.Status != CertificateStatus.Intent)
-            .Join(db.Authorities.AsNoTracking(), c => c.AuthorityId, a => a.Id, (c, a) => new { c.Id, c.Der, c.Status, c.RevokedAt, c.RevocationReason, c.SubjectDn, Authority = a.Name })
+            .Join(db.Authorities.AsNoTracking(), c => c.AuthorityId, a => a.Id, (c, a) => new { c.Id, c.Der, c.Status, c.RevokedAt, c.RevocationReason, c.SubjectDn, c.NotBefore, c.NotAfter, Authority = a.Name })
             .ToListAsync(cancellationToken);
         // Issuer + serial, and the very bytes: a certificate from anywhere else with the same serial is not ours.
         var record = candidates.FirstOrDefault(c => c.Der is not null && CryptographicOperations.FixedTimeEquals(c.Der, der));
@@ -49,6 +49,13 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
         {
             var reason = ((RevocationReason)(record.RevocationReason ?? 0)).ToString();
             return (null, $"the client certificate was revoked on {record.RevokedAt:yyyy-MM-dd HH:mm} UTC ({reason})");
+        }
+
+        // Every host's listener lets the handshake through; validity is judged here, by the CA's clock, for all of them.
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < record.NotBefore || now >= record.NotAfter)
+        {
+            return (null, $"the client certificate is not valid now (valid {record.NotBefore:yyyy-MM-dd HH:mm} to {record.NotAfter:yyyy-MM-dd HH:mm} UTC); ask for a new one");
         }
 
         var account = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == record.Id)

@@ -23,35 +23,30 @@ internal static class OidcCommand
         var grant = new Option<string[]>("--grant") { Description = "authorization_code (default; with refresh_token) or client_credentials", AllowMultipleArgumentsPerToken = true };
         grant.AcceptOnlyFromAmong(GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials);
         var requirePar = new Option<bool>("--require-par") { Description = "Authorization requests only through pushed authorization requests (RFC 9126)" };
-        var add = new Command("add", "Register a relying party with client_secret_basic; its secret is printed once") { id, name, redirect, grant, requirePar };
+        var auth = new Option<string>("--auth") { Description = "Client authentication: client_secret_basic (default; secret printed once), tls_client_auth (certificates bound to --account), private_key_jwt (--jwks)", DefaultValueFactory = _ => RelyingPartyProperties.ClientSecretBasic };
+        auth.AcceptOnlyFromAmong([.. RelyingPartyProperties.AuthenticationMethods]);
+        var account = new Option<string>("--account") { Description = "tls_client_auth: the registered business system (system:NAME) whose certificates authenticate the client" };
+        var jwks = new Option<FileInfo>("--jwks") { Description = "private_key_jwt: the client's public keys (JWKS JSON file)" };
+        var postLogout = new Option<string[]>("--post-logout-redirect-uri") { Description = "Exact URI RP-initiated logout may return to (repeat for several)", AllowMultipleArgumentsPerToken = true };
+        var backChannel = new Option<string>("--backchannel-logout-uri") { Description = "Where logout tokens are POSTed when a session ends (OpenID Connect Back-Channel Logout 1.0)" };
+        var thirdParty = new Option<bool>("--third-party") { Description = "Not run by the platform's operator: staff are asked to consent before their data is released" };
+        var alg = new Option<string>("--id-token-alg") { Description = "ID-token signature: ES256 (default) or PS256", DefaultValueFactory = _ => "ES256" };
+        alg.AcceptOnlyFromAmong([.. RelyingParties.SigningAlgorithms]);
+        var add = new Command("add", "Register a relying party (secret, certificate or key-based client authentication)") { id, name, redirect, grant, requirePar, auth, account, jwks, postLogout, backChannel, thirdParty, alg };
         add.SetRun(async (result, cancellationToken) =>
         {
-            var grants = result.GetValue(grant) is { Length: > 0 } g ? g : [GrantTypes.AuthorizationCode];
-            var redirects = (result.GetValue(redirect) ?? []).Select(u => Redirect(u)).ToList();
-            if (grants.Contains(GrantTypes.AuthorizationCode) && redirects.Count == 0)
-            {
-                throw new PkiException(PkiErrorCodes.InvalidArgument, "the authorization_code grant needs at least one --redirect-uri");
-            }
-
+            var keys = result.GetValue(jwks) is { } file
+                ? (file.Exists ? await File.ReadAllTextAsync(file.FullName, cancellationToken) : throw new PkiException(PkiErrorCodes.InvalidArgument, $"--jwks {file.FullName} does not exist"))
+                : null;
+            var registration = new RelyingPartyRegistration(result.GetValue(id)!, result.GetValue(name)!, result.GetValue(grant) ?? [], result.GetValue(redirect) ?? [],
+                result.GetValue(auth)!, result.GetValue(account), keys, result.GetValue(postLogout), result.GetValue(backChannel), result.GetValue(requirePar),
+                !result.GetValue(thirdParty), result.GetValue(alg)!);
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             await using var services = await ServicesAsync(runtime, cancellationToken);
-            var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
-            var clientId = result.GetValue(id)!.Trim();
-            if (await manager.FindByClientIdAsync(clientId, cancellationToken) is not null)
-            {
-                throw new PkiException(PkiErrorCodes.InvalidArgument, $"client {clientId} exists; pki oidc client list shows it");
-            }
-
-            var secret = RaBootstrap.NewPassword() + RaBootstrap.NewPassword();
-            var descriptor = Descriptor(clientId, result.GetValue(name)!, secret, redirects, grants);
-            if (result.GetValue(requirePar))
-            {
-                descriptor.Requirements.Add(Requirements.Features.PushedAuthorizationRequests);
-            }
-
-            await manager.CreateAsync(descriptor, cancellationToken);
-            await AuditAsync(runtime, CliOptions.ActorOf(result), "oidc.client_added", clientId, $"grants={string.Join(",", grants)}; redirects={string.Join(" ", redirects)}; par={(result.GetValue(requirePar) ? "required" : "optional")}", cancellationToken);
-            Console.WriteLine($"client {clientId}: secret {secret}   (shown once; client_secret_basic)");
+            var secret = await Registry(services, runtime).AddAsync(registration, CliOptions.ActorOf(result), cancellationToken);
+            Console.WriteLine(secret is null
+                ? $"client {registration.ClientId.Trim()}: registered ({registration.AuthenticationMethod}{(registration.Account is null ? "" : $", certificates bound to {registration.Account}")})"
+                : $"client {registration.ClientId.Trim()}: secret {secret}   (shown once; client_secret_basic)");
             return 0;
         });
 
@@ -60,13 +55,10 @@ internal static class OidcCommand
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             await using var services = await ServicesAsync(runtime, cancellationToken);
-            var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
-            await foreach (var application in manager.ListAsync(cancellationToken: cancellationToken))
+            foreach (var client in await Registry(services, runtime).ListAsync(cancellationToken))
             {
-                var permissions = await manager.GetPermissionsAsync(application, cancellationToken);
-                Console.WriteLine($"{await manager.GetClientIdAsync(application, cancellationToken),-24} {(permissions.IsEmpty ? "disabled" : "active"),-8} " +
-                    $"{string.Join(",", permissions.Where(p => p.StartsWith(Permissions.Prefixes.GrantType, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.GrantType.Length..]))}  " +
-                    $"{string.Join(" ", await manager.GetRedirectUrisAsync(application, cancellationToken))}");
+                Console.WriteLine($"{client.ClientId,-24} {(client.Active ? "active" : "disabled"),-8} {client.AuthenticationMethod,-19} {string.Join(",", client.Grants)}  " +
+                    $"{string.Join(" ", client.RedirectUris)}{(client.Account is null ? "" : $"  account {client.Account}")}");
             }
 
             return 0;
@@ -78,15 +70,8 @@ internal static class OidcCommand
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             await using var services = await ServicesAsync(runtime, cancellationToken);
-            var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
             var clientId = result.GetValue(disableId)!;
-            var application = await manager.FindByClientIdAsync(clientId, cancellationToken)
-                ?? throw new PkiException(PkiErrorCodes.InvalidArgument, $"no client {clientId}; pki oidc client list shows them");
-            var descriptor = new OpenIddictApplicationDescriptor();
-            await manager.PopulateAsync(descriptor, application, cancellationToken);
-            descriptor.Permissions.Clear();
-            await manager.UpdateAsync(application, descriptor, cancellationToken);
-            await AuditAsync(runtime, CliOptions.ActorOf(result), "oidc.client_disabled", clientId, "permissions removed", cancellationToken);
+            await Registry(services, runtime).DisableAsync(clientId, CliOptions.ActorOf(result), cancellationToken);
             Console.WriteLine($"client {clientId}: disabled");
             return 0;
         });
@@ -104,44 +89,8 @@ internal static class OidcCommand
         return new Command("oidc", "The identity provider: relying parties and token-signing keys") { new Command("client", "Relying parties") { add, list, disable }, rotate };
     }
 
-    internal static OpenIddictApplicationDescriptor Descriptor(string clientId, string displayName, string secret, IReadOnlyList<string> redirects, IReadOnlyList<string> grants)
-    {
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = clientId,
-            ClientSecret = secret,
-            ClientType = ClientTypes.Confidential,
-            ConsentType = ConsentTypes.Implicit,
-            DisplayName = displayName.Length > 0 ? displayName : clientId,
-        };
-        descriptor.Permissions.Add(Permissions.Endpoints.Token);
-        descriptor.Permissions.Add(Permissions.Endpoints.Revocation);
-        descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
-        if (grants.Contains(GrantTypes.AuthorizationCode))
-        {
-            descriptor.Permissions.Add(Permissions.Endpoints.Authorization);
-            descriptor.Permissions.Add(Permissions.Endpoints.PushedAuthorization);
-            descriptor.Permissions.Add(Permissions.Endpoints.EndSession);
-            descriptor.Permissions.Add(Permissions.GrantTypes.AuthorizationCode);
-            descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
-            descriptor.Permissions.Add(Permissions.ResponseTypes.Code);
-            descriptor.Permissions.Add(Permissions.Scopes.Profile);
-            descriptor.Permissions.Add(Permissions.Scopes.Roles);
-            descriptor.Permissions.Add(Permissions.Prefixes.Scope + Scopes.OfflineAccess);
-            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-            foreach (var uri in redirects)
-            {
-                descriptor.RedirectUris.Add(new Uri(uri));
-            }
-        }
-
-        if (grants.Contains(GrantTypes.ClientCredentials))
-        {
-            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
-        }
-
-        return descriptor;
-    }
+    internal static RelyingParties Registry(IServiceProvider services, CaCore.Hosting.PkiRuntime runtime) =>
+        new(services.GetRequiredService<IOpenIddictApplicationManager>(), runtime.Ca);
 
     internal static async Task<ServiceProvider> ServicesAsync(CaCore.Hosting.PkiRuntime runtime, CancellationToken cancellationToken)
     {
@@ -149,12 +98,6 @@ internal static class OidcCommand
         await IdentityStore.MigrateAsync(services, cancellationToken);
         return services;
     }
-
-    private static string Redirect(string uri) =>
-        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Fragment.Length == 0
-        && (parsed.Scheme == "https" || (parsed.Scheme == "http" && parsed.IsLoopback))
-            ? parsed.AbsoluteUri
-            : throw new PkiException(PkiErrorCodes.InvalidArgument, $"--redirect-uri '{uri}' must be an absolute https URL (http only on loopback) without a fragment (RFC 6749 §3.1.2)");
 
     internal static async Task AuditAsync(CaCore.Hosting.PkiRuntime runtime, string actor, string action, string target, string details, CancellationToken cancellationToken)
     {

@@ -33,7 +33,8 @@ internal static class UpCommand
         var urls = new Option<string?>("--urls") { Description = "Listen address of the OCSP/CRL/AIA endpoints (default: scheme, host and port of ca.ocspUrl in pki.json)" };
         var raPort = new Option<int>("--ra-port") { Description = "HTTPS port of the RA API (client certificates) on 127.0.0.1", DefaultValueFactory = _ => 8443 };
         var idpPort = new Option<int>("--idp-port") { Description = "HTTPS port of the identity provider (OpenID Connect; staff sign in with the USB-key certificate) on 127.0.0.1", DefaultValueFactory = _ => 8445 };
-        var command = new Command("up", "Run the platform: RA portal, API and CA worker, time-stamping, OCSP responder, CRL and CA certificate distribution, identity provider") { urls, raPort, idpPort };
+        var idpMtlsPort = new Option<int>("--idp-mtls-port") { Description = "HTTPS port of the identity provider's mTLS endpoints (tls_client_auth, certificate-bound tokens; RFC 8705) on 127.0.0.1", DefaultValueFactory = _ => 8446 };
+        var command = new Command("up", "Run the platform: RA portal, API and CA worker, time-stamping, OCSP responder, CRL and CA certificate distribution, identity provider") { urls, raPort, idpPort, idpMtlsPort };
         command.SetRun(async (result, cancellationToken) =>
         {
             var data = CliOptions.DataOf(result);
@@ -88,6 +89,12 @@ internal static class UpCommand
                 kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(raPort), endpoint => endpoint.UseHttps(https => RaTls.Configure(https, portal, issuingCertificate)));
                 // The identity provider's own listener (issue 12): its TLS handshake asks for the USB-key certificate.
                 kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(idpPort), endpoint => endpoint.UseHttps(https => RaTls.Configure(https, portal, issuingCertificate)));
+                // Its mTLS endpoints (RFC 8705 mtls_endpoint_aliases): no handshake without a client certificate.
+                kestrel.Listen(System.Net.IPAddress.Loopback, result.GetValue(idpMtlsPort), endpoint => endpoint.UseHttps(https =>
+                {
+                    RaTls.Configure(https, portal, issuingCertificate);
+                    PlatformClientCertificates.RequireAtTls(https);
+                }));
             });
             // The same settings the stand-alone hosts read: sections Ocsp, Tsa and Signing of pki.json, overridable by
             // environment variables (Ocsp__MaxCacheBytes=…) and --Section:Key=value arguments.
@@ -111,7 +118,8 @@ internal static class UpCommand
                 identityOptions.Issuer = idp + "/";
             }
 
-            builder.Services.AddIdentityProvider(runtime.Ca.InZone(KeyZone.Identity), identityOptions, result.GetValue(idpPort));
+            builder.Services.AddIdentityProvider(runtime.Ca.InZone(KeyZone.Identity), identityOptions, new IdentityListener(result.GetValue(idpPort), result.GetValue(idpMtlsPort)),
+                [X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer), X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)]);
             builder.Services.AddHostedService(sp => new AuditCheckpointService(caZone, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditCheckpointService>>(), sp.GetRequiredService<TimeStampAuthority>()));
             await using var app = builder.Build();
@@ -128,18 +136,24 @@ internal static class UpCommand
             app.MapTokenService();
             app.MapIdentityProvider();
             await app.StartAsync(cancellationToken);
-            // First run: a demo relying party of the identity provider (authorization code + PKCE, client_secret_basic).
+            // First run: a demo relying party of the identity provider (authorization code + PKCE, client_secret_basic), and
+            // the demo business system as a client-credentials client authenticating with its certificate (tls_client_auth).
             string? demoClientSecret = null;
             const string DemoRedirect = "http://127.0.0.1:8400/signin-oidc";
+            const string DemoSystemClient = "demo-system";
+            var demoSystem = credentials.FirstOrDefault(c => c.Role == RaBootstrap.SystemRole);
             if (credentials.Count > 0)
             {
                 await using var scope = app.Services.CreateAsyncScope();
-                var clients = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
-                if (await clients.FindByClientIdAsync("demo-rp", cancellationToken) is null)
+                var clients = scope.ServiceProvider.GetRequiredService<PkiPlatform.Identity.RelyingParties>();
+                demoClientSecret = await clients.AddAsync(new PkiPlatform.Identity.RelyingPartyRegistration("demo-rp", "Demo relying party",
+                    [OpenIddict.Abstractions.OpenIddictConstants.GrantTypes.AuthorizationCode], [DemoRedirect],
+                    PostLogoutRedirectUris: ["http://127.0.0.1:8400/signout-callback-oidc"], BackChannelLogoutUri: "http://127.0.0.1:8400/backchannel-logout"), "pki-up:bootstrap", cancellationToken);
+                if (demoSystem is not null)
                 {
-                    demoClientSecret = RaBootstrap.NewPassword() + RaBootstrap.NewPassword();
-                    await clients.CreateAsync(OidcCommand.Descriptor("demo-rp", "Demo relying party", demoClientSecret, [DemoRedirect], [OpenIddict.Abstractions.OpenIddictConstants.GrantTypes.AuthorizationCode]), cancellationToken);
-                    await OidcCommand.AuditAsync(runtime, "pki-up:bootstrap", "oidc.client_added", "demo-rp", $"grants=authorization_code; redirects={DemoRedirect}", cancellationToken);
+                    await clients.AddAsync(new PkiPlatform.Identity.RelyingPartyRegistration(DemoSystemClient, "Demo business system",
+                        [OpenIddict.Abstractions.OpenIddictConstants.GrantTypes.ClientCredentials], [], PkiPlatform.Identity.RelyingPartyProperties.TlsClientAuth, demoSystem.Identity),
+                        "pki-up:bootstrap", cancellationToken);
                 }
             }
 
@@ -181,10 +195,15 @@ internal static class UpCommand
                 }
             }
 
-            Console.WriteLine($"  identity (OIDC):  issuer {identityOptions.Issuer}   discovery {identityOptions.Issuer}.well-known/openid-configuration   (staff sign in with the USB-key certificate: any staff-auth credential above)");
+            Console.WriteLine($"  identity (OIDC):  issuer {identityOptions.Issuer}   discovery {identityOptions.Issuer}.well-known/openid-configuration   (staff sign in with the USB-key certificate: any staff-auth credential above); mTLS endpoints (RFC 8705) on https://127.0.0.1:{result.GetValue(idpMtlsPort)}");
             if (demoClientSecret is not null)
             {
                 Console.WriteLine($"  demo client:      client_id demo-rp   secret: {demoClientSecret}   redirect_uri {DemoRedirect}   (shown once; authorization code + PKCE S256)");
+            }
+
+            if (demoSystem is not null)
+            {
+                Console.WriteLine($"  demo system:      client_id {DemoSystemClient}   tls_client_auth with {demoSystem.Path}   token: curl --cert-type P12 --cert {demoSystem.Path}:PASSWORD --cacert {Path.Combine(data.CaDirectory, "root.pem")} -d grant_type=client_credentials -d client_id={DemoSystemClient} https://127.0.0.1:{result.GetValue(idpMtlsPort)}/connect/token");
             }
 
             Console.WriteLine($"  OCSP responder:   {ca.OcspUrl}   (POST, or GET {ca.OcspUrl}/<base64 request>)");
