@@ -20,6 +20,7 @@ public sealed class IdentityProviderTests
     private string _data = "";
     private PkiUpProcess _up = null!;
     private string _idp = "";
+    private string _mtls = "";
     private string _ra = "";
     private string _secret = "";
     private (string Path, string Password) _officer;
@@ -34,7 +35,10 @@ public sealed class IdentityProviderTests
         Assert.That(PkiCli.Run(_data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{port}").ExitCode, Is.EqualTo(0));
         var raPort = FreePort.Next();
         var idpPort = FreePort.Next();
-        _up = PkiUpProcess.Start(_data, "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--idp-port", idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var mtlsPort = FreePort.Next();
+        _up = PkiUpProcess.Start(_data, "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--idp-port", idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--idp-mtls-port", mtlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _mtls = $"https://127.0.0.1:{mtlsPort}/";
         var banner = await _up.WaitForBannerAsync();
         _idp = $"https://127.0.0.1:{idpPort}/";
         _ra = $"https://127.0.0.1:{raPort}";
@@ -251,6 +255,52 @@ public sealed class IdentityProviderTests
         Assert.That(refused.StdOut, Does.Contain("\"error\"").And.Not.Contain("access_token"), refused.ToString());
     }
 
+    /// <summary>
+    /// RFC 8705 against the running provider: the demo business system (registered by pki up for tls_client_auth) gets a
+    /// client-credentials token on the mTLS listener whose cnf x5t#S256 is its certificate's SHA-256 (computed by openssl);
+    /// another platform certificate (bound to a person, not to the system), no certificate, or the system's certificate on the
+    /// login listener get nothing; the bound token is refused without the certificate or with another one.
+    /// </summary>
+    [Test]
+    public void ClientCredentialsOverMtls_TokenBoundToTheCertificate_OtherCertificatesRefused()
+    {
+        var discovery = Curl(null, $"{_idp}.well-known/openid-configuration");
+        using (var metadata = JsonDocument.Parse(discovery.StdOut))
+        {
+            Assert.That(metadata.RootElement.GetProperty("mtls_endpoint_aliases").GetProperty("token_endpoint").GetString(), Is.EqualTo($"{_mtls}connect/token"));
+            Assert.That(metadata.RootElement.GetProperty("tls_client_certificate_bound_access_tokens").GetBoolean(), Is.True);
+        }
+
+        var token = Curl(_system, "-d", "grant_type=client_credentials", "-d", "client_id=demo-system", $"{_mtls}connect/token");
+        using var issued = JsonDocument.Parse(token.StdOut);
+        var access = issued.RootElement.GetProperty("access_token").GetString()!;
+        var payload = access.Split('.')[1];
+        using var claims = JsonDocument.Parse(Convert.FromBase64String(payload.Replace('-', '+').Replace('_', '/') + new string('=', (4 - payload.Length % 4) % 4)));
+        var der = Path.Combine(_root, "system.der");
+        var pem = ExternalTool.Run("openssl", "pkcs12", "-in", _system.Path, "-passin", $"pass:{_system.Password}", "-clcerts", "-nokeys");
+        File.WriteAllText(Path.Combine(_root, "system.pem"), pem.StdOut);
+        Assert.That(ExternalTool.Run("openssl", "x509", "-in", Path.Combine(_root, "system.pem"), "-outform", "der", "-out", der).ExitCode, Is.EqualTo(0));
+        var thumbprint = ExternalTool.Run("openssl", "dgst", "-sha256", "-binary", "-out", Path.Combine(_root, "system.sha256"), der);
+        Assert.That(thumbprint.ExitCode, Is.EqualTo(0), thumbprint.ToString());
+        Assert.That(claims.RootElement.GetProperty("cnf").GetProperty("x5t#S256").GetString(), Is.EqualTo(Base64Url(File.ReadAllBytes(Path.Combine(_root, "system.sha256")))));
+        Assert.That(claims.RootElement.GetProperty("sub").GetString(), Is.EqualTo("demo-system"));
+
+        // Another platform certificate (the officer's: bound to a person), no certificate, the login listener: nothing issued.
+        Assert.That(Curl(_officer, "-d", "grant_type=client_credentials", "-d", "client_id=demo-system", $"{_mtls}connect/token").StdOut, Does.Contain("invalid_client").And.Not.Contain("access_token"));
+        Assert.That(Curl(null, "-d", "grant_type=client_credentials", "-d", "client_id=demo-system", $"{_mtls}connect/token").ExitCode, Is.Not.EqualTo(0), "no handshake without a certificate");
+        Assert.That(Curl(_system, "-d", "grant_type=client_credentials", "-d", "client_id=demo-system", $"{_idp}connect/token").StdOut, Does.Contain("invalid_client").And.Not.Contain("access_token"));
+        // A client registered with a secret cannot switch to a certificate.
+        Assert.That(Curl(_system, "-d", "grant_type=client_credentials", "-d", "client_id=demo-rp", $"{_mtls}connect/token").StdOut, Does.Contain("\"error\"").And.Not.Contain("access_token"));
+
+        // The bound token: introspection with the certificate shows cnf; userinfo without it, or with another, refused.
+        var introspection = Curl(_system, "-d", "client_id=demo-system", "-d", $"token={access}", $"{_mtls}connect/introspect");
+        Assert.That(introspection.StdOut, Does.Contain("\"active\": true").And.Contain("x5t#S256"), introspection.ToString());
+        Assert.That(Curl(null, "-i", "-H", $"Authorization: Bearer {access}", $"{_idp}connect/userinfo").StdOut, Does.Contain("proof-of-possession is required"));
+        Assert.That(Curl(_officer, "-i", "-H", $"Authorization: Bearer {access}", $"{_mtls}connect/userinfo").StdOut, Does.Contain("proof-of-possession is not valid"));
+        // The mTLS listener serves only the client endpoints: no sign-in page there.
+        Assert.That(Curl(_officer, "-o", "/dev/null", "-w", "%{http_code}", $"{_mtls}connect/authorize?client_id=demo-rp").StdOut, Is.EqualTo("404"));
+    }
+
     [Test]
     public void ReplayedCode_Refused()
     {
@@ -306,7 +356,22 @@ public sealed class IdentityProviderTests
         Assert.That(add.StdOut, Does.Match(@"client payroll-portal: secret \S{40,}"));
         Assert.That(PkiCli.Run(_data, "oidc", "client", "add", "--id", "bad", "--redirect-uri", "http://payroll.example/cb").StdErr,
             Does.Contain("must be an absolute https URL (http only on loopback)"));
-        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Match(@"payroll-portal\s+active\s+authorization_code,refresh_token\s+https://payroll.hrss.example/signin-oidc"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Match(@"payroll-portal\s+active\s+client_secret_basic\s+authorization_code,refresh_token\s+https://payroll.hrss.example/signin-oidc"));
+        // Certificate clients name a registered business system; key clients bring public keys only.
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "add", "--id", "x", "--grant", "client_credentials", "--auth", "tls_client_auth", "--account", "system:nobody").StdErr,
+            Does.Contain("tls_client_auth needs the registered business-system account"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "add", "--id", "x", "--grant", "client_credentials", "--auth", "tls_client_auth", "--account", "staff:ra-officer").StdErr,
+            Does.Contain("is none (pki account list)"));
+        var jwk = Path.Combine(_root, "private.jwks");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            var p = key.ExportParameters(includePrivateParameters: true);
+            File.WriteAllText(jwk, $"{{\"keys\":[{{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"{Base64Url(p.Q.X!)}\",\"y\":\"{Base64Url(p.Q.Y!)}\",\"d\":\"{Base64Url(p.D!)}\"}}]}}");
+        }
+
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "add", "--id", "x", "--grant", "client_credentials", "--auth", "private_key_jwt", "--jwks", jwk).StdErr,
+            Does.Contain("no private or symmetric key material"));
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Not.Match(@"(?m)^x\s"), "nothing half-registered");
         Assert.That(PkiCli.Run(_data, "oidc", "client", "disable", "payroll-portal").ExitCode, Is.EqualTo(0));
         Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Match(@"payroll-portal\s+disabled"));
         Assert.That(PkiCli.Run(_data, "audit", "list", "--limit", "5").StdOut, Does.Contain("oidc.client_added").And.Contain("oidc.client_disabled"));
