@@ -26,6 +26,9 @@ public static class IdentityProviderEndpoints
     /// <summary>The login certificate's record id: kept in codes and refresh tokens only (no destination), checked on every use.</summary>
     private const string CertificateClaim = "pki_certificate";
 
+    /// <summary>The login session (OpenID Connect Front/Back-Channel Logout <c>sid</c>), in ID and access tokens.</summary>
+    private const string SessionClaim = "sid";
+
     /// <param name="ca">The identity zone's view of the CA (its records and the <c>oidc-</c> keys only).</param>
     /// <param name="options">Validated settings.</param>
     /// <param name="listener">The identity listener's port (the only one its paths answer on) and the mTLS listener's, if any.</param>
@@ -41,6 +44,12 @@ public static class IdentityProviderEndpoints
         services.AddSingleton(new SystemClientAuthenticator(ca));
         services.AddScoped(sp => new RelyingParties(sp.GetRequiredService<IOpenIddictApplicationManager>(), ca));
         services.AddSingleton(listener);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new LoginSessions(sp.GetRequiredService<IServiceScopeFactory>(), ca));
+        services.AddSingleton(new ConsentTokens(ca.Clock));
+        services.AddHostedService(sp => new BackChannelLogoutService(sp.GetRequiredService<LoginSessions>(), sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), options, ca.Clock,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BackChannelLogoutService>>()));
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, IdentityListenerGate>();
         var keys = SigningKeys(ca);
         services.AddOpenIddict()
@@ -98,6 +107,15 @@ public static class IdentityProviderEndpoints
                     })
                     .SetOrder(int.MinValue + 100_000));
 
+                // Discovery says what OpenID Connect Back-Channel Logout 1.0 §2.1 lets relying parties rely on.
+                server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.Metadata["backchannel_logout_supported"] = true;
+                        context.Metadata["backchannel_logout_session_supported"] = true;
+                        return default;
+                    }));
+
                 // Codes and refresh tokens are encrypted for the server itself only; restarting invalidates them (evaluation).
                 server.AddEphemeralEncryptionKey();
                 server.DisableAccessTokenEncryption();
@@ -147,8 +165,7 @@ public static class IdentityProviderEndpoints
         app.MapPost("/connect/token", (Delegate)TokenAsync);
         app.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync);
         // RP-initiated logout: OpenIddict checks id_token_hint and post_logout_redirect_uri against the client's registration.
-        app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)(() =>
-            Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme])));
+        app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync);
         return app;
     }
 
@@ -160,7 +177,8 @@ public static class IdentityProviderEndpoints
 
     private static readonly string[] MtlsPaths = ["/connect/token", "/connect/introspect", "/connect/revoke", "/connect/par", "/connect/userinfo"];
 
-    private static async Task<IResult> AuthorizeAsync(HttpContext context, StaffAuthenticator staff)
+    private static async Task<IResult> AuthorizeAsync(HttpContext context, StaffAuthenticator staff, LoginSessions sessions, ConsentTokens consents,
+        IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IdentityProviderOptions options)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenID Connect request");
         var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted);
@@ -169,6 +187,31 @@ public static class IdentityProviderEndpoints
         {
             // Nothing is issued; the person reads what to do (an error page, never a redirect with a half-made answer).
             return Results.Content(LoginRefusedPage(context, refusal!), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
+            ?? throw new InvalidOperationException("OpenIddict validated the client");
+        var scopes = request.GetScopes();
+        // Consent only for relying parties not run by the platform's operator (registered --third-party): the staff member
+        // sees who asks for what; the answer is bound to this request and this certificate (no cross-site forgery).
+        if (await applications.HasConsentTypeAsync(application, ConsentTypes.Explicit, context.RequestAborted))
+        {
+            var binding = ConsentTokens.Binding(request, login.CertificateId);
+            if (!(HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+                  && (await context.Request.ReadFormAsync(context.RequestAborted))["consent_token"] is { Count: 1 } token && consents.Verify(token[0]!, binding)))
+            {
+                return Results.Content(ConsentPage(context, request, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, login, consents.Issue(binding)),
+                    "text/html; charset=utf-8");
+            }
+
+            if ((await context.Request.ReadFormAsync(context.RequestAborted))["decision"] != "accept")
+            {
+                return Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.AccessDenied,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "the staff member declined to share their data with this application",
+                }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
         }
 
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
@@ -181,12 +224,32 @@ public static class IdentityProviderEndpoints
             .SetClaim(CertificateClaim, login.CertificateId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .SetClaims(Claims.Role, [.. login.Roles])
             .SetClaims(Claims.AuthenticationMethodReference, [.. IdentityAssurance.Methods]);
-        identity.SetScopes(request.GetScopes());
+        identity.SetScopes(scopes);
+        // One authorization and one session per sign-in: ending the session (revocation, hold, expiry, disabled account,
+        // RP logout) revokes exactly this sign-in's codes and tokens and tells this relying party.
+        var authorization = await authorizations.CreateAsync(identity, login.Subject, (await applications.GetIdAsync(application, context.RequestAborted))!,
+            AuthorizationTypes.AdHoc, scopes, context.RequestAborted);
+        var authorizationId = (await authorizations.GetIdAsync(authorization, context.RequestAborted))!;
+        identity.SetAuthorizationId(authorizationId);
+        var sid = await sessions.StartAsync(login.Subject, login.CertificateId, request.ClientId!, authorizationId, TimeSpan.FromSeconds(options.RefreshTokenSeconds), context.RequestAborted);
+        identity.SetClaim(SessionClaim, sid);
         identity.SetDestinations(Destinations);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext context, StaffAuthenticator staff)
+    /// <summary>RP-initiated logout: OpenIddict checked id_token_hint and post_logout_redirect_uri; the hinted session ends.</summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, LoginSessions sessions)
+    {
+        var hint = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        if (hint?.GetClaim(SessionClaim) is { } sid && (hint.GetAudiences().FirstOrDefault() ?? hint.GetPresenters().FirstOrDefault()) is { } client)
+        {
+            await sessions.EndByRelyingPartyAsync(sid, client, context.RequestAborted);
+        }
+
+        return Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    private static async Task<IResult> TokenAsync(HttpContext context, StaffAuthenticator staff, LoginSessions sessions)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenID Connect request");
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
@@ -199,7 +262,7 @@ public static class IdentityProviderEndpoints
                 return Refuse(Errors.InvalidGrant, "the grant carries no staff member; sign in again");
             }
 
-            if (await staff.RefusalAsync(subject, certificateId, context.RequestAborted) is { } refusal)
+            if ((await staff.RefusalAsync(subject, certificateId, context.RequestAborted) ?? await sessions.RefusalAsync(principal.GetClaim(SessionClaim), context.RequestAborted)) is { } refusal)
             {
                 return Refuse(Errors.InvalidGrant, refusal);
             }
@@ -262,7 +325,7 @@ public static class IdentityProviderEndpoints
         var scopes = claim.Subject?.GetScopes() ?? [];
         return claim.Type switch
         {
-            Claims.Subject or Claims.AuthenticationContextReference or Claims.AuthenticationMethodReference =>
+            Claims.Subject or Claims.AuthenticationContextReference or Claims.AuthenticationMethodReference or SessionClaim =>
                 [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
             Claims.Name or "staff_id" or "organisation" or "department" when scopes.Contains(Scopes.Profile) =>
                 [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
@@ -270,6 +333,25 @@ public static class IdentityProviderEndpoints
             CertificateClaim => [],
             _ => [OpenIddictConstants.Destinations.AccessToken],
         };
+    }
+
+    private static string ConsentPage(HttpContext context, OpenIddictRequest request, string application, StaffLogin login, string token)
+    {
+        var english = context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
+        string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
+        var fields = string.Concat((HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+                ? context.Request.Form.Select(f => (f.Key, f.Value.ToString()))
+                : context.Request.Query.Select(q => (q.Key, q.Value.ToString())))
+            .Where(p => p.Key is not ("consent_token" or "decision"))
+            .Select(p => $"<input type=\"hidden\" name=\"{E(p.Key)}\" value=\"{E(p.Item2)}\">"));
+        var scopes = string.Join(english ? ", " : "、", request.GetScopes().Where(s => s != Scopes.OpenId));
+        var (title, ask, accept, decline) = english
+            ? ("Share your identity?", $"{application} asks to sign you in as {login.Name} ({login.StaffId}) and to receive: {scopes}.", "Allow", "Decline")
+            : ("是否授权？", $"{application} 请求以 {login.Name}（{login.StaffId}）的身份登录，并获取：{scopes}。", "同意", "拒绝");
+        return $"<!DOCTYPE html><html lang=\"{(english ? "en" : "zh-CN")}\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head><body><main>" +
+            $"<h1 id=\"consent-title\">{E(title)}</h1><p id=\"ask\">{E(ask)}</p><form method=\"post\" action=\"/connect/authorize\">{fields}" +
+            $"<input type=\"hidden\" name=\"consent_token\" value=\"{E(token)}\"><button id=\"accept\" name=\"decision\" value=\"accept\">{E(accept)}</button> " +
+            $"<button id=\"decline\" name=\"decision\" value=\"decline\">{E(decline)}</button></form></main></body></html>";
     }
 
     private static string LoginRefusedPage(HttpContext context, string reason)

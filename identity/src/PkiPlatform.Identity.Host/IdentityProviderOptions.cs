@@ -14,6 +14,9 @@ public sealed class IdentityProviderOptions : ISettingsSection
 
     public int RefreshTokenSeconds { get; set; } = 8 * 3600;
 
+    /// <summary>How often sessions are checked against the CA's records (a revocation ends them within this, plus delivery).</summary>
+    public int SessionSweepSeconds { get; set; } = 2;
+
     public void Validate()
     {
         if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme != "https" || !Issuer.EndsWith('/') || issuer.Query.Length > 0)
@@ -24,6 +27,11 @@ public sealed class IdentityProviderOptions : ISettingsSection
         if (AccessTokenSeconds is < 60 or > 3600 || IdentityTokenSeconds is < 60 or > 3600 || RefreshTokenSeconds is < 300 or > 7 * 24 * 3600)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, "Identity:AccessTokenSeconds and IdentityTokenSeconds must be 60..3600, RefreshTokenSeconds 300..604800");
+        }
+
+        if (SessionSweepSeconds is < 1 or > 8)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "Identity:SessionSweepSeconds must be 1..8 (sessions end within 10 s of a revocation)");
         }
     }
 }

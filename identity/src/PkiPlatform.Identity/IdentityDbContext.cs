@@ -5,10 +5,13 @@ namespace PkiPlatform.Identity;
 
 /// <summary>
 /// The identity provider's own tables (issue 10: each component owns its data): OpenIddict's applications (relying
-/// parties), authorizations, scopes and tokens, in the platform's database under the <c>oidc_</c> prefix.
+/// parties), authorizations, scopes and tokens, and the platform's login sessions, in the platform's database under the
+/// <c>oidc_</c> prefix.
 /// </summary>
 public abstract class IdentityDbContext(DbContextOptions options) : DbContext(options)
 {
+    public DbSet<LoginSessionEntity> Sessions => Set<LoginSessionEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -21,6 +24,20 @@ public abstract class IdentityDbContext(DbContextOptions options) : DbContext(op
                 entity.SetTableName("oidc_" + table["OpenIddict".Length..].ToLowerInvariant());
             }
         }
+
+        modelBuilder.Entity<LoginSessionEntity>(session =>
+        {
+            session.ToTable("oidc_sessions");
+            session.Property(s => s.Sid).HasMaxLength(64);
+            session.Property(s => s.Subject).HasMaxLength(200);
+            session.Property(s => s.ClientId).HasMaxLength(100);
+            session.Property(s => s.AuthorizationId).HasMaxLength(100);
+            session.Property(s => s.EndReason).HasMaxLength(40);
+            session.Property(s => s.LogoutError).HasMaxLength(400);
+            session.HasIndex(s => s.Sid).IsUnique();
+            session.HasIndex(s => s.EndedAt);
+            session.HasIndex(s => s.Subject);
+        });
     }
 }
 

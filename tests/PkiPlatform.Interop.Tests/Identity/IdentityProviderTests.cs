@@ -175,40 +175,10 @@ public sealed class IdentityProviderTests
             Assert.Ignore("/usr/bin/chromium is not installed; the test script installs Debian's chromium");
         }
 
-        var rpPort = FreePort.Next();
-        var rp = $"http://127.0.0.1:{rpPort}";
-        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "sample-rp", "--name", "Sample", "--redirect-uri", $"{rp}/signin-oidc");
-        var secret = Regex.Match(add.StdOut, @"secret (\S+)").Groups[1].Value;
-        Assert.That(secret, Is.Not.Empty, add.ToString());
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "PkiPlatform.SampleRelyingParty.dll"), "--urls", rp, "--Oidc:Authority", _idp,
-                     "--Oidc:ClientId", "sample-rp", "--Oidc:ClientSecret", secret, "--Oidc:RootCertificate", Root })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var sample = System.Diagnostics.Process.Start(info)!;
-        sample.BeginOutputReadLine();
-        sample.BeginErrorReadLine();
+        var (sample, rp) = await StartSampleRelyingPartyAsync("sample-rp");
+        using var _ = sample;
         try
         {
-            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-            for (var i = 0; i < 100; i++)
-            {
-                try
-                {
-                    if ((int)(await http.GetAsync(rp + "/")).StatusCode == 302)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                await Task.Delay(200);
-            }
-
             using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
             await using var browser = await Chromium.LaunchAsync(playwright);
             await using var context = await browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions
@@ -226,6 +196,89 @@ public sealed class IdentityProviderTests
             var shot = Path.Combine(shots, "sample-relying-party-signed-in.png");
             await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = shot, FullPage = true });
             TestContext.AddTestAttachment(shot);
+        }
+        finally
+        {
+            sample.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The sample relying party (ops/samples) as its own process, registered with a back-channel logout URI.</summary>
+    private async Task<(System.Diagnostics.Process Process, string Url)> StartSampleRelyingPartyAsync(string clientId)
+    {
+        var rp = $"http://127.0.0.1:{FreePort.Next()}";
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", clientId, "--name", "Sample", "--redirect-uri", $"{rp}/signin-oidc", "--backchannel-logout-uri", $"{rp}/backchannel-logout");
+        var secret = Regex.Match(add.StdOut, @"secret (\S+)").Groups[1].Value;
+        Assert.That(secret, Is.Not.Empty, add.ToString());
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "PkiPlatform.SampleRelyingParty.dll"), "--urls", rp, "--Oidc:Authority", _idp,
+                     "--Oidc:ClientId", clientId, "--Oidc:ClientSecret", secret, "--Oidc:RootCertificate", Root })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var sample = System.Diagnostics.Process.Start(info)!;
+        sample.BeginOutputReadLine();
+        sample.BeginErrorReadLine();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                if ((int)(await http.GetAsync(rp + "/")).StatusCode == 302)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        return (sample, rp);
+    }
+
+    /// <summary>
+    /// Issue 12's revocation test through a relying party: a staff member signs in to the sample relying party (curl with
+    /// the certificate follows RP → authorize → code → RP), the RA revokes the certificate, and within 10 s the provider
+    /// has sent the RP a back-channel logout token (validated by the RP against the JWKS) for that session; the RP's
+    /// cookie no longer works, and the session's tokens are inactive at introspection.
+    /// </summary>
+    [Test]
+    public async Task RevokedCertificate_RelyingPartyGetsBackChannelLogout_Within10Seconds()
+    {
+        var add = PkiCli.Run(_data, "officer", "add", "--staff-id", "S78", "--name", "Logout Staff", "--role", "Auditor");
+        var printed = Regex.Match(add.StdOut, @"credential (\S+)\s+password: (\S+)");
+        Assert.That(printed.Success, Is.True, add.ToString());
+        var staff = (printed.Groups[1].Value, printed.Groups[2].Value);
+        var (sample, rp) = await StartSampleRelyingPartyAsync("bcl-rp");
+        using var _ = sample;
+        try
+        {
+            var jar = Path.Combine(_root, "bcl.cookies");
+            var signIn = Curl(staff, "-L", "-c", jar, "-b", jar, rp + "/");
+            Assert.That(signIn.StdOut, Does.Contain("Logout Staff").And.Contain("staff:S78"), signIn.ToString());
+            var sid = Regex.Match(signIn.StdOut, @"<td>sid</td><td class=""sid"">([^<]+)</td>").Groups[1].Value;
+            Assert.That(sid, Is.Not.Empty, "the ID token carries the session id");
+
+            var pem = Path.Combine(_root, "s78.pem");
+            File.WriteAllText(pem, ExternalTool.Run("openssl", "pkcs12", "-in", staff.Item1, "-nokeys", "-clcerts", "-passin", "pass:" + staff.Item2).StdOut);
+            var serial = ExternalTool.Run("openssl", "x509", "-in", pem, "-noout", "-serial").StdOut.Trim().Split('=')[1];
+            var revoked = System.Diagnostics.Stopwatch.StartNew();
+            Assert.That(PkiCli.Run(_data, "revoke", serial, "--reason", "keyCompromise").ExitCode, Is.EqualTo(0));
+            var logouts = "";
+            while (revoked.Elapsed < TimeSpan.FromSeconds(10) && !logouts.Contains(sid, StringComparison.Ordinal))
+            {
+                await Task.Delay(250);
+                logouts = Curl(null, rp + "/backchannel-logout").StdOut;
+            }
+
+            TestContext.Out.WriteLine($"back-channel logout received {revoked.Elapsed.TotalSeconds:F1} s after the revocation");
+            Assert.That(logouts, Does.Contain(sid).And.Contain("staff:S78"), $"no logout within 10 s: {logouts}");
+            Assert.That(Curl(null, "-o", "/dev/null", "-w", "%{http_code}", "-b", jar, rp + "/").StdOut, Is.EqualTo("302"), "the RP's session ended");
+            Assert.That(PkiCli.Run(_data, "audit", "list", "--limit", "20").StdOut, Does.Contain("oidc.session_ended"));
         }
         finally
         {
