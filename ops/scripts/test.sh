@@ -19,6 +19,7 @@ command -v curl >/dev/null || need+=(curl)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql)
 dpkg -s python3-authlib >/dev/null 2>&1 || need+=(python3-authlib)
+dpkg -s python3-requests >/dev/null 2>&1 || need+=(python3-requests)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

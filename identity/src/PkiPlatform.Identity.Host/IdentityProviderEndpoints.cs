@@ -29,6 +29,10 @@ public static class IdentityProviderEndpoints
     /// <summary>The login session (OpenID Connect Front/Back-Channel Logout <c>sid</c>), in ID and access tokens.</summary>
     private const string SessionClaim = "sid";
 
+    private const string ClientAssertionType = "urn:openiddict:params:oauth:token-type:client_assertion";
+
+    private static readonly string[] AssertionAudiencePaths = ["connect/token", "connect/par", "connect/introspect", "connect/revoke"];
+
     /// <param name="ca">The identity zone's view of the CA (its records and the <c>oidc-</c> keys only).</param>
     /// <param name="options">Validated settings.</param>
     /// <param name="listener">The identity listener's port (the only one its paths answer on) and the mTLS listener's, if any.</param>
@@ -106,6 +110,26 @@ public static class IdentityProviderEndpoints
                         return default;
                     })
                     .SetOrder(int.MinValue + 100_000));
+
+                // private_key_jwt: OpenIddict 7 accepts only assertions typed client-authentication+jwt whose aud is the
+                // issuer (the draft rfc7523bis); RFC 7523 / OpenID Connect Core §9 clients (authlib, most libraries) send
+                // typ "JWT" (or none) and the token endpoint's URL as aud. Those are accepted too, with this provider's own
+                // endpoint URLs as the only other audiences; the signature (the client's registered key) and lifetime
+                // checks stay.
+                var audiences = AssertionAudiencePaths.Select(path => new Uri(new Uri(options.Issuer), path).AbsoluteUri).ToList();
+                server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.ValidateTokenContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        if (context.ValidTokenTypes.Count == 1 && context.ValidTokenTypes.Contains(ClientAssertionType) && context.TokenValidationParameters.TypeValidator is { } typed)
+                        {
+                            context.TokenValidationParameters.TypeValidator = (type, token, parameters) =>
+                                typed(type is null or "" or "JWT" ? "client-authentication+jwt" : type, token, parameters);
+                            context.ValidAudiences.UnionWith(audiences);
+                        }
+
+                        return default;
+                    })
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Protection.ResolveTokenValidationParameters.Descriptor.Order + 500));
 
                 // Discovery says what OpenID Connect Back-Channel Logout 1.0 §2.1 lets relying parties rely on.
                 server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler

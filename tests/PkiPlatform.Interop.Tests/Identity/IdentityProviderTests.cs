@@ -354,6 +354,68 @@ public sealed class IdentityProviderTests
         Assert.That(Curl(_officer, "-o", "/dev/null", "-w", "%{http_code}", $"{_mtls}connect/authorize?client_id=demo-rp").StdOut, Is.EqualTo("404"));
     }
 
+    /// <summary>The credential's certificate and key as PEM files (what python-requests presents at the handshake).</summary>
+    private (string Certificate, string Key) PemFiles((string Path, string Password) credential, string name)
+    {
+        var certificate = Path.Combine(_root, name + ".crt");
+        var key = Path.Combine(_root, name + ".key");
+        Assert.That(ExternalTool.Run("openssl", "pkcs12", "-in", credential.Path, "-passin", $"pass:{credential.Password}", "-clcerts", "-nokeys", "-out", certificate).ExitCode, Is.EqualTo(0));
+        Assert.That(ExternalTool.Run("openssl", "pkcs12", "-in", credential.Path, "-passin", $"pass:{credential.Password}", "-nocerts", "-nodes", "-out", key).ExitCode, Is.EqualTo(0));
+        return (certificate, key);
+    }
+
+    /// <summary>
+    /// A relying party nobody here wrote (Debian's python3-authlib with python3-requests): discovery, a pushed
+    /// authorization request, the authorization request by request_uri with the staff certificate, the code exchange with
+    /// PKCE S256 and client_secret_basic, the ID token validated against the JWKS (iss, aud, nonce, exp), userinfo.
+    /// </summary>
+    [Test]
+    public void Authlib_Discovery_Par_Pkce_CodeExchange_IdTokenValidated()
+    {
+        var (certificate, key) = PemFiles(_officer, "officer-authlib");
+        var run = ExternalTool.Run("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Identity", "oidc_client.py"), "code", _idp, Root, "demo-rp", _secret, Redirect, certificate, key);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        using var result = JsonDocument.Parse(run.StdOut);
+        Assert.That(result.RootElement.GetProperty("par").GetString(), Does.StartWith("urn:ietf:params:oauth:re"));
+        Assert.That(result.RootElement.GetProperty("sub").GetString(), Is.EqualTo("staff:ra-officer"));
+        Assert.That(result.RootElement.GetProperty("alg").GetString(), Is.EqualTo("ES256"));
+        Assert.That(result.RootElement.GetProperty("sid").GetString(), Is.Not.Empty);
+        Assert.That(result.RootElement.GetProperty("userinfo_name").GetString(), Is.EqualTo("RA Officer"));
+    }
+
+    /// <summary>
+    /// private_key_jwt (RFC 7523) with authlib's assertion (typ JWT, aud = the token endpoint, as OpenID Connect Core §9
+    /// has it): the client registered with its public JWKS gets a client-credentials token; an assertion signed by
+    /// another key is refused.
+    /// </summary>
+    [Test]
+    public void PrivateKeyJwt_AuthlibClient_ClientCredentials_OtherKeyRefused()
+    {
+        string Jwk(ECDsa key, bool withPrivate)
+        {
+            var p = key.ExportParameters(includePrivateParameters: withPrivate);
+            var d = withPrivate ? $",\"d\":\"{Base64Url(p.D!)}\"" : "";
+            return $"{{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"k1\",\"x\":\"{Base64Url(p.Q.X!)}\",\"y\":\"{Base64Url(p.Q.Y!)}\"{d}}}";
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var jwks = Path.Combine(_root, "keyclient.jwks");
+        File.WriteAllText(jwks, $"{{\"keys\":[{Jwk(key, false)}]}}");
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "key-client", "--grant", "client_credentials", "--auth", "private_key_jwt", "--jwks", jwks);
+        Assert.That(add.StdOut, Does.Contain("registered (private_key_jwt)"), add.ToString());
+        var privateJwk = Path.Combine(_root, "keyclient.jwk");
+        File.WriteAllText(privateJwk, Jwk(key, true));
+        var run = ExternalTool.Run("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Identity", "oidc_client.py"), "private_key_jwt", _idp, Root, "key-client", privateJwk);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdOut, Does.Contain("\"sub\": \"key-client\""));
+
+        File.WriteAllText(privateJwk, Jwk(other, true));
+        var refused = ExternalTool.Run("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Identity", "oidc_client.py"), "private_key_jwt", _idp, Root, "key-client", privateJwk);
+        Assert.That(refused.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(refused.StdErr, Does.Contain("invalid_client"), refused.ToString());
+    }
+
     [Test]
     public void ReplayedCode_Refused()
     {
