@@ -55,7 +55,7 @@ public static class IdentityProviderEndpoints
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), options, ca.Clock,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BackChannelLogoutService>>()));
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, IdentityListenerGate>();
-        var keys = SigningKeys(ca);
+        var credentials = SigningCredentialsOf(ca);
         services.AddOpenIddict()
             .AddServer(server =>
             {
@@ -76,11 +76,27 @@ public static class IdentityProviderEndpoints
                 server.SetAccessTokenLifetime(TimeSpan.FromSeconds(options.AccessTokenSeconds))
                     .SetIdentityTokenLifetime(TimeSpan.FromSeconds(options.IdentityTokenSeconds))
                     .SetRefreshTokenLifetime(TimeSpan.FromSeconds(options.RefreshTokenSeconds));
-                // Newest key first: it signs; the older ones stay in the JWKS until tokens they signed have expired.
-                foreach (var key in keys)
+                // Newest ES256 key first: it signs by default; the older ones stay in the JWKS until tokens they signed have
+                // expired. A client registered for PS256 gets its ID and access tokens signed by the newest RSA key.
+                foreach (var credential in credentials)
                 {
-                    server.AddSigningKey(key);
+                    server.AddSigningCredentials(credential);
                 }
+
+                var ps256 = credentials.First(c => c.Algorithm == SecurityAlgorithms.RsaSsaPssSha256);
+                server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.GenerateTokenContext>(handler => handler
+                    .UseInlineHandler(async context =>
+                    {
+                        if (context.TokenType is TokenTypeIdentifiers.IdentityToken or TokenTypeIdentifiers.AccessToken && context.ClientId is { } clientId
+                            && context.Transaction.GetHttpRequest()?.HttpContext.RequestServices.GetService<IOpenIddictApplicationManager>() is { } applications
+                            && await applications.FindByClientIdAsync(clientId) is { } application
+                            && (await applications.GetPropertiesAsync(application)).TryGetValue(RelyingPartyProperties.SigningAlgorithm, out var alg)
+                            && alg.ValueKind == System.Text.Json.JsonValueKind.String && alg.GetString() == SecurityAlgorithms.RsaSsaPssSha256)
+                        {
+                            context.SigningCredentials = ps256;
+                        }
+                    })
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order + 500));
 
                 if (listener.MtlsPort is { } mtlsPort)
                 {
@@ -161,24 +177,45 @@ public static class IdentityProviderEndpoints
     public static Task InitializeIdentityProviderAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
         IdentityStore.MigrateAsync(services, cancellationToken);
 
-    /// <summary>The identity zone's signing keys, newest first; the first start generates one (ECDSA P-256, in the key store).</summary>
-    private static List<SecurityKey> SigningKeys(CertificateAuthority ca)
+    /// <summary>
+    /// The identity zone's token-signing credentials, newest first per algorithm: ES256 (ECDSA P-256; the default, first)
+    /// and PS256 (RSA 3072, for clients registered with --id-token-alg PS256). The first start generates one of each in
+    /// the key store; older keys stay in the JWKS and verify what they signed.
+    /// </summary>
+    private static List<SigningCredentials> SigningCredentialsOf(CertificateAuthority ca)
     {
-        var labels = ca.Keys.List().Where(k => k.Label.StartsWith(SigningKeyPrefix, StringComparison.Ordinal)).Select(k => k.Label).OrderDescending(StringComparer.Ordinal).ToList();
-        if (labels.Count == 0)
+        List<string> Labels(KeyAlgorithm algorithm) => [.. ca.Keys.List().Where(k => k.Label.StartsWith(SigningKeyPrefix, StringComparison.Ordinal) && k.Algorithm == algorithm)
+            .Select(k => k.Label).OrderDescending(StringComparer.Ordinal)];
+        var ec = Labels(KeyAlgorithm.EcP256);
+        if (ec.Count == 0)
         {
-            labels.Add(GenerateSigningKey(ca));
+            ec.Add(GenerateSigningKey(ca));
         }
 
-        return labels.Select(label => (SecurityKey)new ECDsaSecurityKey(new KeyStoreECDsa(ca.Keys.GetSigner(label))) { KeyId = label }).ToList();
+        var rsa = Labels(KeyAlgorithm.Rsa3072);
+        if (rsa.Count == 0)
+        {
+            rsa.Add(GenerateSigningKey(ca, KeyAlgorithm.Rsa3072));
+        }
+
+        return
+        [
+            .. ec.Select(label => new SigningCredentials(new ECDsaSecurityKey(new KeyStoreECDsa(ca.Keys.GetSigner(label))) { KeyId = label }, SecurityAlgorithms.EcdsaSha256)),
+            .. rsa.Select(label => new SigningCredentials(new RsaSecurityKey(new KeyStoreRSA(ca.Keys.GetSigner(label))) { KeyId = label }, SecurityAlgorithms.RsaSsaPssSha256)),
+        ];
     }
 
-    /// <summary>A new ES256 token-signing key in the identity zone, labelled by the CA's clock (first start, <c>pki oidc rotate-key</c>).</summary>
-    public static string GenerateSigningKey(CertificateAuthority ca)
+    /// <summary>A new token-signing key in the identity zone (ES256 by default, RSA 3072 for PS256), labelled by the CA's clock (first start, <c>pki oidc rotate-key</c>).</summary>
+    public static string GenerateSigningKey(CertificateAuthority ca, KeyAlgorithm algorithm = KeyAlgorithm.EcP256)
     {
         ArgumentNullException.ThrowIfNull(ca);
-        var label = SigningKeyPrefix + ca.Clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        ca.Keys.Generate(label, KeyAlgorithm.EcP256);
+        if (algorithm is not (KeyAlgorithm.EcP256 or KeyAlgorithm.Rsa3072))
+        {
+            throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, "token-signing keys are ECDSA P-256 (ES256) or RSA 3072 (PS256)");
+        }
+
+        var label = SigningKeyPrefix + (algorithm == KeyAlgorithm.Rsa3072 ? "rsa-" : "") + ca.Clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        ca.Keys.Generate(label, algorithm);
         return label;
     }
 

@@ -383,6 +383,21 @@ public sealed class IdentityProviderTests
         Assert.That(result.RootElement.GetProperty("userinfo_name").GetString(), Is.EqualTo("RA Officer"));
     }
 
+    /// <summary>A client registered with --id-token-alg PS256: authlib validates a PS256 ID token (RSA key in the key store) against the JWKS.</summary>
+    [Test]
+    public void Ps256Client_IdTokenSignedPs256_AuthlibValidates()
+    {
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "ps256-rp", "--redirect-uri", Redirect, "--id-token-alg", "PS256");
+        var secret = Regex.Match(add.StdOut, @"secret (\S+)").Groups[1].Value;
+        Assert.That(secret, Is.Not.Empty, add.ToString());
+        var (certificate, key) = PemFiles(_officer, "officer-ps256");
+        var run = ExternalTool.Run("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Identity", "oidc_client.py"), "code", _idp, Root, "ps256-rp", secret, Redirect, certificate, key);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdOut, Does.Contain("\"alg\": \"PS256\""));
+        var jwks = Curl(null, $"{_idp}.well-known/jwks").StdOut;
+        Assert.That(jwks, Does.Contain("\"PS256\"").And.Contain("\"ES256\""));
+    }
+
     /// <summary>
     /// private_key_jwt (RFC 7523) with authlib's assertion (typ JWT, aud = the token endpoint, as OpenID Connect Core §9
     /// has it): the client registered with its public JWKS gets a client-credentials token; an assertion signed by

@@ -76,13 +76,16 @@ internal static class OidcCommand
             return 0;
         });
 
-        var rotate = new Command("rotate-key", "Introduce a new token-signing key (ES256, in the key store); the JWKS keeps the old ones, which verify tokens they signed");
+        var rotateAlg = new Option<string>("--alg") { Description = "ES256 (ECDSA P-256, the default signer) or PS256 (RSA 3072, for clients registered with --id-token-alg PS256)", DefaultValueFactory = _ => "ES256" };
+        rotateAlg.AcceptOnlyFromAmong([.. RelyingParties.SigningAlgorithms]);
+        var rotate = new Command("rotate-key", "Introduce a new token-signing key (in the key store); the JWKS keeps the old ones, which verify tokens they signed") { rotateAlg };
         rotate.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var label = Identity.Host.IdentityProviderEndpoints.GenerateSigningKey(runtime.Ca);
-            await AuditAsync(runtime, CliOptions.ActorOf(result), AuditActions.KeyGenerated, label, "oidc token-signing key (ES256); signs from the next start of the identity provider", cancellationToken);
-            Console.WriteLine($"new signing key {label}; restart the identity provider (pki up) to sign with it");
+            var alg = result.GetValue(rotateAlg)!;
+            var label = Identity.Host.IdentityProviderEndpoints.GenerateSigningKey(runtime.Ca, alg == "PS256" ? KeyAlgorithm.Rsa3072 : KeyAlgorithm.EcP256);
+            await AuditAsync(runtime, CliOptions.ActorOf(result), AuditActions.KeyGenerated, label, $"oidc token-signing key ({alg}); signs from the next start of the identity provider", cancellationToken);
+            Console.WriteLine($"new signing key {label} ({alg}); restart the identity provider (pki up) to sign with it");
             return 0;
         });
 
