@@ -24,6 +24,7 @@ public sealed class IdentityProviderTests
     private string _ra = "";
     private string _secret = "";
     private (string Path, string Password) _officer;
+    private (string Path, string Password) _officer2;
     private (string Path, string Password) _system;
 
     [OneTimeSetUp]
@@ -48,6 +49,8 @@ public sealed class IdentityProviderTests
         var system = Regex.Match(banner, @"System\s+login:\s+(\S+)\s+password: (\S+)");
         Assert.That(_secret.Length > 0 && officer.Success && system.Success, Is.True, banner);
         _officer = (officer.Groups[1].Value, officer.Groups[2].Value);
+        var second = Regex.Matches(banner, @"Officer  login:\s+(\S+)\s+password: (\S+)")[1];
+        _officer2 = (second.Groups[1].Value, second.Groups[2].Value);
         _system = (system.Groups[1].Value, system.Groups[2].Value);
     }
 
@@ -352,6 +355,53 @@ public sealed class IdentityProviderTests
         Assert.That(Curl(_officer, "-i", "-H", $"Authorization: Bearer {access}", $"{_mtls}connect/userinfo").StdOut, Does.Contain("proof-of-possession is not valid"));
         // The mTLS listener serves only the client endpoints: no sign-in page there.
         Assert.That(Curl(_officer, "-o", "/dev/null", "-w", "%{http_code}", $"{_mtls}connect/authorize?client_id=demo-rp").StdOut, Is.EqualTo("404"));
+    }
+
+    /// <summary>
+    /// Issue 12's USB-key login: the staff member's key is generated on a SoftHSM2 token (pkcs11-tool) and never leaves
+    /// it; openssl's pkcs11 engine makes the CSR; the application goes through the RA API (submitted by the business
+    /// system, approved by two officers) and the CA issues; curl with the pkcs11 engine then follows authorize →
+    /// certificate login → code, exchanges the code with PKCE and calls userinfo.
+    /// </summary>
+    [Test]
+    public async Task UsbKeyOnSoftHsm_CurlPkcs11Engine_SignsIn_CodeExchanged_UserInfo()
+    {
+        var hsm = SoftHsmToken.Shared;
+        var label = "usb-staff-" + Guid.NewGuid().ToString("N")[..8];
+        var keyUri = $"pkcs11:token={hsm.Label};object={label};type=private;pin-value={hsm.Pin}";
+        var generated = ExternalTool.Run("pkcs11-tool", ["--module", SoftHsmToken.ModulePath, "--token-label", hsm.Label, "--login", "--pin", hsm.Pin,
+            "--keypairgen", "--key-type", "EC:prime256v1", "--label", label, "--id", Convert.ToHexString(RandomNumberGenerator.GetBytes(4))], environment: hsm.Environment);
+        Assert.That(generated.ExitCode, Is.EqualTo(0), generated.ToString());
+        var csr = Path.Combine(_root, label + ".csr");
+        var request = ExternalTool.Run("openssl", ["req", "-new", "-engine", "pkcs11", "-keyform", "engine", "-key", keyUri, "-subj", "/CN=USB Key Staff/O=HRSS", "-out", csr], environment: hsm.Environment);
+        Assert.That(request.ExitCode, Is.EqualTo(0), request.ToString());
+
+        var body = Path.Combine(_root, label + ".json");
+        File.WriteAllText(body, JsonSerializer.Serialize(new { profile = "staff-auth", csr = File.ReadAllText(csr), applicantName = "USB Key Staff", staffId = "S90", organization = "HRSS", unit = "IT", contact = "s90@hrss.example" }));
+        var applied = Curl(_system, "-H", "Content-Type: application/json", "--data-binary", "@" + body, $"{_ra}/api/v1/requests");
+        var id = Regex.Match(applied.StdOut, "\"id\":(\\d+)").Groups[1].Value;
+        Assert.That(id, Is.Not.Empty, applied.ToString());
+        foreach (var officer in new[] { _officer, _officer2 })
+        {
+            var approved = Curl(officer, "-H", "Content-Type: application/json", "--data-binary", "{\"reason\":\"identity checked at the counter\"}", $"{_ra}/api/v1/requests/{id}/approve");
+            Assert.That(approved.StdOut, Does.Contain("\"status\":"), approved.ToString());
+        }
+
+        var certificate = Path.Combine(_root, label + ".pem");
+        for (var i = 0; i < 60 && Curl(_system, "-o", certificate, "-w", "%{http_code}", $"{_ra}/api/v1/requests/{id}/certificate?format=pem").StdOut != "200"; i++)
+        {
+            await Task.Delay(500);
+        }
+
+        Assert.That(File.ReadAllText(certificate), Does.Contain("BEGIN CERTIFICATE"), "the CA issued the staff-auth certificate");
+        var (verifier, challenge) = Pkce();
+        var login = ExternalTool.Run("curl", ["-s", "-i", "--cacert", Root, "--engine", "pkcs11", "--key-type", "ENG", "--key", keyUri, "--cert", certificate, AuthorizeUrl(challenge)], environment: hsm.Environment);
+        var location = Regex.Match(login.StdOut, @"(?im)^location: (\S+)").Groups[1].Value;
+        Assert.That(location, Does.StartWith(Redirect + "?code="), login.ToString());
+        var code = Regex.Match(location, "code=([^&]+)").Groups[1].Value;
+        using var tokens = JsonDocument.Parse(Exchange(code, verifier).StdOut);
+        var userinfo = Curl(null, "-H", $"Authorization: Bearer {tokens.RootElement.GetProperty("access_token").GetString()}", $"{_idp}connect/userinfo");
+        Assert.That(userinfo.StdOut, Does.Contain("\"sub\":\"staff:S90\"").And.Contain("\"name\":\"USB Key Staff\""), userinfo.ToString());
     }
 
     /// <summary>The credential's certificate and key as PEM files (what python-requests presents at the handshake).</summary>
