@@ -206,6 +206,65 @@ public sealed class IdentityProviderTests
         }
     }
 
+    /// <summary>
+    /// The browser as staff have it: the certificate in chromium's NSS database (certutil/pk12util), chosen by the
+    /// AutoSelectCertificateForUrls policy for the provider's origin only (a managed policy file, as an administrator
+    /// deploys it), no certificate handed to Playwright. Chromium signs in to the sample relying party; screenshot kept.
+    /// </summary>
+    [Test]
+    public async Task Chromium_CertificateSelectedByPolicyFromNss_SignsInToTheSampleRelyingParty()
+    {
+        if (!File.Exists(Chromium.Path))
+        {
+            Assert.Ignore("/usr/bin/chromium is not installed; the test script installs Debian's chromium");
+        }
+
+        const string PolicyDirectory = "/etc/chromium/policies/managed";
+        try
+        {
+            Directory.CreateDirectory(PolicyDirectory);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            Assert.Ignore($"{PolicyDirectory} is not writable (the policy is machine-wide); run the suite as the test script does");
+        }
+
+        var home = Path.Combine(_root, "chromium-home");
+        var nss = Path.Combine(home, ".pki", "nssdb");
+        Directory.CreateDirectory(nss);
+        Assert.That(ExternalTool.Run("certutil", "-N", "-d", "sql:" + nss, "--empty-password").ExitCode, Is.EqualTo(0));
+        var import = ExternalTool.Run("pk12util", "-i", _officer.Path, "-d", "sql:" + nss, "-W", _officer.Password);
+        Assert.That(import.ExitCode, Is.EqualTo(0), import.ToString());
+        Assert.That(ExternalTool.Run("certutil", "-A", "-d", "sql:" + nss, "-n", "HRSS Root CA", "-t", "C,,", "-i", Root).ExitCode, Is.EqualTo(0));
+        var origin = _idp.TrimEnd('/');
+        var policy = Path.Combine(PolicyDirectory, $"pki-test-{new Uri(_idp).Port}.json");
+        File.WriteAllText(policy, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["AutoSelectCertificateForUrls"] = new[] { JsonSerializer.Serialize(new { pattern = origin, filter = new { ISSUER = new { CN = "HRSS Issuing CA" } } }) },
+        }));
+        var (sample, rp) = await StartSampleRelyingPartyAsync("policy-rp");
+        using var _ = sample;
+        try
+        {
+            using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+            await using var browser = await Chromium.LaunchAsync(playwright, home);
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(rp + "/");
+            Assert.That(await page.InnerTextAsync("#who"), Is.EqualTo("RA Officer"), await page.ContentAsync());
+            Assert.That(await page.InnerTextAsync("#claims"), Does.Contain("staff:ra-officer").And.Contain("hwk"));
+            var shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+            Directory.CreateDirectory(shots);
+            var shot = Path.Combine(shots, "chromium-policy-certificate-signed-in.png");
+            await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = shot, FullPage = true });
+            TestContext.AddTestAttachment(shot);
+        }
+        finally
+        {
+            File.Delete(policy);
+            sample.Kill(entireProcessTree: true);
+        }
+    }
+
     /// <summary>The sample relying party (ops/samples) as its own process, registered with a back-channel logout URI.</summary>
     private async Task<(System.Diagnostics.Process Process, string Url)> StartSampleRelyingPartyAsync(string clientId)
     {
