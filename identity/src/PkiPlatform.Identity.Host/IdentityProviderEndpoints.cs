@@ -83,6 +83,21 @@ public static class IdentityProviderEndpoints
                     server.AddSigningCredentials(credential);
                 }
 
+                // Client-credentials access tokens are self-contained (a system's short-lived token, no person, no session):
+                // no token row is written for them, so issuing one costs a signature, not a database commit. They cannot
+                // be revoked (RFC 7009 lets a server decline) and introspection judges them by signature and expiry.
+                server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.GenerateTokenContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        if (context.TokenType == TokenTypeIdentifiers.AccessToken && context.Transaction.Request?.IsClientCredentialsGrantType() == true)
+                        {
+                            context.CreateTokenEntry = false;
+                        }
+
+                        return default;
+                    })
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order + 400));
+
                 var ps256 = credentials.First(c => c.Algorithm == SecurityAlgorithms.RsaSsaPssSha256);
                 server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.GenerateTokenContext>(handler => handler
                     .UseInlineHandler(async context =>

@@ -13,12 +13,12 @@ public static class IdentityStore
         ArgumentNullException.ThrowIfNull(database);
         if (database.IsPostgres)
         {
-            services.AddDbContext<IdentityDbContext, PostgresIdentityDbContext>(db =>
+            services.AddDbContextPool<IdentityDbContext, PostgresIdentityDbContext>(db =>
                 db.UseNpgsql(database.Options.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__oidc_migrations")));
         }
         else
         {
-            services.AddDbContext<IdentityDbContext, SqliteIdentityDbContext>(db =>
+            services.AddDbContextPool<IdentityDbContext, SqliteIdentityDbContext>(db =>
                 db.UseSqlite(CaDatabase.SqliteConnectionString(database.Options.ConnectionString), sqlite => sqlite.MigrationsHistoryTable("__oidc_migrations")));
         }
 

@@ -31,6 +31,49 @@ public sealed partial class PlatformApplicationManager(
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private static readonly ConcurrentDictionary<string, DateTime> Matches = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Every token, introspection and revocation request looks its client up (OpenIddict's own cache lives only as long as
+    /// the request's scope): a bounded process-wide cache keeps a found client for a few seconds, so a change or a
+    /// disabled client takes effect within <see cref="ClientLifetime"/>. Misses (unknown clients) are not cached.
+    /// </summary>
+    public static readonly TimeSpan ClientLifetime = TimeSpan.FromSeconds(5);
+
+    private static readonly ConcurrentDictionary<string, (OpenIddictEntityFrameworkCoreApplication Application, DateTime Until)> Clients = new(StringComparer.Ordinal);
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default) =>
+        await CachedAsync("client:" + identifier, () => base.FindByClientIdAsync(identifier, cancellationToken));
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByIdAsync(string identifier, CancellationToken cancellationToken = default) =>
+        await CachedAsync("id:" + identifier, () => base.FindByIdAsync(identifier, cancellationToken));
+
+    public override async ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreApplication application, CancellationToken cancellationToken = default)
+    {
+        Clients.Clear();
+        await base.UpdateAsync(application, cancellationToken);
+    }
+
+    private async ValueTask<OpenIddictEntityFrameworkCoreApplication?> CachedAsync(string key, Func<ValueTask<OpenIddictEntityFrameworkCoreApplication?>> find)
+    {
+        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        if (Clients.TryGetValue(key, out var entry) && entry.Until > now)
+        {
+            return entry.Application;
+        }
+
+        var application = await find();
+        if (application is not null)
+        {
+            if (Clients.Count >= MaxEntries)
+            {
+                Clients.Clear();
+            }
+
+            Clients[key] = (application, now + ClientLifetime);
+        }
+
+        return application;
+    }
+
     /// <summary>Only clients registered for <c>tls_client_auth</c> with an account may authenticate by certificate.</summary>
     public override async ValueTask<System.Security.Cryptography.X509Certificates.X509ChainPolicy?> GetPublicKeyInfrastructureTlsClientAuthenticationPolicyAsync(
         OpenIddictEntityFrameworkCoreApplication application, System.Security.Cryptography.X509Certificates.X509ChainPolicy policy, CancellationToken cancellationToken = default)

@@ -30,6 +30,10 @@ public static partial class ServiceDefaultsExtensions
             configuration
                 // ASP.NET Core's per-request lines would cost more than an OCSP answer; Serilog's own request log replaces them.
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                // EF Core logs every SQL command and OpenIddict every step of every request at Information: one request
+                // line (with its status) says enough; their warnings and errors still come through.
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("OpenIddict", Serilog.Events.LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();

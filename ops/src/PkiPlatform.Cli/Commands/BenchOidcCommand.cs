@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+
+namespace PkiPlatform.Cli.Commands;
+
+/// <summary>
+/// <c>pki bench oidc</c>: client-credentials grants over mutual TLS (tls_client_auth) against a running identity
+/// provider, the way a business system asks: N concurrent callers, kept-alive connections, or a new TLS connection (full
+/// handshake with the client certificate) per grant. wrk cannot present a client certificate, hence this load generator.
+/// Prints grants/s and latency percentiles; every answer must carry an access token.
+/// </summary>
+internal static class BenchOidcCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "The mTLS token endpoint, e.g. https://127.0.0.1:8446/connect/token", Required = true };
+        var clientId = new Option<string>("--client-id") { Description = "A client registered with --auth tls_client_auth", Required = true };
+        var p12 = new Option<FileInfo>("--p12") { Description = "The client's certificate and key (PKCS#12)", Required = true };
+        var password = new Option<string>("--password") { Description = "The PKCS#12 password", DefaultValueFactory = _ => "" };
+        var root = new Option<FileInfo>("--root") { Description = "The platform's root certificate (PEM), the only trust anchor for the server", Required = true };
+        var connections = new Option<int>("--connections") { Description = "Concurrent callers", DefaultValueFactory = _ => 32 };
+        var seconds = new Option<int>("--seconds") { Description = "Measured duration (after a 2 s warm-up)", DefaultValueFactory = _ => 8 };
+        var newConnection = new Option<bool>("--new-connection") { Description = "A new TLS connection (handshake with the client certificate) for every grant" };
+        var command = new Command("oidc", "Client-credentials grants over mTLS against a running identity provider") { url, clientId, p12, password, root, connections, seconds, newConnection };
+        command.SetRun(async (result, cancellationToken) =>
+        {
+            var bundle = X509CertificateLoader.LoadPkcs12CollectionFromFile(result.GetValue(p12)!.FullName, result.GetValue(password));
+            using var certificate = bundle.First(c => c.HasPrivateKey);
+            // The chain is built once, offline, from the PKCS#12's own CA certificates: no per-handshake AIA fetch.
+            var context = System.Net.Security.SslStreamCertificateContext.Create(certificate,
+                [.. bundle.Where(c => !c.HasPrivateKey && c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) is false)], offline: true);
+            using var anchor = X509CertificateLoader.LoadCertificateFromFile(result.GetValue(root)!.FullName);
+            var fresh = result.GetValue(newConnection);
+            using var handler = new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = result.GetValue(connections),
+                SslOptions =
+                {
+                    ClientCertificateContext = context,
+                    RemoteCertificateValidationCallback = (_, server, _, _) =>
+                    {
+                        using var chain = new X509Chain();
+                        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                        chain.ChainPolicy.CustomTrustStore.Add(anchor);
+                        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                        return server is X509Certificate2 presented && chain.Build(presented);
+                    },
+                },
+            };
+            using var http = new HttpClient(handler);
+            var endpoint = new Uri(result.GetValue(url)!);
+            var id = result.GetValue(clientId)!;
+            async Task<bool> GrantAsync()
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+                {
+                    Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", id)]),
+                };
+                request.Headers.ConnectionClose = fresh;
+                try
+                {
+                    using var response = await http.SendAsync(request, cancellationToken);
+                    var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                    return response.IsSuccessStatusCode && body.Contains("\"access_token\"", StringComparison.Ordinal);
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // counted as failed (a reset connection, a refused handshake)
+                }
+            }
+
+            if (!await GrantAsync())
+            {
+                throw new KeyStore.PkiException(KeyStore.PkiErrorCodes.InvalidArgument, $"{endpoint} issued no token to {id}; is it registered for tls_client_auth with this certificate's account?");
+            }
+
+            async Task<(int Ok, int Failed, List<double> Latencies)> RunAsync(TimeSpan duration)
+            {
+                var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+                var workers = await Task.WhenAll(Enumerable.Range(0, result.GetValue(connections)).Select(_ => Task.Run(async () =>
+                {
+                    var (ok, failed, latencies) = (0, 0, new List<double>());
+                    while (Stopwatch.GetTimestamp() < until)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        if (await GrantAsync())
+                        {
+                            ok++;
+                        }
+                        else
+                        {
+                            failed++;
+                        }
+
+                        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
+
+                    return (ok, failed, latencies);
+                }, cancellationToken)));
+                return (workers.Sum(w => w.ok), workers.Sum(w => w.failed), workers.SelectMany(w => w.latencies).Order().ToList());
+            }
+
+            await RunAsync(TimeSpan.FromSeconds(2));
+            var measured = TimeSpan.FromSeconds(result.GetValue(seconds));
+            var clock = Stopwatch.StartNew();
+            var (granted, refused, times) = await RunAsync(measured);
+            clock.Stop();
+            double Percentile(double p) => times.Count == 0 ? 0 : times[Math.Min(times.Count - 1, (int)(p * times.Count))];
+            Console.WriteLine($"{(fresh ? "new TLS connection per grant" : "kept-alive connections")}, {result.GetValue(connections)} callers: " +
+                $"{granted / clock.Elapsed.TotalSeconds:F0} grants/s ({granted} in {clock.Elapsed.TotalSeconds:F1} s, {refused} failed), " +
+                $"latency p50 {Percentile(0.5):F1} ms, p99 {Percentile(0.99):F1} ms");
+            return refused == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}
