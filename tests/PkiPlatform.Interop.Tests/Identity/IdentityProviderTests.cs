@@ -540,6 +540,40 @@ public sealed class IdentityProviderTests
         Assert.That(refused.StdErr, Does.Contain("invalid_client"), refused.ToString());
     }
 
+    /// <summary>
+    /// A relying party not run by the platform (--third-party): the staff member sees a consent page naming the
+    /// application and what it asks for; no code before the answer; a forged or replayed answer (wrong consent token)
+    /// gets the page again, "decline" gets access_denied at the relying party, "accept" gets the code.
+    /// </summary>
+    [Test]
+    public void ThirdPartyClient_ConsentAsked_ForgedAnswerRefused_DeclineDenied_AcceptIssuesCode()
+    {
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "partner-rp", "--name", "Partner Portal", "--redirect-uri", Redirect, "--third-party");
+        Assert.That(add.ExitCode, Is.EqualTo(0), add.ToString());
+        var (_, challenge) = Pkce();
+        var url = AuthorizeUrl(challenge).Replace("client_id=demo-rp", "client_id=partner-rp", StringComparison.Ordinal);
+        var page = Curl(_officer, "-i", url);
+        Assert.That(page.StdOut, Does.StartWith("HTTP/2 200").And.Contain("Partner Portal").And.Contain("consent_token").And.Not.Contain("code="), page.ToString());
+        var token = Regex.Match(page.StdOut, "name=\"consent_token\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new List<string>();
+        foreach (Match field in Regex.Matches(page.StdOut, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">"))
+        {
+            if (field.Groups[1].Value != "consent_token")
+            {
+                form.AddRange(["--data-urlencode", $"{field.Groups[1].Value}={System.Net.WebUtility.HtmlDecode(field.Groups[2].Value)}"]);
+            }
+        }
+
+        ExternalTool.Result Answer(string consent, string decision) =>
+            Curl(_officer, [.. new[] { "-i" }, .. form, "--data-urlencode", $"consent_token={consent}", "--data-urlencode", $"decision={decision}", $"{_idp}connect/authorize"]);
+        var forged = Answer(token[..^4] + "AAAA", "accept");
+        Assert.That(forged.StdOut, Does.StartWith("HTTP/2 200").And.Contain("consent_token").And.Not.Contain("code="), "a forged answer gets the page again");
+        var declined = Answer(token, "decline");
+        Assert.That(Regex.Match(declined.StdOut, @"(?im)^location: (\S+)").Groups[1].Value, Does.Contain("error=access_denied").And.Not.Contain("code="), declined.ToString());
+        var accepted = Answer(token, "accept");
+        Assert.That(Regex.Match(accepted.StdOut, @"(?im)^location: (\S+)").Groups[1].Value, Does.StartWith(Redirect + "?code="), accepted.ToString());
+    }
+
     [Test]
     public void ReplayedCode_Refused()
     {
