@@ -172,7 +172,8 @@ public static class IdentityProviderEndpoints
                     }));
 
                 // Codes and refresh tokens are encrypted for the server itself only; restarting invalidates them (evaluation).
-                server.AddEphemeralEncryptionKey();
+                // A random AES-256 key per process (A256KW): unwrapping a code costs no RSA private-key operation.
+                server.AddEncryptionKey(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
                 server.DisableAccessTokenEncryption();
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

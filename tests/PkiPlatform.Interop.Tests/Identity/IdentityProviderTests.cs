@@ -366,7 +366,15 @@ public sealed class IdentityProviderTests
 
         Assert.That(Curl(null, "-u", "batch-job:wrong-secret", "-d", "grant_type=client_credentials", $"{_idp}connect/token").StdOut, Does.Contain("invalid_client"));
         Assert.That(PkiCli.Run(_data, "oidc", "client", "disable", "batch-job").ExitCode, Is.EqualTo(0));
+        // Effective within the provider's client cache lifetime (5 s; the CLI is another process).
+        var disabled = System.Diagnostics.Stopwatch.StartNew();
         var refused = Curl(null, "-u", $"batch-job:{secret}", "-d", "grant_type=client_credentials", $"{_idp}connect/token");
+        while (refused.StdOut.Contains("access_token", StringComparison.Ordinal) && disabled.Elapsed < TimeSpan.FromSeconds(7))
+        {
+            Thread.Sleep(250);
+            refused = Curl(null, "-u", $"batch-job:{secret}", "-d", "grant_type=client_credentials", $"{_idp}connect/token");
+        }
+
         Assert.That(refused.StdOut, Does.Contain("\"error\"").And.Not.Contain("access_token"), refused.ToString());
     }
 
