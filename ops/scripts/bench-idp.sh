@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Identity provider throughput (issue 12): client-credentials tokens and introspection under wrk, kept-alive TLS
-# connections, on `pki up` (SQLite, ES256 key in the software key store). Usage: bash ops/scripts/bench-idp.sh [SECONDS]
+# Identity provider throughput (issue 12) on `pki up` (SQLite, ES256 key in the software key store):
+#   wrk (kept-alive TLS): client-credentials tokens with client_secret_basic, introspection;
+#   pki bench oidc (wrk cannot present a client certificate): client credentials over mTLS (tls_client_auth, the demo
+#   business system) on kept-alive connections and with a new TLS connection per grant, and complete certificate
+#   logins (authorize with the officer's staff certificate -> code -> token exchange).
+# Usage: bash ops/scripts/bench-idp.sh [SECONDS]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 seconds=${1:-8}
@@ -9,10 +13,10 @@ dotnet build "$root/ops/src/PkiPlatform.Cli" -c Release -v quiet -nologo >/dev/n
 pki="dotnet $root/ops/src/PkiPlatform.Cli/bin/Release/net10.0/pki.dll"
 work=$(mktemp -d /tmp/pki-bench-idp-XXXXXX)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-http=$(port); ra=$(port); idp=$(port)
+http=$(port); ra=$(port); idp=$(port); mtls=$(port)
 $pki --data "$work/data" init --kdf-cost 12 --base-url "http://127.0.0.1:$http" >/dev/null 2>&1
 secret=$($pki --data "$work/data" oidc client add --id bench-cc --grant client_credentials | sed -n 's/.*secret \([^ ]*\).*/\1/p')
-PKI_PASSPHRASE="" $pki --data "$work/data" up --ra-port "$ra" --idp-port "$idp" >"$work/up.log" 2>&1 &
+PKI_PASSPHRASE="" $pki --data "$work/data" up --ra-port "$ra" --idp-port "$idp" --idp-mtls-port "$mtls" >"$work/up.log" 2>&1 &
 up=$!
 trap 'kill $up 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 300); do grep -q "Press Ctrl+C" "$work/up.log" && break; sleep 0.2; done
@@ -38,3 +42,14 @@ for name in cc introspect; do
   echo "== $name ($path), kept-alive, wrk -t2 -c32"
   timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/$name.lua" "https://127.0.0.1:$idp/connect/$path" | summary
 done
+
+system=$(sed -n 's/.*System   login: *\([^ ]*\) *password: \([^ ]*\).*/\1 \2/p' "$work/up.log")
+officer=$(sed -n 's/.*Officer  login: *\([^ ]*\) *password: \([^ ]*\).*/\1 \2/p' "$work/up.log" | head -1)
+demo=$(sed -n 's/.*client_id demo-rp   secret: \([^ ]*\).*/\1/p' "$work/up.log")
+root="$work/data/publish/ca/root.pem"
+echo "== client credentials over mTLS (tls_client_auth), kept-alive, 32 callers"
+$pki bench oidc --url "https://127.0.0.1:$mtls/connect/token" --client-id demo-system --p12 ${system% *} --password ${system#* } --root "$root" --seconds "$seconds"
+echo "== client credentials over mTLS, a new TLS connection per grant, 32 callers"
+$pki bench oidc --url "https://127.0.0.1:$mtls/connect/token" --client-id demo-system --p12 ${system% *} --password ${system#* } --root "$root" --seconds "$seconds" --new-connection
+echo "== complete certificate logins (authorize -> code -> token), 16 callers"
+$pki bench oidc --mode login --url "https://127.0.0.1:$idp/" --client-id demo-rp --secret "$demo" --p12 ${officer% *} --password ${officer#* } --root "$root" --seconds "$seconds" --connections 16
