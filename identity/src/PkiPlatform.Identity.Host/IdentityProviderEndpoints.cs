@@ -172,8 +172,11 @@ public static class IdentityProviderEndpoints
                     }));
 
                 // Codes and refresh tokens are encrypted for the server itself only; restarting invalidates them (evaluation).
-                // A random AES-256 key per process (A256KW): unwrapping a code costs no RSA private-key operation.
-                server.AddEncryptionKey(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+                // AES-256 (A256KW): unwrapping a code costs no RSA private-key operation. Kept across restarts wrapped by
+                // the key store when a file is configured (pki up, the host), else new per process.
+                server.AddEncryptionKey(new SymmetricSecurityKey(options.EncryptionKeyFile.Length > 0
+                    ? TokenEncryptionKey.LoadOrCreate(ca, options.EncryptionKeyFile)
+                    : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
                 server.DisableAccessTokenEncryption();
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

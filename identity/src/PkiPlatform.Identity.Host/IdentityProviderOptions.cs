@@ -14,6 +14,12 @@ public sealed class IdentityProviderOptions : ISettingsSection
 
     public int RefreshTokenSeconds { get; set; } = 8 * 3600;
 
+    /// <summary>
+    /// Where the token-encryption key is kept, wrapped by the key store (codes and refresh tokens survive a restart);
+    /// empty: a new key per process (a restart invalidates them). pki up and the host set DATA/identity/token-encryption.key.
+    /// </summary>
+    public string EncryptionKeyFile { get; set; } = "";
+
     /// <summary>How often sessions are checked against the CA's records (a revocation ends them within this, plus delivery).</summary>
     public int SessionSweepSeconds { get; set; } = 2;
 

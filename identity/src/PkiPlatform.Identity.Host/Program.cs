@@ -11,6 +11,11 @@ return await HostProgram.RunAsync("Identity provider", async () =>
     var builder = WebApplication.CreateBuilder(args);
     var runtime = await HostProgram.OpenZoneAsync(builder, PkiPlatform.KeyStore.KeyZone.Identity, migrate: false);
     var options = HostSettings.Bind<IdentityProviderOptions>(builder.Configuration, "Identity");
+    if (options.EncryptionKeyFile.Length == 0)
+    {
+        options.EncryptionKeyFile = runtime.Data.Combine("identity", "token-encryption.key");
+    }
+
     var port = int.TryParse(builder.Configuration["port"], out var p) ? p : 8445;
     var mtlsPort = int.TryParse(builder.Configuration["mtls-port"], out var m) ? m : 8446;
     builder.WebHost.ConfigureKestrel(kestrel =>

@@ -18,8 +18,11 @@ public sealed class IdentityProviderTests
     private const string Redirect = "http://127.0.0.1:8400/signin-oidc";
     private string _root = "";
     private string _data = "";
+#pragma warning disable NUnit1032 // disposed in OneTimeTearDown; the restart test replaces it
     private PkiUpProcess _up = null!;
+#pragma warning restore NUnit1032
     private string _idp = "";
+    private string[] _upArguments = [];
     private string _mtls = "";
     private string _ra = "";
     private string _secret = "";
@@ -37,8 +40,9 @@ public sealed class IdentityProviderTests
         var raPort = FreePort.Next();
         var idpPort = FreePort.Next();
         var mtlsPort = FreePort.Next();
-        _up = PkiUpProcess.Start(_data, "--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--idp-port", idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--idp-mtls-port", mtlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _upArguments = ["--ra-port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--idp-port", idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--idp-mtls-port", mtlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        _up = PkiUpProcess.Start(_data, _upArguments);
         _mtls = $"https://127.0.0.1:{mtlsPort}/";
         var banner = await _up.WaitForBannerAsync();
         _idp = $"https://127.0.0.1:{idpPort}/";
@@ -580,6 +584,26 @@ public sealed class IdentityProviderTests
         Assert.That(Regex.Match(declined.StdOut, @"(?im)^location: (\S+)").Groups[1].Value, Does.Contain("error=access_denied").And.Not.Contain("code="), declined.ToString());
         var accepted = Answer(token, "accept");
         Assert.That(Regex.Match(accepted.StdOut, @"(?im)^location: (\S+)").Groups[1].Value, Does.StartWith(Redirect + "?code="), accepted.ToString());
+    }
+
+    /// <summary>
+    /// Codes and refresh tokens outlive a restart: their encryption key is kept in DATA/identity/token-encryption.key,
+    /// only wrapped by an RSA key of the identity zone in the key store (0600, 384 bytes of RSA-3072 ciphertext).
+    /// </summary>
+    [Test]
+    public async Task RefreshToken_SurvivesARestartOfTheProvider_KeyFileHoldsOnlyTheWrappedKey()
+    {
+        var (verifier, challenge) = Pkce();
+        using var tokens = JsonDocument.Parse(Exchange(CodeFor(_officer, challenge, scope: "openid offline_access"), verifier).StdOut);
+        var refresh = tokens.RootElement.GetProperty("refresh_token").GetString()!;
+        _up.Dispose();
+        _up = PkiUpProcess.Start(_data, _upArguments);
+        await _up.WaitForBannerAsync();
+        var renewed = Curl(null, "-u", $"demo-rp:{_secret}", "-d", "grant_type=refresh_token", "-d", $"refresh_token={refresh}", $"{_idp}connect/token");
+        Assert.That(renewed.StdOut, Does.Contain("access_token"), renewed.ToString());
+        var file = Path.Combine(_data, "identity", "token-encryption.key");
+        Assert.That(File.GetUnixFileMode(file), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(new FileInfo(file).Length, Is.EqualTo(384), "RSA-3072 OAEP ciphertext, never the 32-byte key");
     }
 
     [Test]

@@ -118,6 +118,11 @@ internal static class UpCommand
                 identityOptions.Issuer = idp + "/";
             }
 
+            if (identityOptions.EncryptionKeyFile.Length == 0)
+            {
+                identityOptions.EncryptionKeyFile = data.Combine("identity", "token-encryption.key");
+            }
+
             builder.Services.AddIdentityProvider(runtime.Ca.InZone(KeyZone.Identity), identityOptions, new IdentityListener(result.GetValue(idpPort), result.GetValue(idpMtlsPort)),
                 [X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer), X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)]);
             builder.Services.AddHostedService(sp => new AuditCheckpointService(caZone, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
