@@ -66,7 +66,12 @@ public sealed class KeyStoreECDsa : ECDsa
 
     protected override bool TrySignDataCore(ReadOnlySpan<byte> data, Span<byte> destination, HashAlgorithmName hashAlgorithm, DSASignatureFormat signatureFormat, out int bytesWritten)
     {
-        var signature = SignDataCore(data, hashAlgorithm, signatureFormat);
+        return TryCopy(SignDataCore(data, hashAlgorithm, signatureFormat), destination, out bytesWritten);
+    }
+
+    /// <summary>The Try… form of a signature made as a byte array (shared with <see cref="KeyStoreRSA"/>).</summary>
+    internal static bool TryCopy(byte[] signature, Span<byte> destination, out int bytesWritten)
+    {
         if (signature.Length > destination.Length)
         {
             bytesWritten = 0;

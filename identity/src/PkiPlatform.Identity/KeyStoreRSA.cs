@@ -45,19 +45,8 @@ public sealed class KeyStoreRSA : RSA
         return Sign(data.AsSpan(offset, count), hashAlgorithm, padding);
     }
 
-    public override bool TrySignData(ReadOnlySpan<byte> data, Span<byte> destination, HashAlgorithmName hashAlgorithm, RSASignaturePadding padding, out int bytesWritten)
-    {
-        var signature = Sign(data, hashAlgorithm, padding);
-        if (signature.Length > destination.Length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        signature.CopyTo(destination);
-        bytesWritten = signature.Length;
-        return true;
-    }
+    public override bool TrySignData(ReadOnlySpan<byte> data, Span<byte> destination, HashAlgorithmName hashAlgorithm, RSASignaturePadding padding, out int bytesWritten) =>
+        KeyStoreECDsa.TryCopy(Sign(data, hashAlgorithm, padding), destination, out bytesWritten);
 
     private byte[] Sign(ReadOnlySpan<byte> data, HashAlgorithmName hashAlgorithm, RSASignaturePadding padding)
     {
