@@ -18,9 +18,9 @@ internal sealed class IdentityListenerGate(IdentityListener listener) : IStartup
         {
             var path = context.Request.Path;
             var port = context.Connection.LocalPort;
-            var allowed = port == listener.Port ? IdentityProviderEndpoints.IsIdentityPath(path) || path.StartsWithSegments("/health")
-                : port == listener.MtlsPort ? IdentityProviderEndpoints.IsMtlsPath(path)
-                : !IdentityProviderEndpoints.IsIdentityPath(path);
+            var allowed = port == listener.Port ? IdentityListener.IsIdentityPath(path) || path.StartsWithSegments("/health")
+                : port == listener.MtlsPort ? IdentityListener.IsMtlsPath(path)
+                : !IdentityListener.IsIdentityPath(path);
             if (!allowed)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -31,4 +31,20 @@ internal sealed class IdentityListenerGate(IdentityListener listener) : IStartup
         });
         next(app);
     };
+}
+
+/// <summary>
+/// The identity listener's port (sign-in and every endpoint) and the mTLS listener's (token, introspection, revocation,
+/// PAR and userinfo for clients authenticating by certificate): the provider's paths answer on these only (route by
+/// listener, not by Host header).
+/// </summary>
+public sealed record IdentityListener(int Port, int? MtlsPort = null)
+{
+    /// <summary>Whether a path belongs to the provider (served on its listener only).</summary>
+    public static bool IsIdentityPath(PathString path) => path.StartsWithSegments("/connect") || path.StartsWithSegments("/.well-known");
+
+    /// <summary>What the mTLS listener serves: the endpoints a client calls with its certificate, nothing a browser visits.</summary>
+    public static bool IsMtlsPath(PathString path) => MtlsPaths.Any(p => path.Equals(p, StringComparison.Ordinal));
+
+    private static readonly string[] MtlsPaths = ["/connect/token", "/connect/introspect", "/connect/revoke", "/connect/par", "/connect/userinfo"];
 }

@@ -249,14 +249,6 @@ public static class IdentityProviderEndpoints
         return app;
     }
 
-    /// <summary>Whether a path belongs to the provider (served on its listener only).</summary>
-    public static bool IsIdentityPath(PathString path) => path.StartsWithSegments("/connect") || path.StartsWithSegments("/.well-known");
-
-    /// <summary>What the mTLS listener serves: the endpoints a client calls with its certificate, nothing a browser visits.</summary>
-    public static bool IsMtlsPath(PathString path) => MtlsPaths.Any(p => path.Equals(p, StringComparison.Ordinal));
-
-    private static readonly string[] MtlsPaths = ["/connect/token", "/connect/introspect", "/connect/revoke", "/connect/par", "/connect/userinfo"];
-
     private static async Task<IResult> AuthorizeAsync(HttpContext context, StaffAuthenticator staff, LoginSessions sessions, ConsentTokens consents,
         IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IdentityProviderOptions options)
     {
@@ -266,7 +258,7 @@ public static class IdentityProviderEndpoints
         if (login is null)
         {
             // Nothing is issued; the person reads what to do (an error page, never a redirect with a half-made answer).
-            return Results.Content(LoginRefusedPage(context, refusal!), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+            return Results.Content(IdentityPages.LoginRefused(context, refusal!), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
@@ -277,20 +269,16 @@ public static class IdentityProviderEndpoints
         if (await applications.HasConsentTypeAsync(application, ConsentTypes.Explicit, context.RequestAborted))
         {
             var binding = ConsentTokens.Binding(request, login.CertificateId);
-            if (!(HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
-                  && (await context.Request.ReadFormAsync(context.RequestAborted))["consent_token"] is { Count: 1 } token && consents.Verify(token[0]!, binding)))
+            var answer = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+            if (!(answer?["consent_token"] is { Count: 1 } token && consents.Verify(token[0]!, binding)))
             {
-                return Results.Content(ConsentPage(context, request, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, login, consents.Issue(binding)),
+                return Results.Content(IdentityPages.Consent(context, request, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, login, consents.Issue(binding)),
                     "text/html; charset=utf-8");
             }
 
-            if ((await context.Request.ReadFormAsync(context.RequestAborted))["decision"] != "accept")
+            if (answer["decision"] != "accept")
             {
-                return Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.AccessDenied,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "the staff member declined to share their data with this application",
-                }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+                return Refuse(Errors.AccessDenied, "the staff member declined to share their data with this application");
             }
         }
 
@@ -414,42 +402,4 @@ public static class IdentityProviderEndpoints
             _ => [OpenIddictConstants.Destinations.AccessToken],
         };
     }
-
-    private static string ConsentPage(HttpContext context, OpenIddictRequest request, string application, StaffLogin login, string token)
-    {
-        var english = context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
-        string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
-        var fields = string.Concat((HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
-                ? context.Request.Form.Select(f => (f.Key, f.Value.ToString()))
-                : context.Request.Query.Select(q => (q.Key, q.Value.ToString())))
-            .Where(p => p.Key is not ("consent_token" or "decision"))
-            .Select(p => $"<input type=\"hidden\" name=\"{E(p.Key)}\" value=\"{E(p.Item2)}\">"));
-        var scopes = string.Join(english ? ", " : "、", request.GetScopes().Where(s => s != Scopes.OpenId));
-        var (title, ask, accept, decline) = english
-            ? ("Share your identity?", $"{application} asks to sign you in as {login.Name} ({login.StaffId}) and to receive: {scopes}.", "Allow", "Decline")
-            : ("是否授权？", $"{application} 请求以 {login.Name}（{login.StaffId}）的身份登录，并获取：{scopes}。", "同意", "拒绝");
-        return $"<!DOCTYPE html><html lang=\"{(english ? "en" : "zh-CN")}\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head><body><main>" +
-            $"<h1 id=\"consent-title\">{E(title)}</h1><p id=\"ask\">{E(ask)}</p><form method=\"post\" action=\"/connect/authorize\">{fields}" +
-            $"<input type=\"hidden\" name=\"consent_token\" value=\"{E(token)}\"><button id=\"accept\" name=\"decision\" value=\"accept\">{E(accept)}</button> " +
-            $"<button id=\"decline\" name=\"decision\" value=\"decline\">{E(decline)}</button></form></main></body></html>";
-    }
-
-    private static string LoginRefusedPage(HttpContext context, string reason)
-    {
-        var english = context.Request.Cookies["lang"] == "en" || context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
-        var title = english ? "Sign-in refused" : "无法登录";
-        var what = english
-            ? "Nothing was issued to the application. Insert the USB key with your valid staff login certificate and try again; if the certificate was revoked, is on hold or expired, contact the registration authority."
-            : "未向业务系统签发任何凭证。请插入存有有效员工登录证书的 USB Key 后重试；如证书已吊销、冻结或过期，请联系注册机构。";
-        string E(string value) => System.Net.WebUtility.HtmlEncode(value);
-        return $"<!DOCTYPE html><html lang=\"{(english ? "en" : "zh-CN")}\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head>" +
-            $"<body><main><h1 id=\"error-title\">{E(title)}</h1><p id=\"what\">{E(what)}</p><p id=\"reason\">{E(reason)}</p></main></body></html>";
-    }
 }
-
-/// <summary>
-/// The identity listener's port (sign-in and every endpoint) and the mTLS listener's (token, introspection, revocation,
-/// PAR and userinfo for clients authenticating by certificate): the provider's paths answer on these only (route by
-/// listener, not by Host header).
-/// </summary>
-public sealed record IdentityListener(int Port, int? MtlsPort = null);

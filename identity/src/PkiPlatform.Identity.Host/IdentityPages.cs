@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace PkiPlatform.Identity.Host;
+
+/// <summary>The provider's two HTML pages (Chinese by default, English with ui_locales=en): consent and a refused sign-in.</summary>
+internal static class IdentityPages
+{
+    public static string Consent(HttpContext context, OpenIddictRequest request, string application, StaffLogin login, string token)
+    {
+        var english = context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
+        string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
+        var fields = string.Concat((HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+                ? context.Request.Form.Select(f => (f.Key, f.Value.ToString()))
+                : context.Request.Query.Select(q => (q.Key, q.Value.ToString())))
+            .Where(p => p.Key is not ("consent_token" or "decision"))
+            .Select(p => $"<input type=\"hidden\" name=\"{E(p.Key)}\" value=\"{E(p.Item2)}\">"));
+        var scopes = string.Join(english ? ", " : "、", request.GetScopes().Where(s => s != Scopes.OpenId));
+        var (title, ask, accept, decline) = english
+            ? ("Share your identity?", $"{application} asks to sign you in as {login.Name} ({login.StaffId}) and to receive: {scopes}.", "Allow", "Decline")
+            : ("是否授权？", $"{application} 请求以 {login.Name}（{login.StaffId}）的身份登录，并获取：{scopes}。", "同意", "拒绝");
+        return $"<!DOCTYPE html><html lang=\"{(english ? "en" : "zh-CN")}\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head><body><main>" +
+            $"<h1 id=\"consent-title\">{E(title)}</h1><p id=\"ask\">{E(ask)}</p><form method=\"post\" action=\"/connect/authorize\">{fields}" +
+            $"<input type=\"hidden\" name=\"consent_token\" value=\"{E(token)}\"><button id=\"accept\" name=\"decision\" value=\"accept\">{E(accept)}</button> " +
+            $"<button id=\"decline\" name=\"decision\" value=\"decline\">{E(decline)}</button></form></main></body></html>";
+    }
+
+    public static string LoginRefused(HttpContext context, string reason)
+    {
+        var english = context.Request.Cookies["lang"] == "en" || context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
+        var title = english ? "Sign-in refused" : "无法登录";
+        var what = english
+            ? "Nothing was issued to the application. Insert the USB key with your valid staff login certificate and try again; if the certificate was revoked, is on hold or expired, contact the registration authority."
+            : "未向业务系统签发任何凭证。请插入存有有效员工登录证书的 USB Key 后重试；如证书已吊销、冻结或过期，请联系注册机构。";
+        string E(string value) => System.Net.WebUtility.HtmlEncode(value);
+        return $"<!DOCTYPE html><html lang=\"{(english ? "en" : "zh-CN")}\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head>" +
+            $"<body><main><h1 id=\"error-title\">{E(title)}</h1><p id=\"what\">{E(what)}</p><p id=\"reason\">{E(reason)}</p></main></body></html>";
+    }
+}
