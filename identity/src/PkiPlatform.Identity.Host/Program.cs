@@ -18,14 +18,15 @@ return await HostProgram.RunAsync("Identity provider", async () =>
 
     var port = int.TryParse(builder.Configuration["port"], out var p) ? p : 8445;
     var mtlsPort = int.TryParse(builder.Configuration["mtls-port"], out var m) ? m : 8446;
-    builder.WebHost.ConfigureKestrel(kestrel =>
-    {
-        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https => PlatformClientCertificates.AcceptAtTls(https)));
-        kestrel.ListenAnyIP(mtlsPort, listen => listen.UseHttps(https => PlatformClientCertificates.RequireAtTls(https)));
-    });
-    builder.AddServiceDefaults();
     var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
     var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority);
+    System.Security.Cryptography.X509Certificates.X509Certificate2Collection chain = [System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)];
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.ListenAnyIP(port, listen => listen.UseHttps(https => PlatformClientCertificates.AcceptAtTls(https, chain)));
+        kestrel.ListenAnyIP(mtlsPort, listen => listen.UseHttps(https => PlatformClientCertificates.RequireAtTls(https, chain)));
+    });
+    builder.AddServiceDefaults();
     builder.Services.AddIdentityProvider(runtime.Ca, options, new IdentityListener(port, mtlsPort),
         [System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
          System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)]);

@@ -19,6 +19,9 @@ public sealed record KeyZone(string Name, IReadOnlyList<string> Prefixes)
     /// <summary>The identity provider (issue 12): only its token-signing keys.</summary>
     public static KeyZone Identity { get; } = new("identity", ["oidc-"]);
 
+    /// <summary>The key management centre (issue 13): only its master wrapping key; archived keys are ciphertext in its tables.</summary>
+    public static KeyZone Kmc { get; } = new("kmc", ["kmc-"]);
+
     public static KeyZone All { get; } = new("operator", [""]);
 
     public bool Holds(string label) => Prefixes.Any(p => label.StartsWith(p, StringComparison.Ordinal));
@@ -33,8 +36,9 @@ public sealed record KeyZone(string Name, IReadOnlyList<string> Prefixes)
         "token-service" => TokenService,
         "ra" => Ra,
         "identity" => Identity,
+        "kmc" => Kmc,
         "operator" => All,
-        _ => throw new PkiException(PkiErrorCodes.InvalidArgument, $"no key zone '{name}' (ca, ocsp, token-service, ra, identity, operator)"),
+        _ => throw new PkiException(PkiErrorCodes.InvalidArgument, $"no key zone '{name}' (ca, ocsp, token-service, ra, identity, kmc, operator)"),
     };
 }
 
@@ -73,7 +77,7 @@ public sealed class ZonedKeyStore(IKeyStore inner, KeyZone zone) : IKeyStore
             return label;
         }
 
-        var owner = new[] { KeyZone.Ca, KeyZone.Ocsp, KeyZone.TokenService, KeyZone.Identity }.FirstOrDefault(z => z.Holds(label))?.Name ?? "no zone";
+        var owner = new[] { KeyZone.Ca, KeyZone.Ocsp, KeyZone.TokenService, KeyZone.Identity, KeyZone.Kmc }.FirstOrDefault(z => z.Holds(label))?.Name ?? "no zone";
         throw new PkiException(PkiErrorCodes.KeyOutsideZone,
             $"key '{label}' is outside the {Zone.Name} zone (it belongs to {owner}); this process may use only keys labelled {(Zone.Prefixes.Count == 0 ? "(none)" : string.Join(", ", Zone.Prefixes.Select(p => p + "…")))}");
     }

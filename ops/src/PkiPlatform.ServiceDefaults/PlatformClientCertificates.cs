@@ -105,6 +105,14 @@ public static class PlatformClientCertificates
         };
     }
 
+    /// <summary>As <see cref="AcceptAtTls"/>, but a connection without a client certificate is refused at the handshake (mTLS-only listeners).</summary>
+    public static void RequireAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https, X509Certificate2Collection? serverChain = null)
+    {
+        ArgumentNullException.ThrowIfNull(https);
+        AcceptAtTls(https, serverChain);
+        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+    }
+
     /// <summary>
     /// The TLS side: any client certificate or none is let through the handshake, and the handshake does no
     /// revocation check of its own. The authentication handler then validates against the platform's anchors
@@ -112,31 +120,41 @@ public static class PlatformClientCertificates
     /// online revocation check fetched the platform's own CRLs/OCSP synchronously inside every new handshake:
     /// under concurrent connections that starved the thread pool and handshakes timed out.)
     /// </summary>
-    /// <summary>As <see cref="AcceptAtTls"/>, but a connection without a client certificate is refused at the handshake (mTLS-only listeners).</summary>
-    public static void RequireAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
+    /// <param name="https">The listener's options.</param>
+    /// <param name="serverChain">
+    /// The server certificate's CA certificates to send with it (the issuing CA). Given, every handshake sends them
+    /// whatever loaded the certificate: Kestrel's configuration loader keeps only the leaf of a PKCS#12 file and builds
+    /// the chain once at start, fetching the CA certificate from the leaf's AIA URL; a start before the AIA server
+    /// answered served the leaf alone for the process's life ("unable to get local issuer certificate").
+    /// </param>
+    public static void AcceptAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https, X509Certificate2Collection? serverChain = null)
     {
         ArgumentNullException.ThrowIfNull(https);
-        AcceptAtTls(https);
-        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
-    }
-
-    public static void AcceptAtTls(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
-    {
         https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
         https.AllowAnyClientCertificate();
         https.CheckCertificateRevocation = false;
-        RestrictProtocols(https);
+        RestrictProtocols(https, serverChain);
     }
+
+    /// <summary>One certificate context per server certificate object (bounded by the certificates the process holds).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, System.Net.Security.SslStreamCertificateContext> ChainContexts = new();
 
     /// <summary>
     /// Trust-model item 12: TLS 1.2 and 1.3 only, and only AEAD suites with forward secrecy (no CBC, no static RSA key
     /// exchange, no SHA-1 MACs), whatever the system OpenSSL would otherwise offer.
     /// </summary>
-    public static void RestrictProtocols(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https)
+    public static void RestrictProtocols(Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions https, X509Certificate2Collection? serverChain = null)
     {
+        ArgumentNullException.ThrowIfNull(https);
         https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
         https.OnAuthenticate = (_, options) =>
         {
+            if (serverChain is { Count: > 0 } && (options.ServerCertificateContext?.TargetCertificate ?? options.ServerCertificate as X509Certificate2) is { } leaf)
+            {
+                options.ServerCertificateContext = ChainContexts.GetValue(leaf, l => System.Net.Security.SslStreamCertificateContext.Create(l, serverChain, offline: true));
+                options.ServerCertificate = null;
+            }
+
             // Windows takes its suites from the system policy (SChannel); CipherSuitesPolicy is Linux/macOS only.
             if (!OperatingSystem.IsWindows())
             {

@@ -143,13 +143,16 @@ public sealed class SplitZonesTests
             var ca = Start("PkiPlatform.CaCore.Host.dll", env, "--data", data, "--health-port", caHealth.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Logging:Console:Format=text");
             var ra = Start("PkiPlatform.RaPortal.Host.dll", env, "--data", data, "--port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Database:ConnectionString", As("ra"));
-            var ocsp = Start("PkiPlatform.OcspResponder.Host.dll", env, "--data", data, "--urls", $"http://127.0.0.1:{plainPort}",
-                "--Ocsp:ProvisionResponders=false", "--Database:ConnectionString", As("ocsp"));
             var tsaPort = FreePort.Next();
             var tokens = Start("PkiPlatform.TokenService.Host.dll", env, "--data", data, "--urls", $"https://127.0.0.1:{tsaPort}",
                 "--Kestrel:Certificates:Default:Path", Path.Combine(data, "ra", "portal.p12"),
                 "--Kestrel:Certificates:Default:Password", File.ReadAllText(Path.Combine(data, "ra", "portal.pass")).Trim(),
                 "--Database:ConnectionString", As("token_service"));
+            // The token-service host listens before the OCSP host (which serves the AIA URL of its TLS certificate) is
+            // up: it must send its CA certificate anyway (it once served the leaf alone when it started first).
+            await WaitForAsync(() => { lock (tokens.Output) { return Task.FromResult(tokens.Output.ToString().Contains("Now listening on", StringComparison.Ordinal)); } }, tokens, "token-service host's listener");
+            var ocsp = Start("PkiPlatform.OcspResponder.Host.dll", env, "--data", data, "--urls", $"http://127.0.0.1:{plainPort}",
+                "--Ocsp:ProvisionResponders=false", "--Database:ConnectionString", As("ocsp"));
             using var http = new HttpClient();
             await WaitForAsync(async () => (await http.GetAsync($"http://127.0.0.1:{caHealth}/health/live")).IsSuccessStatusCode, ca, "CA host");
             lock (ca.Output)

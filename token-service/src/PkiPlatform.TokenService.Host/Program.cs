@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using PkiPlatform.CaCore.Hosting;
 using PkiPlatform.ServiceDefaults;
 using PkiPlatform.TokenService;
@@ -16,12 +17,13 @@ return await HostProgram.RunAsync("Time-stamping authority", async () =>
     var signing = HostSettings.Bind<SigningServiceOptions>(builder.Configuration, "Signing");
     var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName);
     var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Config.Ca.IssuingAuthority);
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(PlatformClientCertificates.AcceptAtTls));
+    X509Certificate2Collection chain = [X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)];
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => PlatformClientCertificates.AcceptAtTls(https, chain)));
     builder.AddServiceDefaults();
     builder.Services.AddTokenService(runtime.Ca, options, signing);
     builder.Services.AddPlatformClientCertificates(runtime.Ca,
-        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
-        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer), signing.ClientCertificateCacheSeconds);
+        X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer),
+        X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer), signing.ClientCertificateCacheSeconds);
     var app = builder.Build();
     await app.Services.InitializeTokenServiceAsync();
     app.MapServiceDefaults();
