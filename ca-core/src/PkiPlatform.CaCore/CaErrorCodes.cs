@@ -18,6 +18,7 @@ public static class CaErrorCodes
     public const string UnknownAccount = "account.unknown";
     public const string AccountExists = "account.exists";
     public const string ProfileAudience = "profile.audience";
+    public const string DualProfile = "profile.dual";
 
     /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
     public static readonly IReadOnlyList<KeyStore.PkiErrorCode> Catalog =
@@ -37,5 +38,6 @@ public static class CaErrorCodes
         new(UnknownAccount, 404),
         new(AccountExists, 409),
         new(ProfileAudience, 403),
+        new(DualProfile, 400),
     ];
 }

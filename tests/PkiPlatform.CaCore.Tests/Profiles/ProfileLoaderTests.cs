@@ -20,7 +20,7 @@ public sealed class ProfileLoaderTests
     public void Defaults_AllSevenProfilesLoad()
     {
         var names = ProfileCatalog.Defaults().All.Select(p => p.Name).Order();
-        Assert.That(names, Is.EqualTo(new[] { "business-system", "ocsp-signing", "platform-tls", "server-tls", "staff-auth", "staff-encryption", "staff-signing", "system-encryption", "system-signing", "tsa" }));
+        Assert.That(names, Is.EqualTo(new[] { "business-system", "ocsp-signing", "platform-tls", "server-tls", "staff-auth", "staff-dual", "staff-dual-encryption", "staff-encryption", "staff-signing", "staff-sm2-dual", "system-encryption", "system-signing", "tsa" }));
     }
 
     [Test]

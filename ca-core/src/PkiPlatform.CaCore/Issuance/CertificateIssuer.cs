@@ -30,7 +30,72 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
     public async Task<IReadOnlyList<IssuedCertificate>> IssueBatchAsync(IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken = default) =>
         await IssueBatchAsync(await authorities.GetAsync(authorities.IssuingAuthorityName, cancellationToken), requests, actor, cancellationToken);
 
-    private async Task<IReadOnlyList<IssuedCertificate>> IssueBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<IssuedCertificate>> IssueBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken)
+    {
+        // Issue 13: the two halves of a dual-certificate profile are issued together, the encryption half only for a KMC key.
+        foreach (var request in requests)
+        {
+            var profile = preparer.Profile(request.Profile);
+            if (profile.IsDual)
+            {
+                throw new PkiException(CaErrorCodes.DualProfile,
+                    $"profile {profile.Name} issues a signing and an encryption certificate together (the encryption key from the key management centre); issue it as a dual pair (pki issue with the KMC, or the RA), not alone; nothing was issued");
+            }
+
+            if (profile.KmcKeysOnly)
+            {
+                throw new PkiException(CaErrorCodes.DualProfile,
+                    $"profile {profile.Name} is only for keys the key management centre generated, as the encryption half of a dual-certificate profile; apply for that profile instead; nothing was issued");
+            }
+        }
+
+        return IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// A dual-certificate issuance (issue 13): the signing certificate from the applicant's request, the encryption
+    /// certificate for a key the KMC generates and archives (reserved first, so a certificate never exists without its
+    /// archived key), both in one all-or-none batch; then the KMC activates the key and envelopes it for the signing
+    /// certificate. A failed issuance abandons the reserved key.
+    /// </summary>
+    public async Task<DualIssuedCertificate> IssueDualAsync(IssuanceRequest signing, IEncryptionKeySource kmc, string reference, string actor, string? authority = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signing);
+        ArgumentNullException.ThrowIfNull(kmc);
+        var profile = preparer.Profile(signing.Profile);
+        if (!profile.IsDual)
+        {
+            throw new PkiException(CaErrorCodes.DualProfile, $"profile {profile.Name} is not a dual-certificate profile (it has no \"encryptionKeySource\")");
+        }
+
+        var issuer = await authorities.GetAsync(authority ?? authorities.IssuingAuthorityName, cancellationToken);
+        // Checked before the KMC spends a key: the signing request must pass its profile.
+        var checkedSigning = preparer.Prepare(signing, issuer);
+        var algorithm = CertificateRequest.Parse(signing.Csr).KeyAlgorithm!.Value;
+        var encryptionProfile = preparer.Profile(profile.EncryptionProfile!);
+        if (!encryptionProfile.KeyAlgorithms.Contains(algorithm))
+        {
+            throw new PkiException(CaErrorCodes.DualProfile, $"profile {encryptionProfile.Name} has no {algorithm.ToName()} encryption keys; nothing was issued");
+        }
+
+        var grant = await kmc.ApplyAsync(new EncryptionKeyApplication(reference, algorithm, checkedSigning.Tbs.Subject.GetDerEncoded(), actor), cancellationToken);
+        IReadOnlyList<IssuedCertificate> issued;
+        try
+        {
+            issued = await IssueCheckedBatchAsync(issuer,
+                [signing, new IssuanceRequest(grant.Csr, encryptionProfile.Name, signing.ValidityDays, signing.Account, signing.BypassReason)], actor, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await kmc.AbandonAsync(grant.KeyId, ex is PkiException pki ? pki.Message : ex.GetType().Name, CancellationToken.None);
+            throw;
+        }
+
+        var envelope = await kmc.ConfirmAsync(grant.KeyId, issuer.Name, issued[1].Serial, issued[0].Der, cancellationToken);
+        return new DualIssuedCertificate(issued[0], issued[1], grant.KeyId, envelope);
+    }
+
+    private async Task<IReadOnlyList<IssuedCertificate>> IssueCheckedBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken)
     {
 
         // Phase 1: prepare and lint.

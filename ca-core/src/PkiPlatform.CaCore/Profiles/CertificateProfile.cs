@@ -40,6 +40,20 @@ public sealed class CertificateProfile
     /// <summary>keyUsage bits for EC keys (ECDSA and SM2).</summary>
     public required int KeyUsageEc { get; init; }
 
+    /// <summary>keyUsage bits for SM2 keys (the EC bits unless the profile gives its own).</summary>
+    public int KeyUsageSm2 { get; init; }
+
+    /// <summary>"kmc" for a dual-certificate profile (issue 13): the encryption certificate's key comes from the KMC.</summary>
+    public string? EncryptionKeySource { get; init; }
+
+    /// <summary>The profile of a dual-certificate profile's encryption certificate.</summary>
+    public string? EncryptionProfile { get; init; }
+
+    /// <summary>Issued only for keys the KMC generated, as the encryption half of a dual-certificate profile.</summary>
+    public bool KmcKeysOnly { get; init; }
+
+    public bool IsDual => EncryptionKeySource is not null;
+
     /// <summary>Extended key usage OIDs (dotted).</summary>
     public required IReadOnlyList<string> ExtendedKeyUsage { get; init; }
 
@@ -57,5 +71,5 @@ public sealed class CertificateProfile
     /// <summary>How many officers must approve a revocation (0: the requesting officer alone).</summary>
     public int RevocationApprovals { get; init; }
 
-    public int KeyUsageFor(KeyAlgorithm algorithm) => algorithm.IsRsa() ? KeyUsageRsa : KeyUsageEc;
+    public int KeyUsageFor(KeyAlgorithm algorithm) => algorithm.IsRsa() ? KeyUsageRsa : algorithm == KeyAlgorithm.Sm2 ? KeyUsageSm2 : KeyUsageEc;
 }

@@ -11,6 +11,19 @@ public sealed class ProfileCatalog
     public ProfileCatalog(IEnumerable<CertificateProfile> profiles)
     {
         _profiles = profiles.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var dual in _profiles.Values.Where(p => p.IsDual))
+        {
+            if (!_profiles.TryGetValue(dual.EncryptionProfile!, out var encryption) || !encryption.KmcKeysOnly)
+            {
+                throw new PkiException(CaErrorCodes.InvalidProfile,
+                    $"profile {dual.Name}: encryptionProfile '{dual.EncryptionProfile}' must be a profile with \"keySource\": \"kmc\"");
+            }
+
+            if (encryption.Audience != dual.Audience)
+            {
+                throw new PkiException(CaErrorCodes.InvalidProfile, $"profile {dual.Name}: its encryption profile {encryption.Name} must have the same audience ({dual.Audience})");
+            }
+        }
     }
 
     public IReadOnlyCollection<CertificateProfile> All => _profiles.Values;

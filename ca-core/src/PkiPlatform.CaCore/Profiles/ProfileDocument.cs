@@ -35,6 +35,15 @@ internal sealed class ProfileDocument
 
     public int? RevocationApprovals { get; set; }
 
+    /// <summary>"kmc": a dual-certificate profile; the encryption certificate's key comes from the key management centre.</summary>
+    public string? EncryptionKeySource { get; set; }
+
+    /// <summary>The profile of the encryption certificate of a dual-certificate profile.</summary>
+    public string? EncryptionProfile { get; set; }
+
+    /// <summary>"kmc": only keys the key management centre generated (the encryption half of a dual profile).</summary>
+    public string? KeySource { get; set; }
+
     internal sealed class SubjectDocument
     {
         public List<string>? Required { get; set; }
@@ -60,5 +69,8 @@ internal sealed class ProfileDocument
         public List<string>? Rsa { get; set; }
 
         public List<string>? Ec { get; set; }
+
+        /// <summary>SM2 keys (default: the "ec" list).</summary>
+        public List<string>? Sm2 { get; set; }
     }
 }

@@ -94,6 +94,21 @@ public static class ProfileLoader
         var keyUsage = d.KeyUsage ?? throw Invalid(source, "keyUsage: required, e.g. {\"rsa\": [\"digitalSignature\"], \"ec\": [\"digitalSignature\"]}");
         var kuRsa = KeyUsageBits(source, "keyUsage.rsa", keyUsage.Rsa);
         var kuEc = KeyUsageBits(source, "keyUsage.ec", keyUsage.Ec);
+        var kuSm2 = keyUsage.Sm2 is null ? kuEc : KeyUsageBits(source, "keyUsage.sm2", keyUsage.Sm2);
+        if (d.EncryptionKeySource is not (null or "kmc") || d.KeySource is not (null or "kmc"))
+        {
+            throw Invalid(source, "encryptionKeySource and keySource: the only source is \"kmc\" (the key management centre)");
+        }
+
+        if ((d.EncryptionKeySource is null) != (d.EncryptionProfile is null))
+        {
+            throw Invalid(source, "encryptionKeySource and encryptionProfile: a dual-certificate profile names both (e.g. \"encryptionKeySource\": \"kmc\", \"encryptionProfile\": \"staff-sm2-encryption\")");
+        }
+
+        if (d.EncryptionKeySource is not null && d.KeySource is not null)
+        {
+            throw Invalid(source, "keySource: the encryption profile of a dual pair is a profile of its own, not the dual profile itself");
+        }
 
         var eku = (d.ExtendedKeyUsage ?? []).Select(name =>
             X509Names.ExtendedKeyUsages.TryGetValue(name, out var oid) ? oid
@@ -145,6 +160,10 @@ public static class ProfileLoader
             },
             KeyUsageRsa = kuRsa,
             KeyUsageEc = kuEc,
+            KeyUsageSm2 = kuSm2,
+            EncryptionKeySource = d.EncryptionKeySource,
+            EncryptionProfile = d.EncryptionProfile,
+            KmcKeysOnly = d.KeySource == "kmc",
             ExtendedKeyUsage = eku,
             ExtendedKeyUsageCritical = d.ExtendedKeyUsageCritical,
             CertificatePolicies = policies,

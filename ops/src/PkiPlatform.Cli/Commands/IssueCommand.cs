@@ -46,9 +46,14 @@ internal static class IssueCommand
 
             var request = new IssuanceRequest(await File.ReadAllBytesAsync(file.FullName, cancellationToken), chosen.Name, result.GetValue(days),
                 BypassReason: chosen.Audience == PkiPlatform.CaCore.Profiles.ProfileAudience.Platform ? null : reason);
+            if (chosen.IsDual)
+            {
+                return await IssueDualAsync(runtime, request, result.GetValue(output), result.GetValue(format)!, CliOptions.ActorOf(result), cancellationToken);
+            }
+
             var issued = await runtime.Ca.Issuer.IssueAsync(request, CliOptions.ActorOf(result), cancellationToken);
 
-            var bytes = result.GetValue(format) == "der" ? issued.Der : System.Text.Encoding.ASCII.GetBytes(Pem.Encode("CERTIFICATE", issued.Der));
+            var bytes = Encode(issued.Der, result.GetValue(format)!);
             if (result.GetValue(output) is { } target)
             {
                 var temp = target.FullName + ".tmp";
@@ -66,5 +71,39 @@ internal static class IssueCommand
             return 0;
         });
         return command;
+    }
+
+    private static byte[] Encode(byte[] der, string format) =>
+        format == "der" ? der : System.Text.Encoding.ASCII.GetBytes(Pem.Encode("CERTIFICATE", der));
+
+    /// <summary>
+    /// Issue 13: a dual-certificate profile through the key management centre (in process, the KMC zone's keys): the
+    /// signing certificate to --out, beside it STEM.encryption.pem (or .der) and STEM.envelope.der, where STEM is --out
+    /// without its extension. Nothing is written unless both certificates were issued.
+    /// </summary>
+    private static async Task<int> IssueDualAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, IssuanceRequest request, FileInfo? output, string format, string actor, CancellationToken cancellationToken)
+    {
+        if (output is null)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"profile {request.Profile} issues two certificates and an envelope: name the signing certificate's file with --out (the others are written beside it)");
+        }
+
+        var options = new PkiPlatform.Kmc.KmcOptions { PoolSizes = [], MasterKeyFile = runtime.Data.Combine("kmc", "master.key") };
+        using var kmc = new PkiPlatform.Kmc.KeyManagementCentre(runtime.Ca.InZone(KeyZone.Kmc), options);
+        await kmc.Store.MigrateAsync(cancellationToken);
+        var dual = await runtime.Ca.Issuer.IssueDualAsync(request, kmc, $"cli:issue", actor, cancellationToken: cancellationToken);
+        var stem = Path.Combine(output.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(output.Name));
+        var encryption = $"{stem}.encryption.{(format == "der" ? "der" : "pem")}";
+        var envelope = $"{stem}.envelope.der";
+        foreach (var (path, bytes) in new[] { (output.FullName, Encode(dual.Signing.Der, format)), (encryption, Encode(dual.Encryption.Der, format)), (envelope, dual.Envelope.Der) })
+        {
+            await File.WriteAllBytesAsync(path + ".tmp", bytes, cancellationToken);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+
+        Console.WriteLine($"issued signing serial={dual.Signing.Serial} profile={dual.Signing.Profile} subject=\"{dual.Signing.SubjectDn}\" notAfter={dual.Signing.NotAfter:u} -> {output.FullName}");
+        Console.WriteLine($"issued encryption serial={dual.Encryption.Serial} profile={dual.Encryption.Profile} key={dual.KeyId} (archived at the KMC) -> {encryption}");
+        Console.WriteLine($"envelope {dual.Envelope.Format} for the signing key -> {envelope}");
+        return 0;
     }
 }

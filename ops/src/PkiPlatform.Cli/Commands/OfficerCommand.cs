@@ -19,7 +19,7 @@ internal static class OfficerCommand
     {
         var staffId = new Option<string>("--staff-id") { Description = "Staff ID (the account is staff:ID)", Required = true };
         var name = new Option<string>("--name") { Description = "The person's name, as it goes into the certificate's CN", Required = true };
-        var role = new Option<string>("--role") { Description = "Officer (default), RaAdmin or Auditor", DefaultValueFactory = _ => nameof(RaRole.Officer) };
+        var role = new Option<string>("--role") { Description = "Officer (default), RaAdmin, Auditor or KeyRecoveryOfficer (approves key recoveries at the KMC)", DefaultValueFactory = _ => nameof(RaRole.Officer) };
         role.AcceptOnlyFromAmong(Enum.GetNames<RaRole>());
         var organization = new Option<string>("--organization") { Description = "O of the certificate's subject", DefaultValueFactory = _ => "HRSS PKI" };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the PKCS#12 credential (default DATA/credentials/ID.p12)" };

@@ -1,4 +1,5 @@
 using Org.BouncyCastle.Cms;
+using PkiPlatform.CaCore.Cms;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.X509;

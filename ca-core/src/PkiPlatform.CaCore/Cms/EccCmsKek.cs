@@ -2,14 +2,14 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 
-namespace PkiPlatform.TokenService.Cms;
+namespace PkiPlatform.CaCore.Cms;
 
 /// <summary>
 /// The key-encryption key of an ECDH recipient (RFC 5753 §7.2): ANSI X9.63 KDF over the shared secret Z
 /// and the DER ECC-CMS-SharedInfo { keyInfo (the key-wrap algorithm), entityUInfo [0] ukm OPTIONAL,
 /// suppPubInfo [2] KEK length in bits as a 32-bit big-endian integer }.
 /// </summary>
-internal static class EccCmsKek
+public static class EccCmsKek
 {
     public static byte[] Derive(HashAlgorithmName hash, byte[] z, DerObjectIdentifier wrapAlgorithm, Asn1OctetString? ukm, int kekLength)
     {

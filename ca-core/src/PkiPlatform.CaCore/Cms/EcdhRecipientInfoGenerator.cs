@@ -9,13 +9,13 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 
-namespace PkiPlatform.TokenService.Cms;
+namespace PkiPlatform.CaCore.Cms;
 
 /// <summary>
 /// A KeyAgreeRecipientInfo for one EC recipient (RFC 5753 ephemeral-static ECDH): a fresh key on the
 /// recipient's curve, dhSinglePass-stdDH-sha256kdf-scheme, AES-256 key wrap, recipient named by issuer and serial.
 /// </summary>
-internal sealed class EcdhRecipientInfoGenerator(X509Certificate recipient) : RecipientInfoGenerator
+public sealed class EcdhRecipientInfoGenerator(X509Certificate recipient) : RecipientInfoGenerator
 {
     private static readonly DerObjectIdentifier Scheme = new("1.3.132.1.11.1");
 

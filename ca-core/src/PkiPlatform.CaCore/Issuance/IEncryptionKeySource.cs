@@ -1,0 +1,49 @@
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.CaCore.Issuance;
+
+/// <summary>
+/// Where the encryption key of a dual-certificate profile comes from: the key management centre (issue 13, GM/T 0014's
+/// apply / confirm exchange). The CA receives a public key (as a PKCS#10 request the KMC signed with the new key, its proof
+/// of possession) and, once the certificates exist, the envelope for the applicant; never the private key.
+/// </summary>
+public interface IEncryptionKeySource
+{
+    /// <summary>Takes a fresh pair, archives its private key (reserved for this application) and returns its request.</summary>
+    Task<EncryptionKeyGrant> ApplyAsync(EncryptionKeyApplication application, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The encryption certificate was issued: the archived key becomes active for it, and the KMC returns the private key
+    /// enveloped for the applicant's signing certificate (GM/T 0009 SM2EnvelopedKey for SM2, CMS EnvelopedData otherwise).
+    /// </summary>
+    Task<EncryptionKeyEnvelope> ConfirmAsync(string keyId, string authority, string encryptionSerial, byte[] signingCertificate, CancellationToken cancellationToken = default);
+
+    /// <summary>Issuance failed: the reserved key is destroyed (its ciphertext erased), audited with the reason.</summary>
+    Task AbandonAsync(string keyId, string reason, CancellationToken cancellationToken = default);
+}
+
+/// <param name="Reference">What the key is for, recorded with it (e.g. "ra:request/42" or "cli:issue").</param>
+/// <param name="Algorithm">The key type (the signing key's: SM2 for SM2, P-256 for P-256, RSA for RSA).</param>
+/// <param name="Subject">The DER subject name the encryption certificate will carry.</param>
+/// <param name="Actor">Who asked (the audit trail's actor).</param>
+public sealed record EncryptionKeyApplication(string Reference, KeyAlgorithm Algorithm, byte[] Subject, string Actor);
+
+/// <param name="KeyId">The archive's identifier of the key.</param>
+/// <param name="Csr">A PKCS#10 request for the new public key, signed with the new private key.</param>
+public sealed record EncryptionKeyGrant(string KeyId, byte[] Csr);
+
+/// <param name="Format">One of <see cref="EnvelopeFormats"/>.</param>
+/// <param name="Der">The envelope.</param>
+public sealed record EncryptionKeyEnvelope(string Format, byte[] Der);
+
+public static class EnvelopeFormats
+{
+    /// <summary>GM/T 0009-2012 §7.4 SM2EnvelopedKey: SM4-ECB private key, the SM4 key as an SM2Cipher (C1C3C2) to the signing key.</summary>
+    public const string Sm2EnvelopedKey = "gmt0009-sm2-enveloped-key";
+
+    /// <summary>RFC 5652 EnvelopedData whose content is the RFC 5958 OneAsymmetricKey (PKCS#8) of the encryption key.</summary>
+    public const string CmsEnvelopedData = "cms-enveloped-data";
+}
+
+/// <summary>Both certificates of a dual-certificate issuance and the applicant's envelope.</summary>
+public sealed record DualIssuedCertificate(IssuedCertificate Signing, IssuedCertificate Encryption, string KeyId, EncryptionKeyEnvelope Envelope);

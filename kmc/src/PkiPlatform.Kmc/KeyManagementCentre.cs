@@ -1,0 +1,436 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore;
+using PkiPlatform.CaCore.Accounts;
+using PkiPlatform.CaCore.Audit;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore.Keys;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.Kmc;
+
+/// <summary>
+/// The key management centre (issue 13; GM/T 0014 / 0034): generates encryption key pairs (from its pool), archives each
+/// private key encrypted under its master key, hands the CA only a public key (as a request signed by the new key) and,
+/// once the certificate exists, the key enveloped for the applicant's signing certificate; releases an archived key
+/// only after two distinct key-recovery officers approved, and only enveloped for a named certificate.
+/// </summary>
+public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
+{
+    public const string MasterKeyPrefix = "kmc-master-";
+
+    private readonly CertificateAuthority _ca;
+    private readonly KmcStore _store;
+    private readonly KmcOptions _options;
+    private readonly byte[] _masterKey;
+    private readonly string _masterLabel;
+
+    public KeyManagementCentre(CertificateAuthority ca, KmcOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ca);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.RecoveryApprovals < 2)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "Kmc:RecoveryApprovals: at least 2 (two distinct key-recovery officers)");
+        }
+
+        _ca = ca;
+        _options = options;
+        _store = new KmcStore(ca.Database, ca.Audit);
+        _masterKey = WrappedSecret.LoadOrCreate(ca.Keys, ca.Clock, MasterKeyPrefix, options.MasterKeyFile, "KMC master key (every archived encryption key)");
+        _masterLabel = ca.Keys.List().Where(k => k.Label.StartsWith(MasterKeyPrefix, StringComparison.Ordinal)).Select(k => k.Label).OrderDescending(StringComparer.Ordinal).First();
+        Pool = new KeyPairPool(options.PoolSizes);
+    }
+
+    public KeyPairPool Pool { get; }
+
+    public KmcStore Store => _store;
+
+    /// <summary>Migrates the kmc_ tables and starts the pool's refill.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _store.MigrateAsync(cancellationToken);
+        Pool.Start();
+    }
+
+    public async Task<EncryptionKeyGrant> ApplyAsync(EncryptionKeyApplication application, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        var subject = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
+        var pair = Pool.Take(application.Algorithm);
+        var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded();
+        var csr = new Pkcs10CertificationRequest(CsrSignature(application.Algorithm), subject, pair.Public, null, pair.Private).GetDerEncoded();
+        var keyId = Guid.NewGuid().ToString("N");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(spki));
+        var ciphertext = Encrypt(pair.Private, keyId, hash);
+        var now = _ca.Clock.GetUtcNow().UtcDateTime;
+        return await _store.ChangeAsync<EncryptionKeyGrant>((kmc, _) =>
+        {
+            kmc.Keys.Add(new ArchivedKeyEntity
+            {
+                KeyId = keyId, Algorithm = application.Algorithm.ToName(), PublicKeyInfo = spki, PublicKeyHash = hash, Ciphertext = ciphertext,
+                MasterKeyLabel = _masterLabel, Status = ArchivedKeyStatus.Reserved, Reference = application.Reference, CreatedAt = now,
+            });
+            return Task.FromResult<(EncryptionKeyGrant, IReadOnlyList<AuditRecord>)>((new EncryptionKeyGrant(keyId, csr),
+                [new AuditRecord(application.Actor, KmcAuditActions.KeyArchived, $"kmc/{keyId}", $"algorithm={application.Algorithm.ToName()}; for={application.Reference}; spki-sha256={hash}; master={_masterLabel}")]));
+        }, cancellationToken);
+    }
+
+    public async Task<EncryptionKeyEnvelope> ConfirmAsync(string keyId, string authority, string encryptionSerial, byte[] signingCertificate, CancellationToken cancellationToken = default)
+    {
+        var recipient = MalformedInput.Parse(() => new X509CertificateParser().ReadCertificate(signingCertificate), PkiErrorCodes.InvalidArgument, "the signing certificate is not DER")
+            ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "the signing certificate is empty");
+        return await _store.ChangeAsync<EncryptionKeyEnvelope>(async (kmc, db) =>
+        {
+            var key = await kmc.Keys.SingleOrDefaultAsync(k => k.KeyId == keyId, cancellationToken)
+                ?? throw new PkiException(KmcErrorCodes.UnknownKey, $"the KMC has no key {keyId}");
+            if (key.Status != ArchivedKeyStatus.Reserved)
+            {
+                throw new PkiException(KmcErrorCodes.KeyState, $"key {keyId} is {key.Status}, not reserved for an issuance");
+            }
+
+            // The certificate the CA names must exist and carry this very public key.
+            await RequireCertificateAsync(db, authority, encryptionSerial, key, cancellationToken);
+            var envelope = KeyEnvelopes.Seal(Decrypt(key), recipient);
+            key.Status = ArchivedKeyStatus.Active;
+            key.Authority = authority;
+            key.CertificateSerial = encryptionSerial;
+            key.ActivatedAt = _ca.Clock.GetUtcNow().UtcDateTime;
+            kmc.Keys.Update(key);
+            return (envelope, [new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{keyId}",
+                $"certificate={authority}/{encryptionSerial}; envelope={envelope.Format} for {recipient.SubjectDN} serial {recipient.SerialNumber.ToString(16)}")]);
+        }, cancellationToken);
+    }
+
+    public async Task AbandonAsync(string keyId, string reason, CancellationToken cancellationToken = default)
+    {
+        await _store.ChangeAsync<bool>(async (kmc, _) =>
+        {
+            var key = await kmc.Keys.SingleOrDefaultAsync(k => k.KeyId == keyId && k.Status == ArchivedKeyStatus.Reserved, cancellationToken);
+            if (key is null)
+            {
+                return (false, []);
+            }
+
+            End(kmc, key, ArchivedKeyStatus.Abandoned, reason);
+            return (true, [new AuditRecord("kmc", KmcAuditActions.KeyAbandoned, $"kmc/{keyId}", $"no certificate: {reason}; ciphertext erased")]);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps the archive consistent with the CA's records: a key reserved longer than the timeout becomes active if its
+    /// certificate exists (the KMC stopped between issuance and confirmation), else it is abandoned and erased; an
+    /// active key whose certificate was revoked for key compromise is marked (recoverable, never reissued).
+    /// </summary>
+    public async Task<(int Activated, int Abandoned, int Compromised)> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = _ca.Clock.GetUtcNow().UtcDateTime.AddSeconds(-_options.ReservationTimeoutSeconds);
+        var encryptionProfiles = _ca.Profiles.All.Where(p => p.KmcKeysOnly).Select(p => p.Name).ToList();
+        return await _store.ChangeAsync<(int, int, int)>(async (kmc, db) =>
+        {
+            var records = new List<AuditRecord>();
+            int activated = 0, abandoned = 0, compromised = 0;
+            var stale = await kmc.Keys.Where(k => k.Status == ArchivedKeyStatus.Reserved && k.CreatedAt < cutoff).OrderBy(k => k.Id).Take(500).ToListAsync(cancellationToken);
+            foreach (var key in stale)
+            {
+                var since = key.CreatedAt.AddMinutes(-5);
+                var candidates = await db.Certificates.AsNoTracking()
+                    .Where(c => encryptionProfiles.Contains(c.Profile) && c.CreatedAt >= since && c.Der != null)
+                    .Select(c => new { c.AuthorityId, c.Serial, c.Der }).ToListAsync(cancellationToken);
+                var match = candidates.FirstOrDefault(c => SpkiHash(c.Der!) == key.PublicKeyHash);
+                if (match is not null)
+                {
+                    var authority = await db.Authorities.Where(a => a.Id == match.AuthorityId).Select(a => a.Name).SingleAsync(cancellationToken);
+                    key.Status = ArchivedKeyStatus.Active;
+                    key.Authority = authority;
+                    key.CertificateSerial = match.Serial;
+                    key.ActivatedAt = _ca.Clock.GetUtcNow().UtcDateTime;
+                    kmc.Keys.Update(key);
+                    records.Add(new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{key.KeyId}", $"certificate={authority}/{match.Serial}; found by reconciliation"));
+                    activated++;
+                }
+                else
+                {
+                    End(kmc, key, ArchivedKeyStatus.Abandoned, "no certificate was issued for it");
+                    records.Add(new AuditRecord("kmc", KmcAuditActions.KeyAbandoned, $"kmc/{key.KeyId}", "no certificate after the reservation timeout; ciphertext erased"));
+                    abandoned++;
+                }
+            }
+
+            var compromisedSerials = await db.Certificates.AsNoTracking()
+                .Where(c => encryptionProfiles.Contains(c.Profile) && c.Status == CertificateStatus.Revoked && c.RevocationReason == (int)RevocationReason.KeyCompromise)
+                .Join(db.Authorities, c => c.AuthorityId, a => a.Id, (c, a) => new { a.Name, c.Serial }).ToListAsync(cancellationToken);
+            if (compromisedSerials.Count > 0)
+            {
+                var serials = compromisedSerials.Select(c => c.Serial).ToList();
+                var active = await kmc.Keys.Where(k => k.Status == ArchivedKeyStatus.Active && serials.Contains(k.CertificateSerial!)).ToListAsync(cancellationToken);
+                foreach (var key in active.Where(k => compromisedSerials.Any(c => c.Name == k.Authority && c.Serial == k.CertificateSerial)))
+                {
+                    key.Status = ArchivedKeyStatus.Compromised;
+                    kmc.Keys.Update(key);
+                    records.Add(new AuditRecord("kmc", KmcAuditActions.KeyCompromised, $"kmc/{key.KeyId}", $"certificate {key.Authority}/{key.CertificateSerial} revoked for keyCompromise: recoverable, never reissued"));
+                    compromised++;
+                }
+            }
+
+            return ((activated, abandoned, compromised), records);
+        }, cancellationToken);
+    }
+
+    // ---- Recovery (GM/T 0034 §12.4–12.5) ----
+
+    /// <summary>Opens a recovery of the key of an encryption certificate, to be released only to <paramref name="recipientCertificate"/>.</summary>
+    public async Task<long> RequestRecoveryAsync(string authority, string encryptionSerial, RecoveryKind kind, byte[] recipientCertificate, PlatformCredential requester, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "a recovery needs a reason (1..1000 characters): the case, the order or the lost key");
+        }
+
+        var officer = await RequireRecoveryOfficerAsync(requester, cancellationToken);
+        var recipient = MalformedInput.Parse(() => new X509CertificateParser().ReadCertificate(recipientCertificate), PkiErrorCodes.InvalidArgument, "the recipient certificate is not a certificate")
+            ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "the recipient certificate is empty");
+        return await _store.ChangeAsync<long>(async (kmc, db) =>
+        {
+            var key = await kmc.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Authority == authority && k.CertificateSerial == encryptionSerial, cancellationToken)
+                ?? throw new PkiException(KmcErrorCodes.UnknownKey, $"the KMC archived no key for certificate {authority}/{encryptionSerial}");
+            if (key.Status is not (ArchivedKeyStatus.Active or ArchivedKeyStatus.Compromised))
+            {
+                throw new PkiException(KmcErrorCodes.KeyState, $"the key of {authority}/{encryptionSerial} is {key.Status}: nothing to recover");
+            }
+
+            await RequireRecipientAsync(db, recipient, key, kind, cancellationToken);
+            var recovery = new KeyRecoveryEntity
+            {
+                KeyId = key.KeyId, Kind = kind, RecipientCertificate = recipient.GetEncoded(), RequestedBy = officer.Identity, Reason = reason.Trim(),
+                Status = RecoveryStatus.Pending, CreatedAt = _ca.Clock.GetUtcNow().UtcDateTime,
+            };
+            kmc.Recoveries.Add(recovery);
+            await kmc.SaveChangesAsync(cancellationToken);
+            return (recovery.Id, [new AuditRecord(requester.AuditActor, KmcAuditActions.RecoveryRequested, $"kmc/recovery/{recovery.Id}",
+                $"key={key.KeyId}; certificate={authority}/{encryptionSerial}; kind={kind}; to={recipient.SubjectDN} serial {recipient.SerialNumber.ToString(16)}; reason={reason.Trim()}")]);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One key-recovery officer's approval. The key is released (enveloped for the recipient certificate, never in clear)
+    /// when <see cref="KmcOptions.RecoveryApprovals"/> distinct officers approved; the requester counts as none of them.
+    /// </summary>
+    public async Task<RecoveryOutcome> ApproveRecoveryAsync(long recoveryId, PlatformCredential approver, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(approver);
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "an approval needs a reason (1..1000 characters)");
+        }
+
+        var officer = await RequireRecoveryOfficerAsync(approver, cancellationToken);
+        return await _store.ChangeAsync<RecoveryOutcome>(async (kmc, _) =>
+        {
+            var recovery = await kmc.Recoveries.Include(r => r.Approvals).SingleOrDefaultAsync(r => r.Id == recoveryId, cancellationToken)
+                ?? throw new PkiException(KmcErrorCodes.UnknownRecovery, $"no key recovery {recoveryId}");
+            if (recovery.Status != RecoveryStatus.Pending)
+            {
+                throw new PkiException(KmcErrorCodes.KeyState, $"recovery {recoveryId} is {recovery.Status.ToString().ToLowerInvariant()} already");
+            }
+
+            if (recovery.RequestedBy == officer.Identity)
+            {
+                throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} requested recovery {recoveryId} and cannot also approve it");
+            }
+
+            if (recovery.Approvals.Any(a => a.Approver == officer.Identity))
+            {
+                throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} approved recovery {recoveryId} already; another key-recovery officer must approve");
+            }
+
+            var now = _ca.Clock.GetUtcNow().UtcDateTime;
+            var approval = new RecoveryApprovalEntity { RecoveryId = recovery.Id, Approver = officer.Identity, Certificate = approver.Certificate, Reason = reason.Trim(), At = now };
+            kmc.RecoveryApprovals.Add(approval);
+            var records = new List<AuditRecord>
+            {
+                new(approver.AuditActor, KmcAuditActions.RecoveryApproved, $"kmc/recovery/{recovery.Id}", $"approval {recovery.Approvals.Count + 1} of {_options.RecoveryApprovals}; reason={reason.Trim()}"),
+            };
+            if (recovery.Approvals.Count + 1 < _options.RecoveryApprovals)
+            {
+                return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Pending, recovery.Approvals.Count + 1, _options.RecoveryApprovals, null), records);
+            }
+
+            var key = await kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == recovery.KeyId, cancellationToken);
+            var recipient = new X509CertificateParser().ReadCertificate(recovery.RecipientCertificate);
+            var envelope = KeyEnvelopes.Seal(Decrypt(key), recipient);
+            recovery.Status = RecoveryStatus.Released;
+            recovery.ReleasedAt = now;
+            recovery.Envelope = envelope.Der;
+            recovery.EnvelopeFormat = envelope.Format;
+            kmc.Recoveries.Update(recovery);
+            records.Add(new AuditRecord("kmc", KmcAuditActions.KeyReleased, $"kmc/{key.KeyId}",
+                $"recovery={recovery.Id}; kind={recovery.Kind}; envelope={envelope.Format} for {recipient.SubjectDN} serial {recipient.SerialNumber.ToString(16)}"));
+            return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Released, recovery.Approvals.Count + 1, _options.RecoveryApprovals, envelope), records);
+        }, cancellationToken);
+    }
+
+    private async Task<BoundAccount> RequireRecoveryOfficerAsync(PlatformCredential credential, CancellationToken cancellationToken)
+    {
+        // The role is read again from the account, never taken from a name in the certificate.
+        RaAccountEntity? account = null;
+        if (credential.Account is { } bound)
+        {
+            await using var db = _ca.Database.CreateContext();
+            account = await db.RaAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == bound.Id && a.Identity == bound.Identity, cancellationToken);
+        }
+
+        if (account is not { Active: true, Role: RaRole.KeyRecoveryOfficer })
+        {
+            var who = credential.Account?.Identity ?? $"certificate {credential.Certificate}";
+            throw new PkiException(KmcErrorCodes.Forbidden, $"{who} does not hold the KeyRecoveryOfficer role" + (account?.Role is { } other ? $" (holds {other}; roles are separate)" : ""));
+        }
+
+        return credential.Account!;
+    }
+
+    private static async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
+    {
+        // The recipient is a live certificate of this platform (its record, not only its name).
+        var serial = recipient.SerialNumber.ToString(16);
+        var record = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
+        var match = record.FirstOrDefault(r => r.Der!.AsSpan().SequenceEqual(recipient.GetEncoded()));
+        if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= DateTime.UtcNow)
+        {
+            throw new PkiException(KmcErrorCodes.Recipient, $"the recipient '{recipient.SubjectDN}' is not a valid certificate of this platform (issued here, not revoked, not expired)");
+        }
+
+        if (kind == RecoveryKind.Subscriber)
+        {
+            var original = await db.Certificates.AsNoTracking().Where(c => c.Serial == key.CertificateSerial).Select(c => c.SubjectDn).FirstOrDefaultAsync(cancellationToken);
+            if (original is null || !X509Name.GetInstance(new X509CertificateParser().ReadCertificate(match.Der!).SubjectDN.ToAsn1Object()).Equivalent(new X509Name(original)))
+            {
+                throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original}')");
+            }
+        }
+    }
+
+    private static async Task RequireCertificateAsync(CaDbContext db, string authority, string serial, ArchivedKeyEntity key, CancellationToken cancellationToken)
+    {
+        var der = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null)
+            .Join(db.Authorities.Where(a => a.Name == authority), c => c.AuthorityId, a => a.Id, (c, _) => c.Der).FirstOrDefaultAsync(cancellationToken);
+        if (der is null || SpkiHash(der) != key.PublicKeyHash)
+        {
+            throw new PkiException(KmcErrorCodes.KeyState, $"certificate {authority}/{serial} does not exist or is not for key {key.KeyId}");
+        }
+    }
+
+    private static string SpkiHash(byte[] certificateDer) =>
+        Convert.ToHexStringLower(SHA256.HashData(X509CertificateStructure.GetInstance(certificateDer).SubjectPublicKeyInfo.GetDerEncoded()));
+
+    private static void End(KmcDbContext kmc, ArchivedKeyEntity key, ArchivedKeyStatus status, string reason)
+    {
+        CryptographicOperations.ZeroMemory(key.Ciphertext);
+        key.Ciphertext = [];
+        key.Status = status;
+        key.EndedAt = DateTime.UtcNow;
+        key.EndReason = reason.Length > 400 ? reason[..400] : reason;
+        kmc.Keys.Update(key);
+    }
+
+    private static string CsrSignature(KeyAlgorithm algorithm) => algorithm switch
+    {
+        KeyAlgorithm.Sm2 => "SM3WITHSM2",
+        KeyAlgorithm.EcP256 => "SHA256WITHECDSA",
+        KeyAlgorithm.EcP384 => "SHA384WITHECDSA",
+        _ => "SHA256WITHRSA",
+    };
+
+    /// <summary>AES-256-GCM under the master key, bound to the key's identifier and public key (a row's ciphertext cannot be moved to another).</summary>
+    private byte[] Encrypt(AsymmetricKeyParameter privateKey, string keyId, string spkiHash)
+    {
+        var plain = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
+        try
+        {
+            var output = new byte[12 + 16 + plain.Length];
+            RandomNumberGenerator.Fill(output.AsSpan(0, 12));
+            using var gcm = new AesGcm(_masterKey, 16);
+            gcm.Encrypt(output.AsSpan(0, 12), plain, output.AsSpan(28), output.AsSpan(12, 16), Aad(keyId, spkiHash));
+            return output;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    private AsymmetricCipherKeyPair Decrypt(ArchivedKeyEntity key)
+    {
+        if (key.Ciphertext.Length < 29)
+        {
+            throw new PkiException(KmcErrorCodes.KeyState, $"key {key.KeyId} has no ciphertext (it was {key.Status})");
+        }
+
+        if (key.MasterKeyLabel != _masterLabel)
+        {
+            throw new PkiException(KmcErrorCodes.KeyState, $"key {key.KeyId} is under master key {key.MasterKeyLabel}; this KMC holds {_masterLabel}");
+        }
+
+        var plain = new byte[key.Ciphertext.Length - 28];
+        try
+        {
+            using var gcm = new AesGcm(_masterKey, 16);
+            gcm.Decrypt(key.Ciphertext.AsSpan(0, 12), key.Ciphertext.AsSpan(28), key.Ciphertext.AsSpan(12, 16), plain, Aad(key.KeyId, key.PublicKeyHash));
+            return new AsymmetricCipherKeyPair(PublicKeyFactory.CreateKey(key.PublicKeyInfo), PrivateKeyFactory.CreateKey(plain));
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new PkiException(KmcErrorCodes.KeyState, $"the archived ciphertext of key {key.KeyId} does not decrypt under the master key: it was altered or moved", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    private static byte[] Aad(string keyId, string spkiHash) => System.Text.Encoding.ASCII.GetBytes($"pki-kmc-v1|{keyId}|{spkiHash}");
+
+    public void Dispose()
+    {
+        Pool.Dispose();
+        CryptographicOperations.ZeroMemory(_masterKey);
+    }
+}
+
+/// <summary>Where a recovery stands after an approval; <see cref="Envelope"/> once released.</summary>
+public sealed record RecoveryOutcome(long RecoveryId, RecoveryStatus Status, int Approvals, int Required, EncryptionKeyEnvelope? Envelope);
+
+public static class KmcAuditActions
+{
+    public const string KeyArchived = "kmc.key_archived";
+    public const string KeyActivated = "kmc.key_activated";
+    public const string KeyAbandoned = "kmc.key_abandoned";
+    public const string KeyCompromised = "kmc.key_compromised";
+    public const string RecoveryRequested = "kmc.recovery_requested";
+    public const string RecoveryApproved = "kmc.recovery_approved";
+    public const string KeyReleased = "kmc.key_released";
+}
+
+public static class KmcErrorCodes
+{
+    public const string UnknownKey = "kmc.unknown_key";
+    public const string UnknownRecovery = "kmc.unknown_recovery";
+    public const string KeyState = "kmc.key_state";
+    public const string Forbidden = "kmc.forbidden";
+    public const string SameOfficer = "kmc.same_officer";
+    public const string Recipient = "kmc.recipient";
+
+    public static IEnumerable<PkiErrorCode> All { get; } =
+    [
+        new(UnknownKey, 404), new(UnknownRecovery, 404), new(KeyState, 409), new(Forbidden, 403), new(SameOfficer, 403), new(Recipient, 400),
+    ];
+}

@@ -1,0 +1,27 @@
+using PkiPlatform.KeyStore;
+
+namespace PkiPlatform.Kmc;
+
+/// <summary>Settings of the key management centre ("Kmc" section).</summary>
+public sealed class KmcOptions
+{
+    /// <summary>Pre-generated pairs kept per algorithm (0 turns the pool of that algorithm off).</summary>
+    public Dictionary<KeyAlgorithm, int> PoolSizes { get; set; } = new()
+    {
+        [KeyAlgorithm.Sm2] = 1024,
+        [KeyAlgorithm.EcP256] = 256,
+        [KeyAlgorithm.Rsa2048] = 16,
+    };
+
+    /// <summary>A key reserved for an issuance that has neither completed nor been abandoned after this long is reconciled.</summary>
+    public int ReservationTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>How often the reconciliation and key-compromise sweep runs.</summary>
+    public int SweepSeconds { get; set; } = 30;
+
+    /// <summary>Distinct key-recovery officers that must approve a release (GM/T 0034 dual control; at least 2).</summary>
+    public int RecoveryApprovals { get; set; } = 2;
+
+    /// <summary>The wrapped master key (default DATA/kmc/master.key).</summary>
+    public string MasterKeyFile { get; set; } = "";
+}
