@@ -106,7 +106,7 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
             key.ActivatedAt = _ca.Clock.GetUtcNow().UtcDateTime;
             kmc.Keys.Update(key);
             return (envelope, [new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{keyId}",
-                $"certificate={authority}/{encryptionSerial}; envelope={envelope.Format} for {recipient.SubjectDN} serial {recipient.SerialNumber.ToString(16)}")]);
+                $"certificate={authority}/{encryptionSerial}; envelope={envelope.Format} for {recipient.SubjectDN} serial {SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned())}")]);
         }, cancellationToken);
     }
 
@@ -217,7 +217,7 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
             kmc.Recoveries.Add(recovery);
             await kmc.SaveChangesAsync(cancellationToken);
             return (recovery.Id, [new AuditRecord(requester.AuditActor, KmcAuditActions.RecoveryRequested, $"kmc/recovery/{recovery.Id}",
-                $"key={key.KeyId}; certificate={authority}/{encryptionSerial}; kind={kind}; to={recipient.SubjectDN} serial {recipient.SerialNumber.ToString(16)}; reason={reason.Trim()}")]);
+                $"key={key.KeyId}; certificate={authority}/{encryptionSerial}; kind={kind}; to={recipient.SubjectDN} serial {SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned())}; reason={reason.Trim()}")]);
         }, cancellationToken);
     }
 
@@ -253,16 +253,18 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
                 throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} approved recovery {recoveryId} already; another key-recovery officer must approve");
             }
 
+            // Counted before the new row is added: EF's fix-up puts an added approval into recovery.Approvals at once.
+            var count = recovery.Approvals.Count + 1;
             var now = _ca.Clock.GetUtcNow().UtcDateTime;
             var approval = new RecoveryApprovalEntity { RecoveryId = recovery.Id, Approver = officer.Identity, Certificate = approver.Certificate, Reason = reason.Trim(), At = now };
             kmc.RecoveryApprovals.Add(approval);
             var records = new List<AuditRecord>
             {
-                new(approver.AuditActor, KmcAuditActions.RecoveryApproved, $"kmc/recovery/{recovery.Id}", $"approval {recovery.Approvals.Count + 1} of {_options.RecoveryApprovals}; reason={reason.Trim()}"),
+                new(approver.AuditActor, KmcAuditActions.RecoveryApproved, $"kmc/recovery/{recovery.Id}", $"approval {count} of {_options.RecoveryApprovals}; reason={reason.Trim()}"),
             };
-            if (recovery.Approvals.Count + 1 < _options.RecoveryApprovals)
+            if (count < _options.RecoveryApprovals)
             {
-                return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Pending, recovery.Approvals.Count + 1, _options.RecoveryApprovals, null), records);
+                return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Pending, count, _options.RecoveryApprovals, null), records);
             }
 
             var key = await kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == recovery.KeyId, cancellationToken);
@@ -274,8 +276,8 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
             recovery.EnvelopeFormat = envelope.Format;
             kmc.Recoveries.Update(recovery);
             records.Add(new AuditRecord("kmc", KmcAuditActions.KeyReleased, $"kmc/{key.KeyId}",
-                $"recovery={recovery.Id}; kind={recovery.Kind}; envelope={envelope.Format} for {recipient.SubjectDN} serial {recipient.SerialNumber.ToString(16)}"));
-            return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Released, recovery.Approvals.Count + 1, _options.RecoveryApprovals, envelope), records);
+                $"recovery={recovery.Id}; kind={recovery.Kind}; envelope={envelope.Format} for {recipient.SubjectDN} serial {SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned())}"));
+            return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Released, count, _options.RecoveryApprovals, envelope), records);
         }, cancellationToken);
     }
 
@@ -301,7 +303,7 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
     private static async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
     {
         // The recipient is a live certificate of this platform (its record, not only its name).
-        var serial = recipient.SerialNumber.ToString(16);
+        var serial = SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned());
         var record = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
         var match = record.FirstOrDefault(r => r.Der!.AsSpan().SequenceEqual(recipient.GetEncoded()));
         if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= DateTime.UtcNow)

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.OpenSsl;
+using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.CaCore.Revocation;
+using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
+using PkiPlatform.TestKit;
+
+namespace PkiPlatform.Kmc.Tests;
+
+/// <summary>
+/// The KMC against a real CA (SQLite, and PostgreSQL under ops/scripts/test.sh): archive rows hold only ciphertext,
+/// the two-officer recovery rule, and consistency when issuance stops half-way.
+/// </summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class KeyManagementCentreTests(string provider)
+{
+    private TestPki _pki = null!;
+    private KeyManagementCentre _kmc = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _pki = await TestPki.CreateAsync(KeyAlgorithm.Sm2, provider);
+        _kmc = new KeyManagementCentre(_pki.Ca, new KmcOptions { PoolSizes = new() { [KeyAlgorithm.Sm2] = 4 }, MasterKeyFile = Path.Combine(_pki.Directory, "kmc", "master.key") });
+        await _kmc.InitializeAsync();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _kmc.Dispose();
+        await _pki.DisposeAsync();
+    }
+
+    private async Task<(DualIssuedCertificate Dual, TestCsr.Generated Signing)> IssueAsync(string subject = "CN=Zhang San,O=HRSS", IEncryptionKeySource? source = null)
+    {
+        var signing = TestCsr.Create(KeyAlgorithm.Sm2, subject);
+        var dual = await _pki.Ca.Issuer.IssueDualAsync(new IssuanceRequest(signing.Der, "staff-sm2-dual"), source ?? _kmc, "test", "test");
+        return (dual, signing);
+    }
+
+    private static ECPrivateKeyParameters PrivateKey(string pem)
+    {
+        using var reader = new StringReader(pem);
+        var read = new PemReader(reader).ReadObject();
+        return (ECPrivateKeyParameters)(read is Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair pair ? pair.Private : read);
+    }
+
+    [Test]
+    public async Task DualIssuance_ArchivesOnlyCiphertext_AndTheEnvelopeHoldsTheCertifiedKey()
+    {
+        var (dual, signing) = await IssueAsync();
+        var opened = KeyEnvelopes.OpenSm2(dual.Envelope.Der, PrivateKey(signing.PrivateKeyPem));
+        var certified = (ECPublicKeyParameters)new X509CertificateParser().ReadCertificate(dual.Encryption.Der).GetPublicKey();
+        Assert.That(certified.Parameters.G.Multiply(opened.D).Normalize().Equals(certified.Q.Normalize()), Is.True, "the envelope holds the certified key");
+
+        var row = await _kmc.Store.ReadAsync(kmc => kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == dual.KeyId));
+        Assert.That(row.Status, Is.EqualTo(ArchivedKeyStatus.Active));
+        Assert.That(row.CertificateSerial, Is.EqualTo(dual.Encryption.Serial));
+        var d = opened.D.ToByteArrayUnsigned();
+        Assert.That(row.Ciphertext.AsSpan().IndexOf(d), Is.EqualTo(-1), "the private scalar is not in the row");
+        Assert.That(row.Ciphertext.AsSpan().IndexOf(Org.BouncyCastle.Pkcs.PrivateKeyInfoFactory.CreatePrivateKeyInfo(opened).GetDerEncoded()), Is.EqualTo(-1));
+
+        // The audit chain holds the archive events and still verifies.
+        await using var db = _pki.Ca.Database.CreateContext();
+        var actions = await db.AuditEvents.AsNoTracking().Where(e => e.Target == $"kmc/{dual.KeyId}").Select(e => e.Action).ToListAsync();
+        Assert.That(actions, Is.EquivalentTo(new[] { KmcAuditActions.KeyArchived, KmcAuditActions.KeyActivated }));
+        Assert.That((await PkiPlatform.CaCore.Audit.AuditTrail.VerifyAsync(db, default)).IsIntact, Is.True);
+    }
+
+    [Test]
+    public async Task Recovery_NeedsTwoDistinctKeyRecoveryOfficers_NotTheRequester_NotAnRaOfficer()
+    {
+        var (dual, _) = await IssueAsync();
+        var first = await _pki.AccountAsync("staff:kr1", "CN=Recovery One,O=HRSS", RaRole.KeyRecoveryOfficer);
+        var second = await _pki.AccountAsync("staff:kr2", "CN=Recovery Two,O=HRSS", RaRole.KeyRecoveryOfficer);
+        var third = await _pki.AccountAsync("staff:kr3", "CN=Recovery Three,O=HRSS", RaRole.KeyRecoveryOfficer);
+        var raOfficer = await _pki.AccountAsync("staff:o1", "CN=Officer One,O=HRSS", RaRole.Officer);
+        // The subscriber's new USB key: a new signing certificate for the same person.
+        var newKey = await _pki.IssueAsync("staff-signing", "CN=Zhang San,O=HRSS", key: KeyAlgorithm.Sm2);
+        var authority = _pki.Ca.Options.IssuingAuthority;
+
+        var byRaOfficer = Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Subscriber, newKey.Der, raOfficer.Credential, "lost key"));
+        Assert.That(byRaOfficer!.Code, Is.EqualTo(KmcErrorCodes.Forbidden));
+        var id = await _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Subscriber, newKey.Der, first.Credential, "USB key lost, ticket 42");
+
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(id, first.Credential, "mine"))!.Code, Is.EqualTo(KmcErrorCodes.SameOfficer));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(id, raOfficer.Credential, "ok"))!.Code, Is.EqualTo(KmcErrorCodes.Forbidden));
+        var one = await _kmc.ApproveRecoveryAsync(id, second.Credential, "identity checked in person");
+        Assert.That(one.Status, Is.EqualTo(RecoveryStatus.Pending));
+        Assert.That(one.Envelope, Is.Null, "one approval releases nothing");
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(id, second.Credential, "again"))!.Code, Is.EqualTo(KmcErrorCodes.SameOfficer));
+
+        var two = await _kmc.ApproveRecoveryAsync(id, third.Credential, "ticket verified");
+        Assert.That(two.Status, Is.EqualTo(RecoveryStatus.Released));
+        var opened = KeyEnvelopes.OpenSm2(two.Envelope!.Der, PrivateKey(await File.ReadAllTextAsync(newKey.KeyPath)));
+        var certified = (ECPublicKeyParameters)new X509CertificateParser().ReadCertificate(dual.Encryption.Der).GetPublicKey();
+        Assert.That(certified.Parameters.G.Multiply(opened.D).Normalize().Equals(certified.Q.Normalize()), Is.True, "the same encryption key, for the new signing key");
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(id, second.Credential, "late"))!.Code, Is.EqualTo(KmcErrorCodes.KeyState));
+
+        await using var db = _pki.Ca.Database.CreateContext();
+        var approvals = await db.AuditEvents.AsNoTracking().Where(e => e.Action == KmcAuditActions.RecoveryApproved).Select(e => e.Actor).ToListAsync();
+        Assert.That(approvals, Has.Count.EqualTo(2));
+        Assert.That(approvals, Has.Some.Contains("staff:kr2").And.Some.Contains("staff:kr3"));
+    }
+
+    [Test]
+    public async Task Recovery_ToAnotherPersonsCertificate_OrAForeignOne_IsRefused()
+    {
+        var (dual, _) = await IssueAsync();
+        var officer = await _pki.AccountAsync("staff:kr1", "CN=Recovery One,O=HRSS", RaRole.KeyRecoveryOfficer);
+        var someoneElse = await _pki.IssueAsync("staff-signing", "CN=Li Si,O=HRSS", key: KeyAlgorithm.Sm2);
+        var authority = _pki.Ca.Options.IssuingAuthority;
+        var other = Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Subscriber, someoneElse.Der, officer.Credential, "lost"));
+        Assert.That(other!.Code, Is.EqualTo(KmcErrorCodes.Recipient));
+
+        await using var foreign = await TestPki.CreateAsync(KeyAlgorithm.Sm2);
+        var outsider = await foreign.IssueAsync("staff-signing", "CN=Zhang San,O=HRSS", key: KeyAlgorithm.Sm2);
+        var foreignRecipient = Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, outsider.Der, officer.Credential, "order 7"));
+        Assert.That(foreignRecipient!.Code, Is.EqualTo(KmcErrorCodes.Recipient));
+    }
+
+    /// <summary>A KMC that stops after the CA issued but before it confirmed (the process killed at that point).</summary>
+    private sealed class StopsBeforeConfirm(KeyManagementCentre inner) : IEncryptionKeySource
+    {
+        public Task<EncryptionKeyGrant> ApplyAsync(EncryptionKeyApplication application, CancellationToken cancellationToken = default) => inner.ApplyAsync(application, cancellationToken);
+
+        public Task<EncryptionKeyEnvelope> ConfirmAsync(string keyId, string authority, string encryptionSerial, byte[] signingCertificate, CancellationToken cancellationToken = default) =>
+            throw new IOException("the KMC went away");
+
+        public Task AbandonAsync(string keyId, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyId, reason, cancellationToken);
+    }
+
+    [Test]
+    public async Task StoppedHalfWay_TheSweepLeavesNoKeyWithoutCertificate_AndNoCertificateWithoutKey()
+    {
+        // Stopped between issuance and confirmation: the certificate exists, the key is reserved.
+        Assert.ThrowsAsync<IOException>(() => IssueAsync("CN=Half Way,O=HRSS", new StopsBeforeConfirm(_kmc)));
+        // Stopped before issuance: a reserved key without a certificate.
+        var orphan = await _kmc.ApplyAsync(new EncryptionKeyApplication("test", KeyAlgorithm.Sm2, new Org.BouncyCastle.Asn1.X509.X509Name("CN=Never Issued,O=HRSS").GetDerEncoded(), "test"));
+
+        Assert.That(await _kmc.SweepAsync(), Is.EqualTo((0, 0, 0)), "reservations younger than the timeout are left alone");
+        _pki.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.That(await _kmc.SweepAsync(), Is.EqualTo((1, 1, 0)));
+
+        var rows = await _kmc.Store.ReadAsync(kmc => kmc.Keys.AsNoTracking().ToListAsync());
+        var gone = rows.Single(r => r.KeyId == orphan.KeyId);
+        Assert.That(gone.Status, Is.EqualTo(ArchivedKeyStatus.Abandoned));
+        Assert.That(gone.Ciphertext, Is.Empty, "an abandoned key is erased");
+        var kept = rows.Single(r => r.KeyId != orphan.KeyId);
+        Assert.That(kept.Status, Is.EqualTo(ArchivedKeyStatus.Active));
+
+        // Every encryption certificate has its archived key.
+        await using var db = _pki.Ca.Database.CreateContext();
+        var encryptionSerials = await db.Certificates.AsNoTracking().Where(c => c.Profile == "staff-dual-encryption" && c.Status != CertificateStatus.Intent).Select(c => c.Serial).ToListAsync();
+        Assert.That(encryptionSerials, Is.EquivalentTo(rows.Where(r => r.Status == ArchivedKeyStatus.Active).Select(r => r.CertificateSerial)));
+    }
+
+    [Test]
+    public async Task KeyCompromise_MarksTheArchivedKey_WhichStaysRecoverable()
+    {
+        var (dual, _) = await IssueAsync();
+        await _pki.Ca.Revocations.RevokeAsync(dual.Encryption.Serial, RevocationReason.KeyCompromise, null, "test");
+        Assert.That(await _kmc.SweepAsync(), Is.EqualTo((0, 0, 1)));
+        var row = await _kmc.Store.ReadAsync(kmc => kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == dual.KeyId));
+        Assert.That(row.Status, Is.EqualTo(ArchivedKeyStatus.Compromised));
+        Assert.That(row.Ciphertext, Is.Not.Empty);
+
+        var officer = await _pki.AccountAsync("staff:kr1", "CN=Recovery One,O=HRSS", RaRole.KeyRecoveryOfficer);
+        var requester = await _pki.AccountAsync("staff:judge", "CN=Court Clerk,O=HRSS");
+        var id = await _kmc.RequestRecoveryAsync(_pki.Ca.Options.IssuingAuthority, dual.Encryption.Serial, RecoveryKind.Judicial,
+            requester.Leaf.Der.Length > 0 ? (await _pki.IssueAsync("staff-signing", "CN=Court Clerk 2,O=HRSS", key: KeyAlgorithm.Sm2)).Der : [], officer.Credential, "court order 2026-17");
+        Assert.That(id, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void TheMasterKeyFile_IsOnlyCiphertext_AndAWrongFileIsAnError()
+    {
+        var file = Path.Combine(_pki.Directory, "kmc", "master.key");
+        Assert.That(new FileInfo(file).Length, Is.EqualTo(384), "RSA-3072 OAEP ciphertext");
+        File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(384));
+        var refused = Assert.Throws<PkiException>(() => new KeyManagementCentre(_pki.Ca, new KmcOptions { PoolSizes = [], MasterKeyFile = file }));
+        Assert.That(refused!.Message, Does.Contain("does not unwrap"));
+    }
+}
