@@ -23,7 +23,7 @@ public static class CaHostExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InProcessIssuanceSignal>();
         services.TryAddSingleton<IIssuanceSignal>(sp => sp.GetRequiredService<InProcessIssuanceSignal>());
-        services.AddSingleton(sp => new IssuanceWorker(ca, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new IssuanceWorker(ca, sp.GetRequiredService<TimeProvider>()) { EncryptionKeys = sp.GetService<IEncryptionKeySource>() });
         services.AddHostedService(sp => new IssuanceWorkerService(sp.GetRequiredService<IssuanceWorker>(), sp.GetRequiredService<IIssuanceSignal>(), ca,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IssuanceWorkerService>>()));
         services.AddHostedService(sp => new CrlScheduleService(ca, sp.GetRequiredService<TimeProvider>(),

@@ -8,9 +8,9 @@ public sealed class KmcOptions
     /// <summary>Pre-generated pairs kept per algorithm (0 turns the pool of that algorithm off).</summary>
     public Dictionary<KeyAlgorithm, int> PoolSizes { get; set; } = new()
     {
-        [KeyAlgorithm.Sm2] = 1024,
-        [KeyAlgorithm.EcP256] = 256,
-        [KeyAlgorithm.Rsa2048] = 16,
+        [KeyAlgorithm.Sm2] = 256,
+        [KeyAlgorithm.EcP256] = 64,
+        [KeyAlgorithm.Rsa2048] = 4,
     };
 
     /// <summary>A key reserved for an issuance that has neither completed nor been abandoned after this long is reconciled.</summary>

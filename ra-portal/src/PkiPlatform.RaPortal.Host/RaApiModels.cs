@@ -18,8 +18,9 @@ public sealed record AccountBody(string? Identity, string? DisplayName, string? 
 /// <summary>A request as the API shows it.</summary>
 /// <param name="Approvals">Approvals so far (of <paramref name="RequiredApprovals"/>).</param>
 /// <param name="Decisions">Each officer's decision so far: who, approve or reject, why, when.</param>
+/// <param name="EncryptionSerial">Dual-certificate profiles (issue 13): the encryption certificate, fetched at …/encryption-certificate, its key at …/envelope.</param>
 public sealed record RequestView(long Id, string Kind, string Status, string Profile, string Subject, int RequiredApprovals, string? Serial, string? Outcome, DateTimeOffset SubmittedAt, DateTimeOffset? CompletedAt,
-    int Approvals, IReadOnlyList<DecisionView> Decisions);
+    int Approvals, IReadOnlyList<DecisionView> Decisions, string? EncryptionSerial = null, string? EnvelopeFormat = null);
 
 /// <summary>One decision as the API shows it (times with their offset: UTC).</summary>
 public sealed record DecisionView(string Officer, string DisplayName, bool Approved, string Reason, DateTimeOffset At);

@@ -126,6 +126,22 @@ public static class RaPortalEndpoints
             return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
         });
 
+        // Issue 13: the encryption certificate of a dual pair, and its private key enveloped for the signing certificate
+        // (only the applicant's signing key opens it; the KMC keeps the archived copy).
+        api.MapGet("/requests/{id:long}/encryption-certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await DualAsync(id, user, ra, ct);
+            var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, request.EncryptionSerial!, format, ct);
+            return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
+        });
+
+        api.MapGet("/requests/{id:long}/envelope", async (long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await DualAsync(id, user, ra, ct);
+            var smEnvelope = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
+            return Results.Bytes(request.Envelope!, smEnvelope ? "application/octet-stream" : "application/pkcs7-mime", $"request-{id}.envelope.{(smEnvelope ? "der" : "p7m")}");
+        });
+
         api.MapGet("/queue", async (string? status, int? page, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var parsed = Enum.TryParse<RaRequestStatus>(status ?? "Pending", ignoreCase: true, out var s) ? s
@@ -215,9 +231,20 @@ public static class RaPortalEndpoints
     private static async Task<RequestView> ViewAsync(RegistrationAuthority ra, RaRequestEntity r, CancellationToken cancellationToken) =>
         View(r, await ra.DecisionsAsync(r.Id, cancellationToken));
 
+    private static async Task<RaRequestEntity> DualAsync(long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct)
+    {
+        var request = await VisibleAsync(id, user, ra, ct);
+        if (request.Kind != RaRequestKind.Issue || request.Status != RaRequestStatus.Done || request.EncryptionSerial is null || request.Envelope is null)
+        {
+            throw new PkiException(RaErrorCodes.NotPending, $"request {id} has no encryption certificate (status {request.Status}; only dual-certificate profiles have one)");
+        }
+
+        return request;
+    }
+
     private static RequestView View(RaRequestEntity r, IReadOnlyList<RaDecision> decisions) =>
         new(r.Id, r.Kind.ToString(), r.Status.ToString(), r.Profile, r.SubjectDn, r.RequiredApprovals, r.Serial, r.Outcome, Utc(r.SubmittedAt), r.CompletedAt is { } done ? Utc(done) : null,
-            decisions.Count(d => d.Approved), decisions.Select(d => new DecisionView(d.Officer, d.DisplayName, d.Approved, d.Reason, Utc(d.At))).ToList());
+            decisions.Count(d => d.Approved), decisions.Select(d => new DecisionView(d.Officer, d.DisplayName, d.Approved, d.Reason, Utc(d.At))).ToList(), r.EncryptionSerial, r.EnvelopeFormat);
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 

@@ -59,6 +59,14 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
         }
 
         var profile = ca.Profiles.Get(application.Profile);
+        if (profile.KmcKeysOnly)
+        {
+            // Issue 13: the encryption half of a dual pair is for keys the KMC generates; an applicant's own key never gets it.
+            var dual = ca.Profiles.All.Where(p => p.EncryptionProfile == profile.Name).Select(p => p.Name).Order(StringComparer.Ordinal);
+            throw new PkiException(CaErrorCodes.DualProfile,
+                $"profile {profile.Name} is the encryption certificate of a dual pair, whose key the key management centre generates; apply for {string.Join(" or ", dual)} with your signing key's request instead");
+        }
+
         var csr = CertificateRequest.Parse(application.Csr);
         var account = await TargetAccountAsync(profile, application, submitter, cancellationToken);
         if (await ca.Accounts.SubjectConflictAsync(csr.Subject, account, cancellationToken) is { } conflict)

@@ -204,6 +204,8 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var records = new List<AuditRecord>();
+        // One batch is one decision: the second certificate of a dual pair joins the account its first one just made.
+        var inThisBatch = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (prepared, binding) in bound)
         {
             var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == binding.Identity, cancellationToken);
@@ -223,7 +225,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
 
             // Issue 11: an account an RA admin or operator registered before its first certificate is enrolled by that
             // certificate (after the RA's dual control); an account that already holds certificates renews only through its own.
-            else if (account.Kind == AccountKind.Person && !binding.Renewal && await db.AccountCertificates.AnyAsync(b => b.AccountId == account.Id, cancellationToken))
+            else if (account.Kind == AccountKind.Person && !binding.Renewal && !inThisBatch.Contains(binding.Identity) && await db.AccountCertificates.AnyAsync(b => b.AccountId == account.Id, cancellationToken))
             {
                 throw new PkiException(CaErrorCodes.AccountExists,
                     $"account {binding.Identity} already exists and did not ask for this certificate itself; nothing was issued (renew with the account's own certificate)");
@@ -250,6 +252,7 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
             });
             await db.SaveChangesAsync(cancellationToken);
             records.Add(new AuditRecord(actor, AuditActions.CertificateBound, binding.Identity, $"certificate={prepared.Serial}; subject={prepared.SubjectDn}"));
+            inThisBatch.Add(binding.Identity);
         }
 
         await audit.AppendAsync(db, records, cancellationToken);

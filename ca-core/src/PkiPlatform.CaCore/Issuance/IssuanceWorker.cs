@@ -19,6 +19,9 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
     public const string NotifyChannel = "pki_ra_approved";
     private const int BatchSize = 50;
 
+    /// <summary>The key management centre for dual-certificate profiles (issue 13); without one they fail with a clear outcome.</summary>
+    public IEncryptionKeySource? EncryptionKeys { get; init; }
+
     /// <summary>How long a claim or an issuance intent may stay unfinished before it is treated as interrupted.</summary>
     public TimeSpan Lease { get; init; } = StaleIntents.DefaultLease;
 
@@ -180,9 +183,23 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
                 var account = request.Account is { } identity
                     ? new AccountBinding(identity, request.ApplicantName, request.Organization, request.Unit) { Renewal = request.SubmittedBy == identity }
                     : null;
-                var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CsrDer!, request.Profile, Account: account), $"ra:request/{id}", cancellationToken);
-                request.Serial = issued.Serial;
-                request.Outcome = $"issued {issued.Serial}";
+                if (ca.Profiles.Get(request.Profile).IsDual)
+                {
+                    var kmc = EncryptionKeys ?? throw new PkiException(CaErrorCodes.DualProfile,
+                        $"profile {request.Profile} needs the key management centre, and this CA host has none configured; nothing was issued");
+                    var dual = await ca.Issuer.IssueDualAsync(new IssuanceRequest(request.CsrDer!, request.Profile, Account: account), kmc, $"ra:request/{id}", $"ra:request/{id}", cancellationToken: cancellationToken);
+                    request.Serial = dual.Signing.Serial;
+                    request.EncryptionSerial = dual.Encryption.Serial;
+                    request.Envelope = dual.Envelope.Der;
+                    request.EnvelopeFormat = dual.Envelope.Format;
+                    request.Outcome = $"issued {dual.Signing.Serial} (signing) and {dual.Encryption.Serial} (encryption, key archived at the KMC)";
+                }
+                else
+                {
+                    var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CsrDer!, request.Profile, Account: account), $"ra:request/{id}", cancellationToken);
+                    request.Serial = issued.Serial;
+                    request.Outcome = $"issued {issued.Serial}";
+                }
             }
             else if (request.Kind == RaRequestKind.Release)
             {

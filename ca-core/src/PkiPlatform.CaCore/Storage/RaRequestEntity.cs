@@ -50,6 +50,15 @@ public sealed class RaRequestEntity
     /// <summary>Serial of the certificate issued (issue) or to revoke (revoke).</summary>
     public string? Serial { get; set; }
 
+    /// <summary>Dual-certificate profiles (issue 13): the encryption certificate's serial.</summary>
+    public string? EncryptionSerial { get; set; }
+
+    /// <summary>Dual-certificate profiles: the encryption private key enveloped for the signing certificate (from the KMC).</summary>
+    public byte[]? Envelope { get; set; }
+
+    /// <summary>The envelope's format (EnvelopeFormats).</summary>
+    public string? EnvelopeFormat { get; set; }
+
     public int? RevocationReason { get; set; }
 
     public string? Outcome { get; set; }

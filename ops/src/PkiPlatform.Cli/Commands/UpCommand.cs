@@ -125,6 +125,14 @@ internal static class UpCommand
 
             builder.Services.AddIdentityProvider(runtime.Ca.InZone(KeyZone.Identity), identityOptions, new IdentityListener(result.GetValue(idpPort), result.GetValue(idpMtlsPort)),
                 [X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer), X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)]);
+            // Issue 13: the key management centre, its own zone (only its master wrapping key), offered to the CA worker.
+            var kmcOptions = HostSettings.Bind<PkiPlatform.Kmc.KmcOptions>(builder.Configuration, "Kmc");
+            if (kmcOptions.MasterKeyFile.Length == 0)
+            {
+                kmcOptions.MasterKeyFile = data.Combine("kmc", "master.key");
+            }
+
+            PkiPlatform.Kmc.Host.KmcHostExtensions.AddKeyManagementCentre(builder.Services, runtime.Ca.InZone(KeyZone.Kmc), kmcOptions);
             builder.Services.AddHostedService(sp => new AuditCheckpointService(caZone, AuditCommand.CheckpointDirectory(data), TimeProvider.System,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditCheckpointService>>(), sp.GetRequiredService<TimeStampAuthority>()));
             await using var app = builder.Build();
@@ -134,6 +142,7 @@ internal static class UpCommand
                 await app.Services.InitializeOcspResponderAsync(cancellationToken);
                 await app.Services.InitializeTokenServiceAsync(cancellationToken);
                 await app.Services.InitializeIdentityProviderAsync(cancellationToken);
+                await PkiPlatform.Kmc.Host.KmcHostExtensions.InitializeKeyManagementCentreAsync(app.Services, cancellationToken);
             }, cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();

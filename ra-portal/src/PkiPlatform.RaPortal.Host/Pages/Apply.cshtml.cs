@@ -23,7 +23,7 @@ public sealed class ApplyModel(RegistrationAuthority ra, PortalText text) : Page
     [BindProperty] public IFormFile? CsrFile { get; set; }
 
     /// <summary>The public page offers only public profiles (staff certificates); the RA refuses the rest whatever is posted.</summary>
-    public IEnumerable<CertificateProfile> Profiles => ra.Ca.Profiles.All.Where(p => p.Audience == ProfileAudience.Public).OrderBy(p => p.Name, StringComparer.Ordinal);
+    public IEnumerable<CertificateProfile> Profiles => ra.Ca.Profiles.All.Where(p => p.Audience == ProfileAudience.Public && !p.KmcKeysOnly).OrderBy(p => p.Name, StringComparer.Ordinal);
 
     public CsrPreview? Preview { get; private set; }
 

@@ -495,6 +495,18 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("decided_at");
 
+                    b.Property<string>("EncryptionSerial")
+                        .HasColumnType("text")
+                        .HasColumnName("encryption_serial");
+
+                    b.Property<byte[]>("Envelope")
+                        .HasColumnType("bytea")
+                        .HasColumnName("envelope");
+
+                    b.Property<string>("EnvelopeFormat")
+                        .HasColumnType("text")
+                        .HasColumnName("envelope_format");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");

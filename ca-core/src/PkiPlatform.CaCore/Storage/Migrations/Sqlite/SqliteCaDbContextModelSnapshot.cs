@@ -476,6 +476,18 @@ namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("decided_at");
 
+                    b.Property<string>("EncryptionSerial")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("encryption_serial");
+
+                    b.Property<byte[]>("Envelope")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("envelope");
+
+                    b.Property<string>("EnvelopeFormat")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("envelope_format");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER")
                         .HasColumnName("kind");

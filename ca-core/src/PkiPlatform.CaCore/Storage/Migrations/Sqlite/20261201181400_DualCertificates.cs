@@ -1,0 +1,48 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PkiPlatform.CaCore.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class DualCertificates : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "encryption_serial",
+                table: "ra_requests",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "envelope",
+                table: "ra_requests",
+                type: "BLOB",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "envelope_format",
+                table: "ra_requests",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "encryption_serial",
+                table: "ra_requests");
+
+            migrationBuilder.DropColumn(
+                name: "envelope",
+                table: "ra_requests");
+
+            migrationBuilder.DropColumn(
+                name: "envelope_format",
+                table: "ra_requests");
+        }
+    }
+}
