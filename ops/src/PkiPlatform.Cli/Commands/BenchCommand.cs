@@ -20,7 +20,7 @@ namespace PkiPlatform.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    public static Command Create() => new("bench", "Benchmarks (figures go to docs/benchmarks.md)") { Issue(), Crl(), BenchVerifyCommand.Create(), BenchOidcCommand.Create() };
+    public static Command Create() => new("bench", "Benchmarks (figures go to docs/benchmarks.md)") { Issue(), Crl(), BenchVerifyCommand.Create(), BenchOidcCommand.Create(), BenchKmcCommand.Create() };
 
     private static Command Issue()
     {
