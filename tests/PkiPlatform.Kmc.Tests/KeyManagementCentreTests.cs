@@ -127,12 +127,13 @@ public sealed class KeyManagementCentreTests(string provider)
     /// <summary>A KMC that stops after the CA issued but before it confirmed (the process killed at that point).</summary>
     private sealed class StopsBeforeConfirm(KeyManagementCentre inner) : IEncryptionKeySource
     {
-        public Task<EncryptionKeyGrant> ApplyAsync(EncryptionKeyApplication application, CancellationToken cancellationToken = default) => inner.ApplyAsync(application, cancellationToken);
+        public Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default) =>
+            inner.ApplyAsync(applications, cancellationToken);
 
-        public Task<EncryptionKeyEnvelope> ConfirmAsync(string keyId, string authority, string encryptionSerial, byte[] signingCertificate, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default) =>
             throw new IOException("the KMC went away");
 
-        public Task AbandonAsync(string keyId, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyId, reason, cancellationToken);
+        public Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyIds, reason, cancellationToken);
     }
 
     [Test]
@@ -141,7 +142,7 @@ public sealed class KeyManagementCentreTests(string provider)
         // Stopped between issuance and confirmation: the certificate exists, the key is reserved.
         Assert.ThrowsAsync<IOException>(() => IssueAsync("CN=Half Way,O=HRSS", new StopsBeforeConfirm(_kmc)));
         // Stopped before issuance: a reserved key without a certificate.
-        var orphan = await _kmc.ApplyAsync(new EncryptionKeyApplication("test", KeyAlgorithm.Sm2, new Org.BouncyCastle.Asn1.X509.X509Name("CN=Never Issued,O=HRSS").GetDerEncoded(), "test"));
+        var orphan = (await _kmc.ApplyAsync([new EncryptionKeyApplication("test", KeyAlgorithm.Sm2, new Org.BouncyCastle.Asn1.X509.X509Name("CN=Never Issued,O=HRSS").GetDerEncoded(), "test")]))[0];
 
         Assert.That(await _kmc.SweepAsync(), Is.EqualTo((0, 0, 0)), "reservations younger than the timeout are left alone");
         _pki.Clock.Advance(TimeSpan.FromMinutes(10));

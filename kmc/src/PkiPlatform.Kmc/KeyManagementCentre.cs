@@ -61,67 +61,102 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
         Pool.Start();
     }
 
-    public async Task<EncryptionKeyGrant> ApplyAsync(EncryptionKeyApplication application, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(application);
-        var subject = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
-        var pair = Pool.Take(application.Algorithm);
-        var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded();
-        var csr = new Pkcs10CertificationRequest(CsrSignature(application.Algorithm), subject, pair.Public, null, pair.Private).GetDerEncoded();
-        var keyId = Guid.NewGuid().ToString("N");
-        var hash = Convert.ToHexStringLower(SHA256.HashData(spki));
-        var ciphertext = Encrypt(pair.Private, keyId, hash);
+        ArgumentNullException.ThrowIfNull(applications);
         var now = _ca.Clock.GetUtcNow().UtcDateTime;
-        return await _store.ChangeAsync<EncryptionKeyGrant>((kmc, _) =>
+        var rows = new ArchivedKeyEntity[applications.Count];
+        var grants = new EncryptionKeyGrant[applications.Count];
+        var records = new AuditRecord[applications.Count];
+        Parallel.For(0, applications.Count, i =>
         {
-            kmc.Keys.Add(new ArchivedKeyEntity
+            var application = applications[i];
+            var subject = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
+            var pair = Pool.Take(application.Algorithm);
+            var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded();
+            var csr = new Pkcs10CertificationRequest(CsrSignature(application.Algorithm), subject, pair.Public, null, pair.Private).GetDerEncoded();
+            var keyId = Guid.NewGuid().ToString("N");
+            var hash = Convert.ToHexStringLower(SHA256.HashData(spki));
+            rows[i] = new ArchivedKeyEntity
             {
-                KeyId = keyId, Algorithm = application.Algorithm.ToName(), PublicKeyInfo = spki, PublicKeyHash = hash, Ciphertext = ciphertext,
+                KeyId = keyId, Algorithm = application.Algorithm.ToName(), PublicKeyInfo = spki, PublicKeyHash = hash, Ciphertext = Encrypt(pair.Private, keyId, hash),
                 MasterKeyLabel = _masterLabel, Status = ArchivedKeyStatus.Reserved, Reference = application.Reference, CreatedAt = now,
-            });
-            return Task.FromResult<(EncryptionKeyGrant, IReadOnlyList<AuditRecord>)>((new EncryptionKeyGrant(keyId, csr),
-                [new AuditRecord(application.Actor, KmcAuditActions.KeyArchived, $"kmc/{keyId}", $"algorithm={application.Algorithm.ToName()}; for={application.Reference}; spki-sha256={hash}; master={_masterLabel}")]));
+            };
+            grants[i] = new EncryptionKeyGrant(keyId, csr);
+            records[i] = new AuditRecord(application.Actor, KmcAuditActions.KeyArchived, $"kmc/{keyId}",
+                $"algorithm={application.Algorithm.ToName()}; for={application.Reference}; spki-sha256={hash}; master={_masterLabel}");
+        });
+        return await _store.ChangeAsync<IReadOnlyList<EncryptionKeyGrant>>((kmc, _) =>
+        {
+            kmc.Keys.AddRange(rows);
+            return Task.FromResult<(IReadOnlyList<EncryptionKeyGrant>, IReadOnlyList<AuditRecord>)>((grants, records));
         }, cancellationToken);
     }
 
-    public async Task<EncryptionKeyEnvelope> ConfirmAsync(string keyId, string authority, string encryptionSerial, byte[] signingCertificate, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default)
     {
-        var recipient = MalformedInput.Parse(() => new X509CertificateParser().ReadCertificate(signingCertificate), PkiErrorCodes.InvalidArgument, "the signing certificate is not DER")
-            ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "the signing certificate is empty");
-        return await _store.ChangeAsync<EncryptionKeyEnvelope>(async (kmc, db) =>
+        ArgumentNullException.ThrowIfNull(confirmations);
+        var recipients = confirmations.Select(c => MalformedInput.Parse(() => new X509CertificateParser().ReadCertificate(c.SigningCertificate), PkiErrorCodes.InvalidArgument, "the signing certificate is not DER")
+            ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "the signing certificate is empty")).ToList();
+        return await _store.ChangeAsync<IReadOnlyList<EncryptionKeyEnvelope>>(async (kmc, db) =>
         {
-            var key = await kmc.Keys.SingleOrDefaultAsync(k => k.KeyId == keyId, cancellationToken)
-                ?? throw new PkiException(KmcErrorCodes.UnknownKey, $"the KMC has no key {keyId}");
-            if (key.Status != ArchivedKeyStatus.Reserved)
+            var ids = confirmations.Select(c => c.KeyId).ToList();
+            var keys = (await kmc.Keys.Where(k => ids.Contains(k.KeyId)).ToListAsync(cancellationToken)).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+            // The certificates the CA names must exist and carry these very public keys.
+            var serials = confirmations.Select(c => c.EncryptionSerial).ToList();
+            var certificates = await db.Certificates.AsNoTracking().Where(c => serials.Contains(c.Serial) && c.Der != null)
+                .Join(db.Authorities, c => c.AuthorityId, a => a.Id, (c, a) => new { a.Name, c.Serial, c.Der }).ToListAsync(cancellationToken);
+            var found = certificates.ToDictionary(c => (c.Name, c.Serial), c => c.Der!);
+            var now = _ca.Clock.GetUtcNow().UtcDateTime;
+            var envelopes = new EncryptionKeyEnvelope[confirmations.Count];
+            var records = new AuditRecord[confirmations.Count];
+            var checkedKeys = confirmations.Select((c, i) =>
             {
-                throw new PkiException(KmcErrorCodes.KeyState, $"key {keyId} is {key.Status}, not reserved for an issuance");
+                var key = keys.GetValueOrDefault(c.KeyId) ?? throw new PkiException(KmcErrorCodes.UnknownKey, $"the KMC has no key {c.KeyId}");
+                if (key.Status != ArchivedKeyStatus.Reserved)
+                {
+                    throw new PkiException(KmcErrorCodes.KeyState, $"key {c.KeyId} is {key.Status}, not reserved for an issuance");
+                }
+
+                if (!found.TryGetValue((c.Authority, c.EncryptionSerial), out var der) || SpkiHash(der) != key.PublicKeyHash)
+                {
+                    throw new PkiException(KmcErrorCodes.KeyState, $"certificate {c.Authority}/{c.EncryptionSerial} does not exist or is not for key {key.KeyId}");
+                }
+
+                return key;
+            }).ToList();
+            Parallel.For(0, confirmations.Count, i =>
+            {
+                envelopes[i] = KeyEnvelopes.Seal(Decrypt(checkedKeys[i]), recipients[i]);
+                records[i] = new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{checkedKeys[i].KeyId}",
+                    $"certificate={confirmations[i].Authority}/{confirmations[i].EncryptionSerial}; envelope={envelopes[i].Format} for {recipients[i].SubjectDN} serial {SerialNumbers.ToHex(recipients[i].SerialNumber.ToByteArrayUnsigned())}");
+            });
+            for (var i = 0; i < confirmations.Count; i++)
+            {
+                var key = checkedKeys[i];
+                key.Status = ArchivedKeyStatus.Active;
+                key.Authority = confirmations[i].Authority;
+                key.CertificateSerial = confirmations[i].EncryptionSerial;
+                key.ActivatedAt = now;
+                kmc.Keys.Update(key);
             }
 
-            // The certificate the CA names must exist and carry this very public key.
-            await RequireCertificateAsync(db, authority, encryptionSerial, key, cancellationToken);
-            var envelope = KeyEnvelopes.Seal(Decrypt(key), recipient);
-            key.Status = ArchivedKeyStatus.Active;
-            key.Authority = authority;
-            key.CertificateSerial = encryptionSerial;
-            key.ActivatedAt = _ca.Clock.GetUtcNow().UtcDateTime;
-            kmc.Keys.Update(key);
-            return (envelope, [new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{keyId}",
-                $"certificate={authority}/{encryptionSerial}; envelope={envelope.Format} for {recipient.SubjectDN} serial {SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned())}")]);
+            return (envelopes, records);
         }, cancellationToken);
     }
 
-    public async Task AbandonAsync(string keyId, string reason, CancellationToken cancellationToken = default)
+    public async Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keyIds);
         await _store.ChangeAsync<bool>(async (kmc, _) =>
         {
-            var key = await kmc.Keys.SingleOrDefaultAsync(k => k.KeyId == keyId && k.Status == ArchivedKeyStatus.Reserved, cancellationToken);
-            if (key is null)
+            var keys = await kmc.Keys.Where(k => keyIds.Contains(k.KeyId) && k.Status == ArchivedKeyStatus.Reserved).ToListAsync(cancellationToken);
+            foreach (var key in keys)
             {
-                return (false, []);
+                End(kmc, key, ArchivedKeyStatus.Abandoned, reason);
             }
 
-            End(kmc, key, ArchivedKeyStatus.Abandoned, reason);
-            return (true, [new AuditRecord("kmc", KmcAuditActions.KeyAbandoned, $"kmc/{keyId}", $"no certificate: {reason}; ciphertext erased")]);
+            return (true, keys.Select(k => new AuditRecord("kmc", KmcAuditActions.KeyAbandoned, $"kmc/{k.KeyId}", $"no certificate: {reason}; ciphertext erased")).ToList());
         }, cancellationToken);
     }
 
@@ -318,16 +353,6 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
             {
                 throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original}')");
             }
-        }
-    }
-
-    private static async Task RequireCertificateAsync(CaDbContext db, string authority, string serial, ArchivedKeyEntity key, CancellationToken cancellationToken)
-    {
-        var der = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null)
-            .Join(db.Authorities.Where(a => a.Name == authority), c => c.AuthorityId, a => a.Id, (c, _) => c.Der).FirstOrDefaultAsync(cancellationToken);
-        if (der is null || SpkiHash(der) != key.PublicKeyHash)
-        {
-            throw new PkiException(KmcErrorCodes.KeyState, $"certificate {authority}/{serial} does not exist or is not for key {key.KeyId}");
         }
     }
 

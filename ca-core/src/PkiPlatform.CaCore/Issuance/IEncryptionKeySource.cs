@@ -9,18 +9,25 @@ namespace PkiPlatform.CaCore.Issuance;
 /// </summary>
 public interface IEncryptionKeySource
 {
-    /// <summary>Takes a fresh pair, archives its private key (reserved for this application) and returns its request.</summary>
-    Task<EncryptionKeyGrant> ApplyAsync(EncryptionKeyApplication application, CancellationToken cancellationToken = default);
+    /// <summary>Takes a fresh pair per application, archives its private key (reserved for it) and returns its request; one transaction for all.</summary>
+    Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The encryption certificate was issued: the archived key becomes active for it, and the KMC returns the private key
-    /// enveloped for the applicant's signing certificate (GM/T 0009 SM2EnvelopedKey for SM2, CMS EnvelopedData otherwise).
+    /// The encryption certificates were issued: each archived key becomes active for its certificate, and the KMC returns
+    /// each private key enveloped for the applicant's signing certificate (GM/T 0009 SM2EnvelopedKey for SM2, CMS
+    /// EnvelopedData otherwise); one transaction for all.
     /// </summary>
-    Task<EncryptionKeyEnvelope> ConfirmAsync(string keyId, string authority, string encryptionSerial, byte[] signingCertificate, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default);
 
-    /// <summary>Issuance failed: the reserved key is destroyed (its ciphertext erased), audited with the reason.</summary>
-    Task AbandonAsync(string keyId, string reason, CancellationToken cancellationToken = default);
+    /// <summary>Issuance failed: the reserved keys are destroyed (their ciphertext erased), audited with the reason.</summary>
+    Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default);
 }
+
+/// <param name="KeyId">The reserved key.</param>
+/// <param name="Authority">The CA that issued its certificate.</param>
+/// <param name="EncryptionSerial">The encryption certificate's serial.</param>
+/// <param name="SigningCertificate">The applicant's signing certificate (DER): the envelope's recipient.</param>
+public sealed record EncryptionKeyConfirmation(string KeyId, string Authority, string EncryptionSerial, byte[] SigningCertificate);
 
 /// <param name="Reference">What the key is for, recorded with it (e.g. "ra:request/42" or "cli:issue").</param>
 /// <param name="Algorithm">The key type (the signing key's: SM2 for SM2, P-256 for P-256, RSA for RSA).</param>
