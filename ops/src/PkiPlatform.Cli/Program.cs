@@ -17,6 +17,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     AccountCommand.Create(),
     OfficerCommand.Create(),
     OidcCommand.Create(),
+    KmcCommand.Create(),
     DbCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),

@@ -119,6 +119,69 @@ public sealed class DualCertificateTests
         Assert.That(Tools.ZlintErrors(PathOf("lisi.pem")), Is.Empty);
     }
 
+    private static (string Path, string Password) Officer(string data, string staffId, string role)
+    {
+        var added = Ok(PkiCli.Run(data, "officer", "add", "--staff-id", staffId, "--name", $"Officer {staffId}", "--role", role));
+        var match = System.Text.RegularExpressions.Regex.Match(added.StdOut, @"credential (\S+)\s+password: (\S+)");
+        Assert.That(match.Success, Is.True, added.ToString());
+        return (match.Groups[1].Value, match.Groups[2].Value);
+    }
+
+    /// <summary>
+    /// GM/T 0034 recovery from the command line: the subscriber lost the USB key; a key-recovery officer opens the
+    /// recovery for the new signing certificate; an RA officer cannot approve, the requester cannot, one approval
+    /// releases nothing, a second distinct key-recovery officer releases the envelope, which openssl opens with the new key.
+    /// </summary>
+    [Test]
+    public void Recovery_FromTheCli_TwoDistinctKeyRecoveryOfficers_ReleaseTheSameKeyToTheNewSigningKey()
+    {
+        var data = Init("recover", "sm2");
+        var oldKey = PathOf("old.key");
+        Ok(Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", oldKey));
+        Ok(Tools.OpenSsl("req", "-new", "-key", oldKey, "-sm3", "-sigopt", DistinguishingId, "-subj", "/CN=Zhao Liu/O=HRSS", "-out", PathOf("old.csr")));
+        var issued = Ok(PkiCli.Run(data, "issue", "--profile", "staff-sm2-dual", "--csr", PathOf("old.csr"), "--out", PathOf("zhao.pem"), "--bypass-ra", "recovery test"));
+        var serial = System.Text.RegularExpressions.Regex.Match(issued.StdOut, "issued encryption serial=([0-9A-F]+)").Groups[1].Value;
+        // The new USB key: a new signing certificate for the same person.
+        var newKey = PathOf("new.key");
+        Ok(Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", newKey));
+        Ok(Tools.OpenSsl("req", "-new", "-key", newKey, "-sm3", "-sigopt", DistinguishingId, "-subj", "/CN=Zhao Liu/O=HRSS", "-out", PathOf("new.csr")));
+        Ok(PkiCli.Run(data, "issue", "--profile", "staff-signing", "--csr", PathOf("new.csr"), "--out", PathOf("zhao-new.pem"), "--bypass-ra", "new USB key"));
+
+        var kr1 = Officer(data, "kr1", "KeyRecoveryOfficer");
+        var kr2 = Officer(data, "kr2", "KeyRecoveryOfficer");
+        var kr3 = Officer(data, "kr3", "KeyRecoveryOfficer");
+        var raOfficer = Officer(data, "o9", "Officer");
+        string[] As((string Path, string Password) o) => ["--as", o.Path, "--password", o.Password];
+
+        var byRaOfficer = PkiCli.Run(data, ["kmc", "recovery", "request", "--serial", serial, "--kind", "subscriber", "--recipient", PathOf("zhao-new.pem"), .. As(raOfficer), "--reason", "lost"]);
+        Assert.That(byRaOfficer.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(byRaOfficer.StdErr, Does.Contain("does not hold the KeyRecoveryOfficer role"));
+        var opened = Ok(PkiCli.Run(data, ["kmc", "recovery", "request", "--serial", serial, "--kind", "subscriber", "--recipient", PathOf("zhao-new.pem"), .. As(kr1), "--reason", "USB key lost, ticket 7"]));
+        var id = System.Text.RegularExpressions.Regex.Match(opened.StdOut, @"recovery (\d+) opened").Groups[1].Value;
+        Assert.That(id, Is.Not.Empty, opened.ToString());
+
+        var envelope = PathOf("recovered.envelope.der");
+        Assert.That(PkiCli.Run(data, ["kmc", "recovery", "approve", id, .. As(kr1), "--reason", "mine", "--out", envelope]).StdErr, Does.Contain("cannot also approve"));
+        Assert.That(PkiCli.Run(data, ["kmc", "recovery", "approve", id, .. As(raOfficer), "--reason", "ok", "--out", envelope]).StdErr, Does.Contain("KeyRecoveryOfficer"));
+        Assert.That(Ok(PkiCli.Run(data, ["kmc", "recovery", "approve", id, .. As(kr2), "--reason", "identity checked", "--out", envelope])).StdOut, Does.Contain("approval 1 of 2").And.Contain("nothing released"));
+        Assert.That(File.Exists(envelope), Is.False);
+        Assert.That(PkiCli.Run(data, ["kmc", "recovery", "approve", id, .. As(kr2), "--reason", "again", "--out", envelope]).StdErr, Does.Contain("approved recovery"));
+        Assert.That(Ok(PkiCli.Run(data, ["kmc", "recovery", "approve", id, .. As(kr3), "--reason", "ticket verified", "--out", envelope])).StdOut, Does.Contain("key released"));
+
+        // openssl opens the released envelope with the NEW signing key: the same encryption key as the certificate's.
+        var sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(File.ReadAllBytes(envelope)));
+        File.WriteAllBytes(PathOf("r-cipher.der"), sequence[1].GetDerEncoded());
+        File.WriteAllBytes(PathOf("r-private.bin"), DerBitString.GetInstance(sequence[3]).GetOctets());
+        Ok(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", newKey, "-in", PathOf("r-cipher.der"), "-out", PathOf("r-sm4.key")));
+        Assert.That(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", oldKey, "-in", PathOf("r-cipher.der"), "-out", PathOf("r-sm4-old.key")).ExitCode, Is.Not.EqualTo(0), "only the new key opens it");
+        Ok(Tools.OpenSsl("enc", "-d", "-sm4-ecb", "-nopad", "-K", Convert.ToHexString(File.ReadAllBytes(PathOf("r-sm4.key"))), "-in", PathOf("r-private.bin"), "-out", PathOf("r-d.bin")));
+        File.WriteAllText(PathOf("r.conf"), $"asn1=SEQUENCE:ec\n[ec]\nversion=INTEGER:1\npriv=FORMAT:HEX,OCTETSTRING:{Convert.ToHexString(File.ReadAllBytes(PathOf("r-d.bin")))}\nparams=EXPLICIT:0,OID:1.2.156.10197.1.301\n");
+        Ok(Tools.OpenSsl("asn1parse", "-genconf", PathOf("r.conf"), "-out", PathOf("r.der"), "-noout"));
+        Assert.That(Ok(Tools.OpenSsl("pkey", "-inform", "DER", "-in", PathOf("r.der"), "-pubout")).StdOut.Trim(),
+            Is.EqualTo(Ok(Tools.OpenSsl("x509", "-in", PathOf("zhao.encryption.pem"), "-noout", "-pubkey")).StdOut.Trim()));
+        Assert.That(Ok(PkiCli.Run(data, "audit", "verify")).StdOut, Does.Contain("intact"));
+    }
+
     [Test]
     public void TheEncryptionProfileAlone_AndADualProfileWithoutOut_AreRefused()
     {
