@@ -106,6 +106,22 @@ public sealed class DualCertificateApiTests
         var recovered = Tools.OpenSsl("pkey", "-inform", "DER", "-in", opened, "-pubout").StdOut;
         Assert.That(recovered.Trim(), Is.EqualTo(Tools.OpenSsl("x509", "-in", encryption, "-noout", "-pubkey").StdOut.Trim()));
 
+        // The portal's tracking page (the applicant's link) offers the encryption certificate and the same envelope.
+        string code;
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data, "ca.db")};Mode=ReadOnly"))
+        {
+            await db.OpenAsync();
+            await using var query = db.CreateCommand();
+            query.CommandText = $"SELECT tracking_code FROM ra_requests WHERE id = {int.Parse(id, System.Globalization.CultureInfo.InvariantCulture)}";
+            code = (string)(await query.ExecuteScalarAsync())!;
+        }
+
+        var page = ExternalTool.Run("curl", ["-s", "--cacert", Root, $"{_ra}/Track/{code}"]).StdOut;
+        Assert.That(page, Does.Contain("download-encryption-pem").And.Contain("download-envelope"), page);
+        var fromPortal = Path.Combine(_root, "portal.p7m");
+        ExternalTool.Run("curl", ["-s", "--cacert", Root, "-o", fromPortal, $"{_ra}/Track/{code}?handler=Envelope"]);
+        Assert.That(File.ReadAllBytes(fromPortal), Is.EqualTo(File.ReadAllBytes(envelope)));
+
         // Another key cannot open it.
         var other = Path.Combine(_root, "other.key");
         Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", other);

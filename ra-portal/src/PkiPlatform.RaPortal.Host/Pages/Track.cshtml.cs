@@ -42,4 +42,30 @@ public sealed class TrackModel(RegistrationAuthority ra) : PageModel
         var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, serial, format, HttpContext.RequestAborted);
         return File(bytes, type, name);
     }
+
+    /// <summary>Issue 13: the encryption certificate of a dual pair.</summary>
+    public async Task<IActionResult> OnGetEncryptionCertificateAsync(string code, string? format)
+    {
+        var request = await ra.FindByTrackingCodeAsync(code, HttpContext.RequestAborted);
+        if (request is not { Status: RaRequestStatus.Done, EncryptionSerial: { } serial })
+        {
+            return NotFound();
+        }
+
+        var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, serial, format, HttpContext.RequestAborted);
+        return File(bytes, type, name);
+    }
+
+    /// <summary>Issue 13: the encryption key enveloped for the applicant's signing key (only that key opens it).</summary>
+    public async Task<IActionResult> OnGetEnvelopeAsync(string code)
+    {
+        var request = await ra.FindByTrackingCodeAsync(code, HttpContext.RequestAborted);
+        if (request is not { Status: RaRequestStatus.Done, Envelope: { } envelope })
+        {
+            return NotFound();
+        }
+
+        var sm2 = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
+        return File(envelope, sm2 ? "application/octet-stream" : "application/pkcs7-mime", $"request-{request.Id}.envelope.{(sm2 ? "der" : "p7m")}");
+    }
 }

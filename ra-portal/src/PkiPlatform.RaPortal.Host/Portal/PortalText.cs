@@ -39,6 +39,8 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["track.title"] = ("申请状态", "Application status"),
         ["track.status"] = ("状态", "Status"),
         ["track.download"] = ("下载证书", "Download the certificate"),
+        ["track.download_encryption"] = ("下载加密证书", "Download the encryption certificate"),
+        ["track.envelope"] = ("加密私钥数字信封（仅能用您的签名私钥打开）", "Encryption key envelope (opens only with your signing key)"),
         ["track.duplicate"] = ("相同的申请（同一证书请求、同一证书类型）已在审核中，未重复提交。请保存此跟踪链接：", "The same application (same request, same profile) is already waiting for review; nothing new was submitted. Keep this tracking link:"),
         ["queue.title"] = ("待审核申请", "Applications to review"),
         ["queue.search"] = ("搜索", "Search"),
