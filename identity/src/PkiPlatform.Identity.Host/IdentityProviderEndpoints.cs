@@ -246,6 +246,7 @@ public static class IdentityProviderEndpoints
         app.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync);
         // RP-initiated logout: OpenIddict checks id_token_hint and post_logout_redirect_uri against the client's registration.
         app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync);
+        app.MapRelyingPartyAdmin();
         return app;
     }
 

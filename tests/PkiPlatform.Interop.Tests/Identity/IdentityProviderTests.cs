@@ -29,6 +29,7 @@ public sealed class IdentityProviderTests
     private (string Path, string Password) _officer;
     private (string Path, string Password) _officer2;
     private (string Path, string Password) _system;
+    private (string Path, string Password) _admin;
 
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
@@ -56,6 +57,9 @@ public sealed class IdentityProviderTests
         var second = Regex.Matches(banner, @"Officer  login:\s+(\S+)\s+password: (\S+)")[1];
         _officer2 = (second.Groups[1].Value, second.Groups[2].Value);
         _system = (system.Groups[1].Value, system.Groups[2].Value);
+        var admin = Regex.Match(banner, @"RaAdmin\s+login:\s+(\S+)\s+password: (\S+)");
+        Assert.That(admin.Success, Is.True, banner);
+        _admin = (admin.Groups[1].Value, admin.Groups[2].Value);
     }
 
     [OneTimeTearDown]
@@ -426,6 +430,42 @@ public sealed class IdentityProviderTests
         Assert.That(Curl(_officer, "-i", "-H", $"Authorization: Bearer {access}", $"{_mtls}connect/userinfo").StdOut, Does.Contain("proof-of-possession is not valid"));
         // The mTLS listener serves only the client endpoints: no sign-in page there.
         Assert.That(Curl(_officer, "-o", "/dev/null", "-w", "%{http_code}", $"{_mtls}connect/authorize?client_id=demo-rp").StdOut, Is.EqualTo("404"));
+    }
+
+    /// <summary>
+    /// Issue 12: RA administrators register relying parties in the portal (the provider's sign-in listener): an officer
+    /// is refused, a form without the page's token changes nothing, the admin registers a client (secret shown once,
+    /// audited with the admin's account) and disables it; the CLI sees the same registry.
+    /// </summary>
+    [Test]
+    public void RelyingPartyAdminPage_RaAdminRegistersAndDisables_OfficerAndForgedFormsRefused()
+    {
+        var page = $"{_idp}connect/admin/clients?lang=en";
+        var byOfficer = Curl(_officer, "-w", "\n%{http_code}", page);
+        Assert.That(byOfficer.StdOut, Does.EndWith("403").And.Contain("does not hold the RaAdmin role"), byOfficer.ToString());
+
+        var shown = Curl(_admin, page).StdOut;
+        Assert.That(shown, Does.Contain("demo-rp").And.Contain("Register a business system"), shown);
+        var token = Regex.Match(shown, "name=\"token\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.That(token, Is.Not.Empty);
+
+        string[] Form(params string[] fields) => [.. fields.SelectMany(f => new[] { "--data-urlencode", f })];
+        var forged = Curl(_admin, ["-w", "\n%{http_code}", .. Form("action=add", "client_id=forged-rp", "display_name=Forged", "redirect_uris=https://rp.example/cb", "token=not-the-page-token"), page]);
+        Assert.That(forged.StdOut, Does.EndWith("400").And.Contain("nothing was changed"), forged.ToString());
+
+        var added = Curl(_admin, [.. Form("action=add", "client_id=portal-rp", "display_name=Portal RP", "auth=client_secret_basic", "grant=authorization_code",
+            "redirect_uris=https://rp.example/cb", $"token={token}"), page]).StdOut;
+        Assert.That(added, Does.Contain("Registered: portal-rp").And.Contain("client secret (shown once)"), added);
+        var bad = Curl(_admin, ["-w", "\n%{http_code}", .. Form("action=add", "client_id=bad-rp", "display_name=Bad", "redirect_uris=http://evil.example/cb", $"token={token}"), page]).StdOut;
+        Assert.That(bad, Does.EndWith("400"), bad);
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Contain("portal-rp").And.Not.Contain("forged-rp").And.Not.Contain("bad-rp"));
+
+        var disabled = Curl(_admin, [.. Form("action=disable", "client_id=portal-rp", $"token={token}"), page]).StdOut;
+        Assert.That(disabled, Does.Contain("Disabled: portal-rp"), disabled);
+        Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Match(@"portal-rp\s+disabled"));
+        var audit = PkiCli.Run(_data, "audit", "list", "--limit", "200").StdOut.Split('\n');
+        Assert.That(audit.Where(l => l.Contains("oidc.client_added", StringComparison.Ordinal) && l.Contains("portal-rp", StringComparison.Ordinal)), Has.Some.Contains("staff:ra-admin"));
+        Assert.That(audit.Where(l => l.Contains("oidc.client_disabled", StringComparison.Ordinal)), Has.Some.Contains("staff:ra-admin"));
     }
 
     /// <summary>
