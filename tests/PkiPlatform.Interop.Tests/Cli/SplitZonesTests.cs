@@ -138,6 +138,33 @@ public sealed class SplitZonesTests
                 Username = prefix + role, Password = File.ReadAllText(Path.Combine(data, "db", prefix + role + ".password")).Trim(),
             }.ConnectionString;
 
+            // The component zones' roles (issues 12, 13): each writes its own tables only; the CA never reads the KMC archive.
+            async Task<string> TryAs(string role, string sql)
+            {
+                await using var connection = new NpgsqlConnection(As(role));
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(sql, connection);
+                try
+                {
+                    await command.ExecuteNonQueryAsync();
+                    return "ok";
+                }
+                catch (PostgresException ex)
+                {
+                    return ex.SqlState;
+                }
+            }
+
+            Assert.That(await TryAs("kmc", "SELECT count(*) FROM kmc_keys"), Is.EqualTo("ok"));
+            Assert.That(await TryAs("kmc", "SELECT count(*) FROM certificates"), Is.EqualTo("ok"));
+            Assert.That(await TryAs("kmc", "UPDATE certificates SET status = 1 WHERE false"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(await TryAs("kmc", "SELECT count(*) FROM oidc_tokens"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(await TryAs("ca", "SELECT count(*) FROM kmc_keys"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege), "the CA never reads the archive");
+            Assert.That(await TryAs("identity", "DELETE FROM oidc_tokens WHERE false"), Is.EqualTo("ok"));
+            Assert.That(await TryAs("identity", "SELECT count(*) FROM kmc_keys"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(await TryAs("identity", "INSERT INTO crls (authority_id) VALUES (0)"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(await TryAs("ra", "SELECT count(*) FROM kmc_keys"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+
             // The four zones, each its own process; only the CA host is given the owner's connection and CA keys.
             var caHealth = FreePort.Next();
             var ca = Start("PkiPlatform.CaCore.Host.dll", env, "--data", data, "--health-port", caHealth.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -217,7 +244,7 @@ public sealed class SplitZonesTests
                 await drop.ExecuteNonQueryAsync();
             }
 
-            foreach (var role in new[] { "ca", "ra", "token_service", "ocsp" })
+            foreach (var role in new[] { "ca", "ra", "token_service", "ocsp", "identity", "kmc" })
             {
                 await using var dropRole = new NpgsqlCommand($"DROP ROLE IF EXISTS {prefix}{role}", admin);
                 await dropRole.ExecuteNonQueryAsync();

@@ -15,6 +15,15 @@ public static class DatabaseRoles
 {
     public sealed record Role(string Zone, string Name, string Password);
 
+    /// <summary>
+    /// A component zone's rights (the identity provider's oidc_ tables, the KMC's kmc_ tables): the components own their
+    /// tables, so they name them; the CA's own tables they may read are <see cref="StatusAndAccounts"/> at most.
+    /// </summary>
+    public sealed record ZoneGrant(string[] Read, string[] Insert, string[] Update, string[] Delete);
+
+    /// <summary>What a component zone reads of the CA's tables: status, accounts and their bindings, the audit chain.</summary>
+    public static IReadOnlyList<string> StatusAndAccounts { get; } = ["authorities", "certificates", "ra_accounts", "account_certificates", "audit_events", "audit_head"];
+
     private static readonly string[] AllTables =
         ["authorities", "certificates", "crls", "ocsp_responders", "tsa_signers", "service_keys", "timestamp_records", "ra_requests",
          "ra_decisions", "ra_accounts", "account_certificates", "audit_events", "audit_head"];
@@ -31,8 +40,13 @@ public static class DatabaseRoles
     };
 
     /// <summary>Creates (or resets the password of) <c>{prefix}ca</c>, <c>{prefix}ra</c>, <c>{prefix}token_service</c>, <c>{prefix}ocsp</c>.</summary>
-    public static async Task<IReadOnlyList<Role>> CreateAsync(CaDatabase database, string prefix, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<Role>> CreateAsync(CaDatabase database, string prefix, CancellationToken cancellationToken = default) =>
+        CreateAsync(database, prefix, new Dictionary<string, ZoneGrant>(), cancellationToken);
+
+    /// <summary>As above, plus one role per component zone (its tables must exist: migrate them first).</summary>
+    public static async Task<IReadOnlyList<Role>> CreateAsync(CaDatabase database, string prefix, IReadOnlyDictionary<string, ZoneGrant> components, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(components);
         if (!System.Text.RegularExpressions.Regex.IsMatch(prefix, @"\A[a-z][a-z0-9_]{0,30}\z"))
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, $"role prefix '{prefix}' must be lower-case letters, digits and _ (e.g. pki_)");
@@ -46,8 +60,16 @@ public static class DatabaseRoles
 
         var roles = new List<Role>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (zone, grant) in Grants)
+        var zones = Grants.Select(g => (g.Key, new ZoneGrant(g.Value.Read, g.Value.Insert, g.Value.Update, g.Key == "ca" ? AllTables : [])))
+            .Concat(components.Select(c => (c.Key, c.Value))).ToList();
+        foreach (var (zone, grant) in zones)
         {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(zone, @"\A[a-z][a-z-]{0,20}\z") || grant.Read.Concat(grant.Insert).Concat(grant.Update).Concat(grant.Delete)
+                    .Any(t => !System.Text.RegularExpressions.Regex.IsMatch(t, @"\A_{0,2}[a-z][a-z0-9_]{0,62}\z")))
+            {
+                throw new PkiException(PkiErrorCodes.InvalidArgument, $"zone '{zone}' or one of its table names is not a plain lower-case identifier");
+            }
+
             var name = prefix + zone.Replace('-', '_');
             // URL-safe base64 of 24 random bytes: no quote can end the literal.
             var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
@@ -71,9 +93,9 @@ public static class DatabaseRoles
                 sql.Add($"GRANT UPDATE ON {string.Join(", ", grant.Update)} TO {name}");
             }
 
-            if (zone == "ca")
+            if (grant.Delete.Length > 0)
             {
-                sql.Add($"GRANT DELETE ON {string.Join(", ", AllTables)} TO {name}");
+                sql.Add($"GRANT DELETE ON {string.Join(", ", grant.Delete)} TO {name}");
             }
 
             foreach (var statement in sql)

@@ -11,11 +11,20 @@ internal static class DbCommand
     public static Command Create()
     {
         var prefix = new Option<string>("--prefix") { Description = "Role name prefix", DefaultValueFactory = _ => "pki_" };
-        var roles = new Command("roles", "Create or reset the zones' PostgreSQL roles (CA, RA, token service, OCSP) over the owner's connection in pki.json; passwords go to DATA/db/ROLE.password (0600)") { prefix };
+        var roles = new Command("roles", "Create or reset the zones' PostgreSQL roles (CA, RA, token service, OCSP, identity, KMC) over the owner's connection in pki.json; passwords go to DATA/db/ROLE.password (0600)") { prefix };
         roles.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            var created = await DatabaseRoles.CreateAsync(runtime.Ca.Database, result.GetValue(prefix)!, cancellationToken);
+            // The component zones' tables exist before their roles are granted on them (their own migrations, as the owner).
+            var identityServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+            PkiPlatform.Identity.IdentityStore.AddIdentityStore(identityServices, runtime.Ca.Database);
+            await using (var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(identityServices))
+            {
+                await PkiPlatform.Identity.IdentityStore.MigrateAsync(provider, cancellationToken);
+            }
+
+            await new PkiPlatform.Kmc.KmcStore(runtime.Ca.Database, runtime.Ca.Audit).MigrateAsync(cancellationToken);
+            var created = await DatabaseRoles.CreateAsync(runtime.Ca.Database, result.GetValue(prefix)!, ComponentZones, cancellationToken);
             var directory = runtime.Data.Combine("db");
             Directory.CreateDirectory(directory);
             await using (var db = runtime.Ca.Database.CreateContext())
@@ -37,4 +46,23 @@ internal static class DbCommand
         });
         return new Command("db", "Database administration") { roles };
     }
+
+    /// <summary>
+    /// The identity provider (its oidc_ stores, reading status and staff accounts) and the key management centre (its
+    /// kmc_ archive, reading certificates to check what it confirms); both append to the audit chain. The CA's own role
+    /// gets neither: the CA never reads the archive.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, DatabaseRoles.ZoneGrant> ComponentZones = new Dictionary<string, DatabaseRoles.ZoneGrant>(StringComparer.Ordinal)
+    {
+        ["identity"] = new(
+            [.. DatabaseRoles.StatusAndAccounts, .. IdentityTables, "__oidc_migrations"],
+            [.. IdentityTables, "audit_events"], [.. IdentityTables, "audit_head"], IdentityTables),
+        ["kmc"] = new(
+            [.. DatabaseRoles.StatusAndAccounts, .. KmcTables, "__kmc_migrations"],
+            [.. KmcTables, "audit_events"], ["kmc_keys", "kmc_recoveries", "audit_head"], []),
+    };
+
+    private static string[] IdentityTables => ["oidc_applications", "oidc_authorizations", "oidc_scopes", "oidc_tokens", "oidc_sessions"];
+
+    private static string[] KmcTables => ["kmc_keys", "kmc_recoveries", "kmc_recovery_approvals"];
 }
