@@ -27,6 +27,13 @@ if ((${#need[@]})); then
     || { echo "test.sh: apt-get install ${need[*]} failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# node and sm-crypto (npm): the independent SM2 verifier of the interop tests (tests/PkiPlatform.Interop.Tests/node).
+command -v npm >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq nodejs npm >/dev/null 2>&1; }
+if command -v npm >/dev/null && [[ ! -d tests/PkiPlatform.Interop.Tests/node/node_modules/sm-crypto ]]; then
+  npm install --prefix tests/PkiPlatform.Interop.Tests/node --no-audit --no-fund --silent >/dev/null 2>&1 \
+    || echo "test.sh: npm install sm-crypto failed; the sm-crypto assertions will be skipped" >&2
+fi
+
 # zlint (Debian 13 package) from the shared tool, when the shared folder is there.
 installer="$root/../shared/tools/install-zlint.sh"
 if [[ -z ${ZLINT:-} && -f $installer ]]; then
