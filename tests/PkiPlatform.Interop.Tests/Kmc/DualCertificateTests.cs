@@ -38,6 +38,27 @@ public sealed class DualCertificateTests
         return data;
     }
 
+    /// <summary>
+    /// Opens a GM/T 0009 SM2EnvelopedKey with OpenSSL alone (pkeyutl for the SM2Cipher, enc -sm4-ecb for the private
+    /// scalar, asn1parse -genconf to make it a key) and returns the recovered key's public key (PEM).
+    /// </summary>
+    private string OpenSm2Envelope(string envelope, string recipientKey, string prefix)
+    {
+        // SEQUENCE { sm4-ecb, SM2Cipher, BIT STRING public point, BIT STRING SM4(d) }: only split here, opened by openssl.
+        var sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(File.ReadAllBytes(envelope)));
+        File.WriteAllBytes(PathOf(prefix + "-cipher.der"), sequence[1].GetDerEncoded());
+        File.WriteAllBytes(PathOf(prefix + "-private.bin"), DerBitString.GetInstance(sequence[3]).GetOctets());
+        Ok(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", recipientKey, "-in", PathOf(prefix + "-cipher.der"), "-out", PathOf(prefix + "-sm4.key")));
+        var sm4 = File.ReadAllBytes(PathOf(prefix + "-sm4.key"));
+        Assert.That(sm4, Has.Length.EqualTo(16));
+        Ok(Tools.OpenSsl("enc", "-d", "-sm4-ecb", "-nopad", "-K", Convert.ToHexString(sm4), "-in", PathOf(prefix + "-private.bin"), "-out", PathOf(prefix + "-d.bin")));
+        var d = File.ReadAllBytes(PathOf(prefix + "-d.bin"));
+        Assert.That(d, Has.Length.EqualTo(32));
+        File.WriteAllText(PathOf(prefix + ".conf"), $"asn1=SEQUENCE:ec\n[ec]\nversion=INTEGER:1\npriv=FORMAT:HEX,OCTETSTRING:{Convert.ToHexString(d)}\nparams=EXPLICIT:0,OID:1.2.156.10197.1.301\n");
+        Ok(Tools.OpenSsl("asn1parse", "-genconf", PathOf(prefix + ".conf"), "-out", PathOf(prefix + "-key.der"), "-noout"));
+        return Ok(Tools.OpenSsl("pkey", "-inform", "DER", "-in", PathOf(prefix + "-key.der"), "-pubout")).StdOut.Trim();
+    }
+
     [Test]
     public void Sm2Dual_BothCertificatesVerify_AndTheEnvelopeOpensWithOpenSsl()
     {
@@ -72,28 +93,14 @@ public sealed class DualCertificateTests
         // The envelope: SEQUENCE { sm4-ecb, SM2Cipher, BIT STRING public point, BIT STRING SM4(d) }.
         var parsed = Ok(Tools.OpenSsl("asn1parse", "-inform", "DER", "-in", envelope)).StdOut;
         Assert.That(parsed, Does.Contain(":sm4-ecb"), parsed);
-        var sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(File.ReadAllBytes(envelope)));
-        File.WriteAllBytes(PathOf("sm2cipher.der"), sequence[1].GetDerEncoded());
-        File.WriteAllBytes(PathOf("encrypted-private.bin"), DerBitString.GetInstance(sequence[3]).GetOctets());
-
-        // openssl pkeyutl opens the SM2Cipher with the applicant's signing key: the SM4 key.
-        Ok(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", key, "-in", PathOf("sm2cipher.der"), "-out", PathOf("sm4.key")));
-        var sm4 = File.ReadAllBytes(PathOf("sm4.key"));
-        Assert.That(sm4, Has.Length.EqualTo(16));
-
-        // openssl enc -sm4-ecb decrypts the private scalar.
-        Ok(Tools.OpenSsl("enc", "-d", "-sm4-ecb", "-nopad", "-K", Convert.ToHexString(sm4), "-in", PathOf("encrypted-private.bin"), "-out", PathOf("d.bin")));
-        var d = File.ReadAllBytes(PathOf("d.bin"));
-        Assert.That(d, Has.Length.EqualTo(32));
-
-        // The scalar as an SEC1 key (built by openssl asn1parse), its public key compared with the certificate's.
-        File.WriteAllText(PathOf("ec.conf"), $"asn1=SEQUENCE:ec\n[ec]\nversion=INTEGER:1\npriv=FORMAT:HEX,OCTETSTRING:{Convert.ToHexString(d)}\nparams=EXPLICIT:0,OID:1.2.156.10197.1.301\n");
-        Ok(Tools.OpenSsl("asn1parse", "-genconf", PathOf("ec.conf"), "-out", PathOf("recovered.der"), "-noout"));
-        var recoveredPublic = Ok(Tools.OpenSsl("pkey", "-inform", "DER", "-in", PathOf("recovered.der"), "-pubout")).StdOut;
+        var recoveredPublic = OpenSm2Envelope(envelope, key, "zhang");
         var certificatePublic = Ok(Tools.OpenSsl("x509", "-in", encryption, "-noout", "-pubkey")).StdOut;
-        Assert.That(recoveredPublic.Trim(), Is.EqualTo(certificatePublic.Trim()));
+        Assert.That(recoveredPublic, Is.EqualTo(certificatePublic.Trim()));
 
         // The envelope's public point is the certificate's too; the signing key is a different key.
+        var point = DerBitString.GetInstance(Asn1Sequence.GetInstance(Asn1Object.FromByteArray(File.ReadAllBytes(envelope)))[2]).GetOctets();
+        var certified = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(File.ReadAllBytes(encryption)).CertificateStructure.SubjectPublicKeyInfo.PublicKey.GetOctets();
+        Assert.That(point, Is.EqualTo(certified));
         var signingPublic = Ok(Tools.OpenSsl("x509", "-in", signing, "-noout", "-pubkey")).StdOut;
         Assert.That(signingPublic, Is.Not.EqualTo(certificatePublic));
     }
@@ -169,16 +176,10 @@ public sealed class DualCertificateTests
         Assert.That(Ok(PkiCli.Run(data, ["kmc", "recovery", "approve", id, .. As(kr3), "--reason", "ticket verified", "--out", envelope])).StdOut, Does.Contain("key released"));
 
         // openssl opens the released envelope with the NEW signing key: the same encryption key as the certificate's.
+        Assert.That(OpenSm2Envelope(envelope, newKey, "recovered"), Is.EqualTo(Ok(Tools.OpenSsl("x509", "-in", PathOf("zhao.encryption.pem"), "-noout", "-pubkey")).StdOut.Trim()));
         var sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(File.ReadAllBytes(envelope)));
-        File.WriteAllBytes(PathOf("r-cipher.der"), sequence[1].GetDerEncoded());
-        File.WriteAllBytes(PathOf("r-private.bin"), DerBitString.GetInstance(sequence[3]).GetOctets());
-        Ok(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", newKey, "-in", PathOf("r-cipher.der"), "-out", PathOf("r-sm4.key")));
-        Assert.That(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", oldKey, "-in", PathOf("r-cipher.der"), "-out", PathOf("r-sm4-old.key")).ExitCode, Is.Not.EqualTo(0), "only the new key opens it");
-        Ok(Tools.OpenSsl("enc", "-d", "-sm4-ecb", "-nopad", "-K", Convert.ToHexString(File.ReadAllBytes(PathOf("r-sm4.key"))), "-in", PathOf("r-private.bin"), "-out", PathOf("r-d.bin")));
-        File.WriteAllText(PathOf("r.conf"), $"asn1=SEQUENCE:ec\n[ec]\nversion=INTEGER:1\npriv=FORMAT:HEX,OCTETSTRING:{Convert.ToHexString(File.ReadAllBytes(PathOf("r-d.bin")))}\nparams=EXPLICIT:0,OID:1.2.156.10197.1.301\n");
-        Ok(Tools.OpenSsl("asn1parse", "-genconf", PathOf("r.conf"), "-out", PathOf("r.der"), "-noout"));
-        Assert.That(Ok(Tools.OpenSsl("pkey", "-inform", "DER", "-in", PathOf("r.der"), "-pubout")).StdOut.Trim(),
-            Is.EqualTo(Ok(Tools.OpenSsl("x509", "-in", PathOf("zhao.encryption.pem"), "-noout", "-pubkey")).StdOut.Trim()));
+        File.WriteAllBytes(PathOf("old-attempt.der"), sequence[1].GetDerEncoded());
+        Assert.That(Tools.OpenSsl("pkeyutl", "-decrypt", "-inkey", oldKey, "-in", PathOf("old-attempt.der"), "-out", PathOf("old-attempt.key")).ExitCode, Is.Not.EqualTo(0), "only the new key opens it");
         Assert.That(Ok(PkiCli.Run(data, "audit", "verify")).StdOut, Does.Contain("intact"));
     }
 
