@@ -27,6 +27,16 @@ internal sealed class IdentityListenerGate(IdentityListener listener) : IStartup
                 return;
             }
 
+            if (port == listener.Port)
+            {
+                // The consent and admin pages act with the browser's ambient client certificate: never inside another
+                // site's frame (clickjacking). form-action is not restricted: consent ends in a redirect to the client.
+                context.Response.Headers.XFrameOptions = "DENY";
+                context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'; base-uri 'none'";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            }
+
             await following(context);
         });
         next(app);

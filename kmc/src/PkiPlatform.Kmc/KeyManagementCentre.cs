@@ -335,13 +335,13 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
         return credential.Account!;
     }
 
-    private static async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
+    private async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
     {
         // The recipient is a live certificate of this platform (its record, not only its name).
         var serial = SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned());
         var record = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
         var match = record.FirstOrDefault(r => r.Der!.AsSpan().SequenceEqual(recipient.GetEncoded()));
-        if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= DateTime.UtcNow)
+        if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= _ca.Clock.GetUtcNow().UtcDateTime)
         {
             throw new PkiException(KmcErrorCodes.Recipient, $"the recipient '{recipient.SubjectDN}' is not a valid certificate of this platform (issued here, not revoked, not expired)");
         }
@@ -359,12 +359,12 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
     private static string SpkiHash(byte[] certificateDer) =>
         Convert.ToHexStringLower(SHA256.HashData(X509CertificateStructure.GetInstance(certificateDer).SubjectPublicKeyInfo.GetDerEncoded()));
 
-    private static void End(KmcDbContext kmc, ArchivedKeyEntity key, ArchivedKeyStatus status, string reason)
+    private void End(KmcDbContext kmc, ArchivedKeyEntity key, ArchivedKeyStatus status, string reason)
     {
         CryptographicOperations.ZeroMemory(key.Ciphertext);
         key.Ciphertext = [];
         key.Status = status;
-        key.EndedAt = DateTime.UtcNow;
+        key.EndedAt = _ca.Clock.GetUtcNow().UtcDateTime;
         key.EndReason = reason.Length > 400 ? reason[..400] : reason;
         kmc.Keys.Update(key);
     }

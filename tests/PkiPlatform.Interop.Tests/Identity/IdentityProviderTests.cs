@@ -444,6 +444,8 @@ public sealed class IdentityProviderTests
         var byOfficer = Curl(_officer, "-w", "\n%{http_code}", page);
         Assert.That(byOfficer.StdOut, Does.EndWith("403").And.Contain("does not hold the RaAdmin role"), byOfficer.ToString());
 
+        var headers = Curl(_admin, "-D", "-", "-o", "/dev/null", page).StdOut;
+        Assert.That(headers, Does.Contain("x-frame-options: DENY").IgnoreCase.And.Contain("frame-ancestors 'none'"), headers);
         var shown = Curl(_admin, page).StdOut;
         Assert.That(shown, Does.Contain("demo-rp").And.Contain("Register a business system"), shown);
         var token = Regex.Match(shown, "name=\"token\" value=\"([^\"]+)\"").Groups[1].Value;
