@@ -20,6 +20,7 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql)
 dpkg -s python3-authlib >/dev/null 2>&1 || need+=(python3-authlib)
 dpkg -s python3-requests >/dev/null 2>&1 || need+=(python3-requests)
+command -v npm >/dev/null || need+=(nodejs npm)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -28,7 +29,6 @@ if ((${#need[@]})); then
 fi
 
 # node and sm-crypto (npm): the independent SM2 verifier of the interop tests (tests/PkiPlatform.Interop.Tests/node).
-command -v npm >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq nodejs npm >/dev/null 2>&1; }
 if command -v npm >/dev/null && [[ ! -d tests/PkiPlatform.Interop.Tests/node/node_modules/sm-crypto ]]; then
   npm install --prefix tests/PkiPlatform.Interop.Tests/node --no-audit --no-fund --silent >/dev/null 2>&1 \
     || echo "test.sh: npm install sm-crypto failed; the sm-crypto assertions will be skipped" >&2
