@@ -179,6 +179,22 @@ public sealed class KeyManagementCentreTests(string provider)
     }
 
     [Test]
+    public async Task ABatchWithOneBadRequest_IsRefusedWithItsReason_AndNoKeyIsSpent()
+    {
+        var good = TestCsr.Create(KeyAlgorithm.Sm2, "CN=Good One,O=HRSS");
+        var noCn = TestCsr.Create(KeyAlgorithm.Sm2, "O=HRSS");
+        var refused = Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Issuer.IssueDualBatchAsync(
+            [new IssuanceRequest(good.Der, "staff-sm2-dual"), new IssuanceRequest(noCn.Der, "staff-sm2-dual")], _kmc, "test", "test"));
+        Assert.That(refused!.Message, Does.Contain("CN"));
+        var ecdsa = TestCsr.Create(KeyAlgorithm.EcP256, "CN=Wrong Key,O=HRSS");
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Issuer.IssueDualAsync(new IssuanceRequest(ecdsa.Der, "staff-sm2-dual"), _kmc, "test", "test"))!.Code,
+            Is.Not.Empty);
+        Assert.That(await _kmc.Store.ReadAsync(kmc => kmc.Keys.CountAsync()), Is.EqualTo(0), "checked before the KMC spends a key");
+        await using var db = _pki.Ca.Database.CreateContext();
+        Assert.That(await db.Certificates.CountAsync(c => c.SubjectDn.Contains("Good One")), Is.EqualTo(0), "all or none");
+    }
+
+    [Test]
     public void TheMasterKeyFile_IsOnlyCiphertext_AndAWrongFileIsAnError()
     {
         var file = Path.Combine(_pki.Directory, "kmc", "master.key");

@@ -68,7 +68,7 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
         var rows = new ArchivedKeyEntity[applications.Count];
         var grants = new EncryptionKeyGrant[applications.Count];
         var records = new AuditRecord[applications.Count];
-        Parallel.For(0, applications.Count, i =>
+        void Archive(int i)
         {
             var application = applications[i];
             var subject = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
@@ -85,7 +85,9 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
             grants[i] = new EncryptionKeyGrant(keyId, csr);
             records[i] = new AuditRecord(application.Actor, KmcAuditActions.KeyArchived, $"kmc/{keyId}",
                 $"algorithm={application.Algorithm.ToName()}; for={application.Reference}; spki-sha256={hash}; master={_masterLabel}");
-        });
+        }
+
+        Run(applications.Count, Archive);
         return await _store.ChangeAsync<IReadOnlyList<EncryptionKeyGrant>>((kmc, _) =>
         {
             kmc.Keys.AddRange(rows);
@@ -125,7 +127,7 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
 
                 return key;
             }).ToList();
-            Parallel.For(0, confirmations.Count, i =>
+            Run(confirmations.Count, i =>
             {
                 envelopes[i] = KeyEnvelopes.Seal(Decrypt(checkedKeys[i]), recipients[i]);
                 records[i] = new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{checkedKeys[i].KeyId}",
@@ -353,6 +355,25 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
             {
                 throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original}')");
             }
+        }
+    }
+
+    /// <summary>One item inline, several in parallel; a refusal surfaces as itself, not wrapped in an AggregateException.</summary>
+    private static void Run(int count, Action<int> body)
+    {
+        if (count == 1)
+        {
+            body(0);
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, count, body);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is PkiException) is PkiException refusal)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refusal).Throw();
         }
     }
 

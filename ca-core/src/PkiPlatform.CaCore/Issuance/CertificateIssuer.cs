@@ -74,7 +74,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         var applications = new EncryptionKeyApplication[signing.Count];
         var encryptionProfiles = new string[signing.Count];
         // Checked before the KMC spends a key: every signing request must pass its profile.
-        Parallel.For(0, signing.Count, i =>
+        void Check(int i)
         {
             var profile = preparer.Profile(signing[i].Profile);
             if (!profile.IsDual)
@@ -92,7 +92,24 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
 
             encryptionProfiles[i] = encryptionProfile.Name;
             applications[i] = new EncryptionKeyApplication(reference, algorithm, prepared.Tbs.Subject.GetDerEncoded(), actor);
-        });
+        }
+
+        if (signing.Count == 1)
+        {
+            Check(0);
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, signing.Count, Check);
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is PkiException) is PkiException refusal)
+            {
+                // The caller (the RA worker, the CLI) records a refusal; the first one says what to fix.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refusal).Throw();
+            }
+        }
 
         var grants = await kmc.ApplyAsync(applications, cancellationToken);
         IReadOnlyList<IssuedCertificate> issued;
@@ -128,7 +145,15 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         }
         else
         {
-            Parallel.For(0, requests.Count, i => prepared[i] = preparer.Prepare(requests[i], issuer));
+            try
+            {
+                Parallel.For(0, requests.Count, i => prepared[i] = preparer.Prepare(requests[i], issuer));
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is PkiException) is PkiException refusal)
+            {
+                // A refusal says what to fix, as a single request's would (the RA worker records PkiExceptions as outcomes).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refusal).Throw();
+            }
         }
 
         // Subjects and accounts (trust model item 2): who the certificate is for, and that its name is nobody else's.
