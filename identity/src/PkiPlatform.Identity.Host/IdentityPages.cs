@@ -28,7 +28,8 @@ internal static class IdentityPages
 
     public static string LoginRefused(HttpContext context, string reason)
     {
-        var english = context.Request.Cookies["lang"] == "en" || context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
+        var english = context.Request.Cookies["lang"] == "en" || context.Request.Query["lang"] == "en"
+            || context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
         var title = english ? "Sign-in refused" : "无法登录";
         var what = english
             ? "Nothing was issued to the application. Insert the USB key with your valid staff login certificate and try again; if the certificate was revoked, is on hold or expired, contact the registration authority."

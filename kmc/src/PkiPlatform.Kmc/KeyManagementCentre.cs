@@ -23,7 +23,7 @@ namespace PkiPlatform.Kmc;
 /// once the certificate exists, the key enveloped for the applicant's signing certificate; releases an archived key
 /// only after two distinct key-recovery officers approved, and only enveloped for a named certificate.
 /// </summary>
-public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
+public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposable
 {
     public const string MasterKeyPrefix = "kmc-master-";
 
@@ -45,8 +45,7 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
         _ca = ca;
         _options = options;
         _store = new KmcStore(ca.Database, ca.Audit);
-        _masterKey = WrappedSecret.LoadOrCreate(ca.Keys, ca.Clock, MasterKeyPrefix, options.MasterKeyFile, "KMC master key (every archived encryption key)");
-        _masterLabel = ca.Keys.List().Where(k => k.Label.StartsWith(MasterKeyPrefix, StringComparison.Ordinal)).Select(k => k.Label).OrderDescending(StringComparer.Ordinal).First();
+        (_masterKey, _masterLabel) = WrappedSecret.Load(ca.Keys, ca.Clock, MasterKeyPrefix, options.MasterKeyFile, "KMC master key (every archived encryption key)");
         Pool = new KeyPairPool(options.PoolSizes);
     }
 
@@ -222,142 +221,6 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
         }, cancellationToken);
     }
 
-    // ---- Recovery (GM/T 0034 §12.4–12.5) ----
-
-    /// <summary>Opens a recovery of the key of an encryption certificate, to be released only to <paramref name="recipientCertificate"/>.</summary>
-    public async Task<long> RequestRecoveryAsync(string authority, string encryptionSerial, RecoveryKind kind, byte[] recipientCertificate, PlatformCredential requester, string reason, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(requester);
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
-        {
-            throw new PkiException(PkiErrorCodes.InvalidArgument, "a recovery needs a reason (1..1000 characters): the case, the order or the lost key");
-        }
-
-        var officer = await RequireRecoveryOfficerAsync(requester, cancellationToken);
-        var recipient = MalformedInput.Parse(() => new X509CertificateParser().ReadCertificate(recipientCertificate), PkiErrorCodes.InvalidArgument, "the recipient certificate is not a certificate")
-            ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "the recipient certificate is empty");
-        return await _store.ChangeAsync<long>(async (kmc, db) =>
-        {
-            var key = await kmc.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Authority == authority && k.CertificateSerial == encryptionSerial, cancellationToken)
-                ?? throw new PkiException(KmcErrorCodes.UnknownKey, $"the KMC archived no key for certificate {authority}/{encryptionSerial}");
-            if (key.Status is not (ArchivedKeyStatus.Active or ArchivedKeyStatus.Compromised))
-            {
-                throw new PkiException(KmcErrorCodes.KeyState, $"the key of {authority}/{encryptionSerial} is {key.Status}: nothing to recover");
-            }
-
-            await RequireRecipientAsync(db, recipient, key, kind, cancellationToken);
-            var recovery = new KeyRecoveryEntity
-            {
-                KeyId = key.KeyId, Kind = kind, RecipientCertificate = recipient.GetEncoded(), RequestedBy = officer.Identity, Reason = reason.Trim(),
-                Status = RecoveryStatus.Pending, CreatedAt = _ca.Clock.GetUtcNow().UtcDateTime,
-            };
-            kmc.Recoveries.Add(recovery);
-            await kmc.SaveChangesAsync(cancellationToken);
-            return (recovery.Id, [new AuditRecord(requester.AuditActor, KmcAuditActions.RecoveryRequested, $"kmc/recovery/{recovery.Id}",
-                $"key={key.KeyId}; certificate={authority}/{encryptionSerial}; kind={kind}; to={recipient.SubjectDN} serial {SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned())}; reason={reason.Trim()}")]);
-        }, cancellationToken);
-    }
-
-    /// <summary>
-    /// One key-recovery officer's approval. The key is released (enveloped for the recipient certificate, never in clear)
-    /// when <see cref="KmcOptions.RecoveryApprovals"/> distinct officers approved; the requester counts as none of them.
-    /// </summary>
-    public async Task<RecoveryOutcome> ApproveRecoveryAsync(long recoveryId, PlatformCredential approver, string reason, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(approver);
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
-        {
-            throw new PkiException(PkiErrorCodes.InvalidArgument, "an approval needs a reason (1..1000 characters)");
-        }
-
-        var officer = await RequireRecoveryOfficerAsync(approver, cancellationToken);
-        return await _store.ChangeAsync<RecoveryOutcome>(async (kmc, _) =>
-        {
-            var recovery = await kmc.Recoveries.Include(r => r.Approvals).SingleOrDefaultAsync(r => r.Id == recoveryId, cancellationToken)
-                ?? throw new PkiException(KmcErrorCodes.UnknownRecovery, $"no key recovery {recoveryId}");
-            if (recovery.Status != RecoveryStatus.Pending)
-            {
-                throw new PkiException(KmcErrorCodes.KeyState, $"recovery {recoveryId} is {recovery.Status.ToString().ToLowerInvariant()} already");
-            }
-
-            if (recovery.RequestedBy == officer.Identity)
-            {
-                throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} requested recovery {recoveryId} and cannot also approve it");
-            }
-
-            if (recovery.Approvals.Any(a => a.Approver == officer.Identity))
-            {
-                throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} approved recovery {recoveryId} already; another key-recovery officer must approve");
-            }
-
-            // Counted before the new row is added: EF's fix-up puts an added approval into recovery.Approvals at once.
-            var count = recovery.Approvals.Count + 1;
-            var now = _ca.Clock.GetUtcNow().UtcDateTime;
-            var approval = new RecoveryApprovalEntity { RecoveryId = recovery.Id, Approver = officer.Identity, Certificate = approver.Certificate, Reason = reason.Trim(), At = now };
-            kmc.RecoveryApprovals.Add(approval);
-            var records = new List<AuditRecord>
-            {
-                new(approver.AuditActor, KmcAuditActions.RecoveryApproved, $"kmc/recovery/{recovery.Id}", $"approval {count} of {_options.RecoveryApprovals}; reason={reason.Trim()}"),
-            };
-            if (count < _options.RecoveryApprovals)
-            {
-                return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Pending, count, _options.RecoveryApprovals, null), records);
-            }
-
-            var key = await kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == recovery.KeyId, cancellationToken);
-            var recipient = new X509CertificateParser().ReadCertificate(recovery.RecipientCertificate);
-            var envelope = KeyEnvelopes.Seal(Decrypt(key), recipient);
-            recovery.Status = RecoveryStatus.Released;
-            recovery.ReleasedAt = now;
-            recovery.Envelope = envelope.Der;
-            recovery.EnvelopeFormat = envelope.Format;
-            kmc.Recoveries.Update(recovery);
-            records.Add(new AuditRecord("kmc", KmcAuditActions.KeyReleased, $"kmc/{key.KeyId}",
-                $"recovery={recovery.Id}; kind={recovery.Kind}; envelope={envelope.Format} for {recipient.SubjectDN} serial {SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned())}"));
-            return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Released, count, _options.RecoveryApprovals, envelope), records);
-        }, cancellationToken);
-    }
-
-    private async Task<BoundAccount> RequireRecoveryOfficerAsync(PlatformCredential credential, CancellationToken cancellationToken)
-    {
-        // The role is read again from the account, never taken from a name in the certificate.
-        RaAccountEntity? account = null;
-        if (credential.Account is { } bound)
-        {
-            await using var db = _ca.Database.CreateContext();
-            account = await db.RaAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == bound.Id && a.Identity == bound.Identity, cancellationToken);
-        }
-
-        if (account is not { Active: true, Role: RaRole.KeyRecoveryOfficer })
-        {
-            var who = credential.Account?.Identity ?? $"certificate {credential.Certificate}";
-            throw new PkiException(KmcErrorCodes.Forbidden, $"{who} does not hold the KeyRecoveryOfficer role" + (account?.Role is { } other ? $" (holds {other}; roles are separate)" : ""));
-        }
-
-        return credential.Account!;
-    }
-
-    private async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
-    {
-        // The recipient is a live certificate of this platform (its record, not only its name).
-        var serial = SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned());
-        var record = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
-        var match = record.FirstOrDefault(r => r.Der!.AsSpan().SequenceEqual(recipient.GetEncoded()));
-        if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= _ca.Clock.GetUtcNow().UtcDateTime)
-        {
-            throw new PkiException(KmcErrorCodes.Recipient, $"the recipient '{recipient.SubjectDN}' is not a valid certificate of this platform (issued here, not revoked, not expired)");
-        }
-
-        if (kind == RecoveryKind.Subscriber)
-        {
-            var original = await db.Certificates.AsNoTracking().Where(c => c.Serial == key.CertificateSerial).Select(c => c.SubjectDn).FirstOrDefaultAsync(cancellationToken);
-            if (original is null || !X509Name.GetInstance(new X509CertificateParser().ReadCertificate(match.Der!).SubjectDN.ToAsn1Object()).Equivalent(new X509Name(original)))
-            {
-                throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original}')");
-            }
-        }
-    }
-
     /// <summary>One item inline, several in parallel; a refusal surfaces as itself, not wrapped in an AggregateException.</summary>
     private static void Run(int count, Action<int> body)
     {
@@ -452,33 +315,4 @@ public sealed class KeyManagementCentre : IEncryptionKeySource, IDisposable
         Pool.Dispose();
         CryptographicOperations.ZeroMemory(_masterKey);
     }
-}
-
-/// <summary>Where a recovery stands after an approval; <see cref="Envelope"/> once released.</summary>
-public sealed record RecoveryOutcome(long RecoveryId, RecoveryStatus Status, int Approvals, int Required, EncryptionKeyEnvelope? Envelope);
-
-public static class KmcAuditActions
-{
-    public const string KeyArchived = "kmc.key_archived";
-    public const string KeyActivated = "kmc.key_activated";
-    public const string KeyAbandoned = "kmc.key_abandoned";
-    public const string KeyCompromised = "kmc.key_compromised";
-    public const string RecoveryRequested = "kmc.recovery_requested";
-    public const string RecoveryApproved = "kmc.recovery_approved";
-    public const string KeyReleased = "kmc.key_released";
-}
-
-public static class KmcErrorCodes
-{
-    public const string UnknownKey = "kmc.unknown_key";
-    public const string UnknownRecovery = "kmc.unknown_recovery";
-    public const string KeyState = "kmc.key_state";
-    public const string Forbidden = "kmc.forbidden";
-    public const string SameOfficer = "kmc.same_officer";
-    public const string Recipient = "kmc.recipient";
-
-    public static IEnumerable<PkiErrorCode> All { get; } =
-    [
-        new(UnknownKey, 404), new(UnknownRecovery, 404), new(KeyState, 409), new(Forbidden, 403), new(SameOfficer, 403), new(Recipient, 400),
-    ];
 }

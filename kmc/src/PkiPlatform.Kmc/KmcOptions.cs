@@ -22,6 +22,9 @@ public sealed class KmcOptions
     /// <summary>Distinct key-recovery officers that must approve a release (GM/T 0034 dual control; at least 2).</summary>
     public int RecoveryApprovals { get; set; } = 2;
 
-    /// <summary>The wrapped master key (default DATA/kmc/master.key).</summary>
+    /// <summary>The wrapped master key (default <see cref="DefaultMasterKeyFile"/>).</summary>
     public string MasterKeyFile { get; set; } = "";
+
+    public static string DefaultMasterKeyFile(PkiPlatform.CaCore.Hosting.DataDirectory data) =>
+        (data ?? throw new ArgumentNullException(nameof(data))).Combine("kmc", "master.key");
 }

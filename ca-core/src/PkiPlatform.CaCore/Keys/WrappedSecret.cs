@@ -12,7 +12,13 @@ namespace PkiPlatform.CaCore.Keys;
 /// </summary>
 public static class WrappedSecret
 {
-    public static byte[] LoadOrCreate(IKeyStore keys, TimeProvider clock, string labelPrefix, string file, string what)
+    /// <summary>The secret and the label of the key-store key that wraps it.</summary>
+    public sealed record Unwrapped(byte[] Secret, string Label);
+
+    public static byte[] LoadOrCreate(IKeyStore keys, TimeProvider clock, string labelPrefix, string file, string what) =>
+        Load(keys, clock, labelPrefix, file, what).Secret;
+
+    public static Unwrapped Load(IKeyStore keys, TimeProvider clock, string labelPrefix, string file, string what)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(clock);
@@ -27,7 +33,7 @@ public static class WrappedSecret
             try
             {
                 var key = keys.GetDecrypter(label).DecryptOaep(File.ReadAllBytes(file), HashAlgorithmName.SHA1);
-                return key.Length == 32 ? key : throw new CryptographicException("not a 256-bit key");
+                return key.Length == 32 ? new Unwrapped(key, label) : throw new CryptographicException("not a 256-bit key");
             }
             catch (CryptographicException ex)
             {
@@ -42,6 +48,6 @@ public static class WrappedSecret
         rsa.ImportSubjectPublicKeyInfo(info.SubjectPublicKeyInfo, out _);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         DataDirectory.WriteOwnerOnly(file, rsa.Encrypt(secret, RSAEncryptionPadding.OaepSHA1));
-        return secret;
+        return new Unwrapped(secret, label);
     }
 }

@@ -88,10 +88,8 @@ internal static class IssueCommand
             throw new PkiException(PkiErrorCodes.InvalidArgument, $"profile {request.Profile} issues two certificates and an envelope: name the signing certificate's file with --out (the others are written beside it)");
         }
 
-        var options = new PkiPlatform.Kmc.KmcOptions { PoolSizes = [], MasterKeyFile = runtime.Data.Combine("kmc", "master.key") };
-        using var kmc = new PkiPlatform.Kmc.KeyManagementCentre(runtime.Ca.InZone(KeyZone.Kmc), options);
-        await kmc.Store.MigrateAsync(cancellationToken);
-        var dual = await runtime.Ca.Issuer.IssueDualAsync(request, kmc, $"cli:issue", actor, cancellationToken: cancellationToken);
+        using var kmc = await KmcCommand.OpenAsync(runtime, cancellationToken);
+        var dual = await runtime.Ca.Issuer.IssueDualAsync(request, kmc, "cli:issue", actor, cancellationToken: cancellationToken);
         var stem = Path.Combine(output.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(output.Name));
         var encryption = $"{stem}.encryption.{(format == "der" ? "der" : "pem")}";
         var envelope = $"{stem}.envelope.der";

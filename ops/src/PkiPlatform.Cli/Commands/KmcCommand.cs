@@ -72,9 +72,10 @@ internal static class KmcCommand
         return command;
     }
 
-    private static async Task<KeyManagementCentre> OpenAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, CancellationToken cancellationToken)
+    /// <summary>The KMC for one operator command: its own key zone, no pool, its tables up to date.</summary>
+    internal static async Task<KeyManagementCentre> OpenAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, CancellationToken cancellationToken)
     {
-        var kmc = new KeyManagementCentre(runtime.Ca.InZone(KeyZone.Kmc), new KmcOptions { PoolSizes = [], MasterKeyFile = runtime.Data.Combine("kmc", "master.key") });
+        var kmc = new KeyManagementCentre(runtime.Ca.InZone(KeyZone.Kmc), new KmcOptions { PoolSizes = [], MasterKeyFile = KmcOptions.DefaultMasterKeyFile(runtime.Data) });
         await kmc.Store.MigrateAsync(cancellationToken);
         return kmc;
     }

@@ -129,7 +129,7 @@ internal static class UpCommand
             var kmcOptions = HostSettings.Bind<PkiPlatform.Kmc.KmcOptions>(builder.Configuration, "Kmc");
             if (kmcOptions.MasterKeyFile.Length == 0)
             {
-                kmcOptions.MasterKeyFile = data.Combine("kmc", "master.key");
+                kmcOptions.MasterKeyFile = PkiPlatform.Kmc.KmcOptions.DefaultMasterKeyFile(data);
             }
 
             PkiPlatform.Kmc.Host.KmcHostExtensions.AddKeyManagementCentre(builder.Services, runtime.Ca.InZone(KeyZone.Kmc), kmcOptions);
