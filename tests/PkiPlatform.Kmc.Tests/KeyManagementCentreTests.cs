@@ -32,8 +32,12 @@ public sealed class KeyManagementCentreTests(string provider)
     [TearDown]
     public async Task TearDown()
     {
-        _kmc.Dispose();
-        await _pki.DisposeAsync();
+        // SetUp may have stopped early (PostgreSQL not configured: the fixture is ignored).
+        _kmc?.Dispose();
+        if (_pki is not null)
+        {
+            await _pki.DisposeAsync();
+        }
     }
 
     private async Task<(DualIssuedCertificate Dual, TestCsr.Generated Signing)> IssueAsync(string subject = "CN=Zhang San,O=HRSS", IEncryptionKeySource? source = null)
