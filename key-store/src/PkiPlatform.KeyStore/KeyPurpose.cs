@@ -11,4 +11,10 @@ public enum KeyPurpose
     /// proof-of-possession of its own certificate request.
     /// </summary>
     Decryption,
+
+    /// <summary>
+    /// The signing key of a dual-certificate pair (GM/T 0014, issue 13): signs, and opens (RSA: C_Decrypt; EC: C_DeriveKey)
+    /// the envelope in which the key management centre delivers the pair's encryption key to it. Nothing else is enveloped to it.
+    /// </summary>
+    EnvelopeSigning,
 }

@@ -18,6 +18,7 @@ var root = new RootCommand("pki — the PkiPlatform CA: initialise, issue, revok
     OfficerCommand.Create(),
     OidcCommand.Create(),
     KmcCommand.Create(),
+    EnrollCommand.Create(),
     DbCommand.Create(),
     UpCommand.Create(),
     BenchCommand.Create(),

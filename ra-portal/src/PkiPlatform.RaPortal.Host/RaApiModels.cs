@@ -24,3 +24,8 @@ public sealed record RequestView(long Id, string Kind, string Status, string Pro
 
 /// <summary>One decision as the API shows it (times with their offset: UTC).</summary>
 public sealed record DecisionView(string Officer, string DisplayName, bool Approved, string Reason, DateTimeOffset At);
+
+/// <summary>An application as its applicant sees it through the tracking code (no officer names).</summary>
+/// <param name="TrackingCode">The only key to the application: keep it (…/applications/{code}, and the portal's /Track/{code}).</param>
+public sealed record ApplicationView(string TrackingCode, long Id, string Status, string Profile, string Subject, int RequiredApprovals, int Approvals, string? Serial,
+    string? EncryptionSerial, string? EnvelopeFormat, string? Outcome, DateTimeOffset SubmittedAt, DateTimeOffset? CompletedAt);

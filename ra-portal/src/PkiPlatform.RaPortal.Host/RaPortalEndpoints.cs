@@ -142,6 +142,8 @@ public static class RaPortalEndpoints
             return Results.Bytes(request.Envelope!, smEnvelope ? "application/octet-stream" : "application/pkcs7-mime", $"request-{id}.envelope.{(smEnvelope ? "der" : "p7m")}");
         });
 
+        MapApplications(app);
+
         api.MapGet("/queue", async (string? status, int? page, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var parsed = Enum.TryParse<RaRequestStatus>(status ?? "Pending", ignoreCase: true, out var s) ? s
@@ -212,6 +214,79 @@ public static class RaPortalEndpoints
 
         return app;
     }
+
+    /// <summary>
+    /// The applicant's side of the API (issue 13, <c>pki enroll</c>), what the Apply and Track pages do for browsers: a public
+    /// profile may be applied for without a certificate, and the unguessable 128-bit tracking code returned is the only key
+    /// to the application afterwards (as the Track page's link). A certificate the caller presents is recorded as the
+    /// submitter, as on the Apply page; nobody's typed staff ID ever is. JSON only, so a cross-site form cannot post here.
+    /// </summary>
+    private static void MapApplications(WebApplication app)
+    {
+        var applications = app.MapGroup("/api/v1/applications").AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(MaxBody));
+        applications.MapPost("", async (SubmitRequestBody body, ClaimsPrincipal user, RegistrationAuthority ra, HttpContext context, CancellationToken ct) =>
+        {
+            if (body.Account is not null)
+            {
+                throw new PkiException(RaErrorCodes.InvalidApplication, "account may not be set on a public application (business systems submit to /api/v1/requests with their certificate)");
+            }
+
+            var (request, duplicate) = await ra.SubmitOrFindAsync(new RaApplication(Required(body.Profile, "profile"), Csr(body.Csr), body.ApplicantName ?? "", body.StaffId ?? "",
+                body.Organization ?? "", body.Unit ?? "", body.Contact ?? ""), PlatformPrincipal.From(user), ct);
+            var view = await ApplicationViewAsync(ra, request, ct);
+            if (duplicate)
+            {
+                context.Response.Headers.Location = $"/api/v1/applications/{request.TrackingCode}";
+                return Results.Ok(view);
+            }
+
+            return Results.Created($"/api/v1/applications/{request.TrackingCode}", view);
+        }).RequireRateLimiting(SubmissionLimiter);
+
+        applications.MapGet("/{code}", async (string code, RegistrationAuthority ra, CancellationToken ct) =>
+            Results.Ok(await ApplicationViewAsync(ra, await TrackedAsync(code, ra, ct), ct)));
+        applications.MapGet("/{code}/certificate", async (string code, string? format, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await TrackedAsync(code, ra, ct);
+            return await DownloadAsync(ra, request.Status == RaRequestStatus.Done ? request.Serial : null, format, $"application {request.Id} has no certificate yet (status {request.Status})", ct);
+        });
+        applications.MapGet("/{code}/encryption-certificate", async (string code, string? format, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await TrackedAsync(code, ra, ct);
+            return await DownloadAsync(ra, request.Status == RaRequestStatus.Done ? request.EncryptionSerial : null, format,
+                $"application {request.Id} has no encryption certificate (status {request.Status}; only dual-certificate profiles have one)", ct);
+        });
+        applications.MapGet("/{code}/envelope", async (string code, RegistrationAuthority ra, CancellationToken ct) =>
+        {
+            var request = await TrackedAsync(code, ra, ct);
+            if (request is not { Status: RaRequestStatus.Done, Envelope: { } envelope })
+            {
+                throw new PkiException(RaErrorCodes.NotPending, $"application {request.Id} has no envelope (status {request.Status}; only dual-certificate profiles have one)");
+            }
+
+            var sm2 = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
+            return Results.Bytes(envelope, sm2 ? "application/octet-stream" : "application/pkcs7-mime", $"request-{request.Id}.envelope.{(sm2 ? "der" : "p7m")}");
+        });
+    }
+
+    private static async Task<RaRequestEntity> TrackedAsync(string code, RegistrationAuthority ra, CancellationToken ct) =>
+        await ra.FindByTrackingCodeAsync(code, ct) is { Kind: RaRequestKind.Issue } request ? request
+            : throw new PkiException(RaErrorCodes.UnknownRequest, "no application has this tracking code (it is the 32 hex digits returned when the application was submitted)");
+
+    private static async Task<IResult> DownloadAsync(RegistrationAuthority ra, string? serial, string? format, string notYet, CancellationToken ct)
+    {
+        if (serial is null)
+        {
+            throw new PkiException(RaErrorCodes.NotPending, notYet);
+        }
+
+        var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, serial, format, ct);
+        return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
+    }
+
+    /// <summary>What an applicant sees of the application: no officer names (the Track page shows no more).</summary>
+    private static async Task<ApplicationView> ApplicationViewAsync(RegistrationAuthority ra, RaRequestEntity r, CancellationToken ct) =>
+        new(r.TrackingCode, r.Id, r.Status.ToString(), r.Profile, r.SubjectDn, r.RequiredApprovals, (await ra.DecisionsAsync(r.Id, ct)).Count(d => d.Approved), r.Serial, r.EncryptionSerial, r.EnvelopeFormat, r.Outcome, Utc(r.SubmittedAt), r.CompletedAt is { } done ? Utc(done) : null);
 
     private static PlatformCredential Credential(ClaimsPrincipal user) =>
         PlatformPrincipal.From(user) ?? throw new PkiException(RaErrorCodes.Forbidden, "a client certificate issued by this platform is required");

@@ -15,7 +15,7 @@ namespace PkiPlatform.KeyStore.Pkcs11;
 /// sensitive and non-extractable; signatures are made by C_Sign. Sessions are pooled; the user login
 /// is per application and token, so it is done once.
 /// </summary>
-public sealed class Pkcs11KeyStore : IKeyStore
+public sealed partial class Pkcs11KeyStore : IKeyStore
 {
     private readonly Pkcs11KeyStoreOptions _options;
     private readonly Pkcs11InteropFactories _factories = new();
@@ -92,7 +92,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
                 throw new PkiException(PkiErrorCodes.KeyExists, $"a key labelled '{label}' already exists on token '{_options.TokenLabel}'");
             }
 
-            var id = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(label))[..16];
+            var id = ObjectId(label);
             var common = new List<IObjectAttribute>
             {
                 factories.ObjectAttributeFactory.Create(CKA.CKA_TOKEN, true),
@@ -113,7 +113,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
 
             // RFC 5280 §4.2.1.3 separation, stated explicitly: tokens' defaults differ (SoftHSM2 lets an RSA key
             // decrypt unless told otherwise). Only decryption keys may decrypt (RSA) or derive (ECDH); none unwraps.
-            var decrypts = purpose == KeyPurpose.Decryption;
+            var decrypts = purpose is KeyPurpose.Decryption or KeyPurpose.EnvelopeSigning;
             privateTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_DECRYPT, decrypts && algorithm.IsRsa()));
             privateTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_DERIVE, decrypts && !algorithm.IsRsa()));
             privateTemplate.Add(factories.ObjectAttributeFactory.Create(CKA.CKA_UNWRAP, false));

@@ -69,34 +69,17 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         foreach (var key in candidates)
         {
             var certificate = new X509CertificateParser().ReadCertificate(key.CertificateDer);
-            foreach (var recipient in data.RecipientInfos)
+            var content = Open(data, certificate, () => ca.Keys.GetDecrypter(key.KeyLabel));
+            if (content is null)
             {
-                // BouncyCastle decodes recipient infos lazily: a malformed one surfaces here, still the caller's input.
-                var cek = MalformedInput.Parse(() => RecipientInfo.GetInstance(recipient).Info switch
-                {
-                    KeyTransRecipientInfo transport when Matches(transport.RecipientIdentifier, certificate) => Unwrap(transport, key),
-                    KeyAgreeRecipientInfo agreement => Unwrap(agreement, certificate, key),
-                    _ => null,
-                }, TokenErrorCodes.CmsMalformed, "a RecipientInfo of the EnvelopedData is malformed");
-                if (cek is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var content = MalformedInput.Parse(() => DecryptContent(data.EncryptedContentInfo, cek), TokenErrorCodes.CmsMalformed, "the encrypted content of the EnvelopedData is malformed");
-                    await using var db = ca.Database.CreateContext();
-                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsDecrypted, key.KeyLabel, $"bytes={content.Length}")], cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    return content;
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(cek);
-                }
+                continue;
             }
+
+            await using var db = ca.Database.CreateContext();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsDecrypted, key.KeyLabel, $"bytes={content.Length}")], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return content;
         }
 
         throw new PkiException(TokenErrorCodes.CmsNotRecipient, candidates.Count == 0
@@ -104,7 +87,43 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             : $"none of the {data.RecipientInfos.Count} recipients of this EnvelopedData is a key held for you");
     }
 
-    private byte[] Unwrap(KeyTransRecipientInfo transport, ServiceKeyEntity key)
+    /// <summary>
+    /// The content of <paramref name="data"/> if one of its recipients is <paramref name="certificate"/> (whose private key
+    /// <paramref name="key"/> is, in whatever store holds it), else null. The same rules as the service (RSAES-OAEP or
+    /// ephemeral-static ECDH, AES key wrap, AES-CBC content); used by <c>pki enroll</c> to open a KMC envelope with a token key.
+    /// </summary>
+    public static byte[]? Open(EnvelopedData data, X509Certificate certificate, IDecryptionKey key) => Open(data, certificate, () => key);
+
+    private static byte[]? Open(EnvelopedData data, X509Certificate certificate, Func<IDecryptionKey> key)
+    {
+        foreach (var recipient in data.RecipientInfos)
+        {
+            // BouncyCastle decodes recipient infos lazily: a malformed one surfaces here, still the caller's input.
+            var cek = MalformedInput.Parse(() => RecipientInfo.GetInstance(recipient).Info switch
+            {
+                KeyTransRecipientInfo transport when Matches(transport.RecipientIdentifier, certificate) => Unwrap(transport, key()),
+                KeyAgreeRecipientInfo agreement => Unwrap(agreement, certificate, key),
+                _ => null,
+            }, TokenErrorCodes.CmsMalformed, "a RecipientInfo of the EnvelopedData is malformed");
+            if (cek is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                return MalformedInput.Parse(() => DecryptContent(data.EncryptedContentInfo, cek), TokenErrorCodes.CmsMalformed, "the encrypted content of the EnvelopedData is malformed");
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(cek);
+            }
+        }
+
+        return null;
+    }
+
+    private static byte[] Unwrap(KeyTransRecipientInfo transport, IDecryptionKey key)
     {
         var algorithm = transport.KeyEncryptionAlgorithm;
         if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
@@ -129,7 +148,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         };
         try
         {
-            return ca.Keys.GetDecrypter(key.KeyLabel).DecryptOaep(transport.EncryptedKey.GetOctets(), hash);
+            return key.DecryptOaep(transport.EncryptedKey.GetOctets(), hash);
         }
         catch (CryptographicException ex)
         {
@@ -137,7 +156,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         }
     }
 
-    private byte[]? Unwrap(KeyAgreeRecipientInfo agreement, X509Certificate certificate, ServiceKeyEntity key)
+    private static byte[]? Unwrap(KeyAgreeRecipientInfo agreement, X509Certificate certificate, Func<IDecryptionKey> key)
     {
         var encrypted = agreement.RecipientEncryptedKeys.Cast<Asn1Encodable>().Select(RecipientEncryptedKey.GetInstance)
             .FirstOrDefault(r => Matches(r.Identifier, certificate));
@@ -162,7 +181,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             ?? throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, "only ephemeral-static ECDH (originatorKey) is supported");
         var curve = SubjectPublicKeyInfo.GetInstance(certificate.CertificateStructure.SubjectPublicKeyInfo).Algorithm.Parameters;
         var peer = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiersEc, curve), originator.PublicKey.GetBytes());
-        var z = ca.Keys.GetDecrypter(key.KeyLabel).AgreeEcdh(peer.GetDerEncoded());
+        var z = key().AgreeEcdh(peer.GetDerEncoded());
         try
         {
             var kek = EccCmsKek.Derive(kdf.Hash, z, wrap.Algorithm, agreement.UserKeyingMaterial, kekLength);
