@@ -272,6 +272,46 @@ public sealed class DualCertificateApiTests
     }
 
     [Test]
+    public async Task SingleCertificateApplication_HasNoEncryptionCertificateOrEnvelope_ClearRefusal()
+    {
+        var key = Path.Combine(_root, "single.key");
+        Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key);
+        var csr = Path.Combine(_root, "single.csr");
+        Tools.OpenSsl("req", "-new", "-key", key, "-subj", "/CN=Single Staff/O=HRSS", "-out", csr);
+        var body = Path.Combine(_root, "single.json");
+        File.WriteAllText(body, JsonSerializer.Serialize(new { profile = "staff-auth", csr = File.ReadAllText(csr), applicantName = "Single Staff", staffId = "SGL1", organization = "HRSS" }));
+        var submitted = ExternalTool.Run("curl", ["-s", "--cacert", Root, "-H", "Content-Type: application/json", "--data-binary", "@" + body, $"{_ra}/api/v1/applications"]).StdOut;
+        var code = Regex.Match(submitted, "\"trackingCode\":\"([0-9A-F]{32})\"").Groups[1].Value;
+        Assert.That(code, Is.Not.Empty, submitted);
+        string Get(string path) => ExternalTool.Run("curl", ["-s", "-w", " %{http_code}", "--cacert", Root, $"{_ra}/api/v1/applications/{code}{path}"]).StdOut;
+
+        // Before approval: nothing to download, and the refusal says why.
+        Assert.That(Get("/certificate"), Does.Contain("has no certificate yet (status Pending)"));
+        ApproveTwice(code);
+        for (var i = 0; i < 60 && !Get("").Contains("\"status\":\"Done\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(500);
+        }
+
+        Assert.That(Get("/certificate?format=pem"), Does.Contain("BEGIN CERTIFICATE").And.EndWith(" 200"));
+        foreach (var path in new[] { "/encryption-certificate", "/envelope" })
+        {
+            var refused = Get(path);
+            Assert.That(refused, Does.Contain("only dual-certificate profiles have one").And.Not.EndWith(" 200").And.Not.EndWith(" 500"), path + ": " + refused);
+        }
+
+        var id = Regex.Match(submitted, "\"id\":(\\d+)").Groups[1].Value;
+        foreach (var path in new[] { "encryption-certificate", "envelope" })
+        {
+            var refused = Curl(_officer, "-w", " %{http_code}", $"{_ra}/api/v1/requests/{id}/{path}").StdOut;
+            Assert.That(refused, Does.Contain("only dual-certificate profiles have one").And.Not.EndWith(" 500"), path + ": " + refused);
+        }
+
+        var page = ExternalTool.Run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", Root, $"{_ra}/Track/{code}?handler=Envelope"]).StdOut;
+        Assert.That(page, Is.EqualTo("404"));
+    }
+
+    [Test]
     public void TheEncryptionProfile_CannotBeAppliedFor_WithTheApplicantsOwnKey()
     {
         var key = Path.Combine(_root, "own.key");

@@ -161,4 +161,71 @@ public sealed class Pkcs11KeyStoreTests
         store.Destroy(label);
         Assert.That(Assert.Throws<PkiException>(() => store.Get(label))!.Code, Is.EqualTo(PkiErrorCodes.KeyNotFound));
     }
+
+    /// <summary>Issue 13 (pki enroll): an encryption key from the KMC goes onto the token by C_UnwrapKey and works there as a decryption key.</summary>
+    [TestCase("nistP256")]
+    [TestCase("nistP384")]
+    public void ImportPrivateKey_Ec_UnwrappedOntoToken_DerivesTheSameSecret_AndIsNotListedAsSigner(string curveName)
+    {
+        using var store = Open();
+        var label = NewLabel();
+        using var key = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.CreateFromFriendlyName(curveName));
+        var info = store.ImportPrivateKey(label, key.ExportPkcs8PrivateKey(), KeyPurpose.Decryption);
+        using var peer = System.Security.Cryptography.ECDiffieHellman.Create(key.ExportParameters(false).Curve);
+
+        Assert.That(info.SubjectPublicKeyInfo, Is.EqualTo(key.ExportSubjectPublicKeyInfo()));
+        Assert.That(store.Get(label).SubjectPublicKeyInfo, Is.EqualTo(key.ExportSubjectPublicKeyInfo()), "the public half is on the token too");
+        Assert.That(store.GetDecrypter(label).AgreeEcdh(peer.ExportSubjectPublicKeyInfo()), Is.EqualTo(peer.DeriveRawSecretAgreement(key.PublicKey)));
+        var taken = Assert.Throws<PkiException>(() => store.ImportPrivateKey(label, key.ExportPkcs8PrivateKey(), KeyPurpose.Decryption));
+        Assert.That(taken!.Code, Is.EqualTo(PkiErrorCodes.KeyExists));
+    }
+
+    [Test]
+    public void ImportPrivateKey_Rsa_DecryptsOaepSha1()
+    {
+        using var store = Open();
+        var label = NewLabel();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        store.ImportPrivateKey(label, rsa.ExportPkcs8PrivateKey(), KeyPurpose.Decryption);
+        var cek = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+        var opened = store.GetDecrypter(label).DecryptOaep(rsa.Encrypt(cek, System.Security.Cryptography.RSAEncryptionPadding.OaepSHA1), System.Security.Cryptography.HashAlgorithmName.SHA1);
+
+        Assert.That(opened, Is.EqualTo(cek));
+    }
+
+    [Test]
+    public void ImportPrivateKey_Sm2_RefusedWithReason()
+    {
+        using var store = Open();
+        var generator = new Org.BouncyCastle.Crypto.Generators.ECKeyPairGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.ECKeyGenerationParameters(Org.BouncyCastle.Asn1.GM.GMObjectIdentifiers.sm2p256v1, new Org.BouncyCastle.Security.SecureRandom()));
+        var pair = generator.GenerateKeyPair();
+        var pkcs8 = Org.BouncyCastle.Pkcs.PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded();
+
+        var error = Assert.Throws<PkiException>(() => store.ImportPrivateKey(NewLabel(), pkcs8, KeyPurpose.Decryption));
+
+        Assert.That(error!.Message, Does.Contain("SM2 keys stay in files"), error.ToString());
+    }
+
+    [Test]
+    public void StoreCertificate_BesideItsKey_SecondTimeRefused()
+    {
+        using var store = Open();
+        var label = NewLabel();
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=" + label, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+
+        store.StoreCertificate(label, certificate.RawData);
+        var again = Assert.Throws<PkiException>(() => store.StoreCertificate(label, certificate.RawData));
+
+        Assert.That(again!.Code, Is.EqualTo(PkiErrorCodes.KeyExists));
+        var tool = ExternalTool.Find("pkcs11-tool");
+        if (tool is not null)
+        {
+            var listing = ExternalTool.Run(tool, ["--module", SoftHsmToken.ModulePath, "--token-label", SoftHsmToken.Shared.Label, "--list-objects", "--type", "cert", "--label", label], environment: SoftHsmToken.Shared.Environment);
+            Assert.That(listing.Output, Does.Contain("CN=" + label), listing.ToString());
+        }
+    }
 }
