@@ -9,6 +9,13 @@ namespace PkiPlatform.RaPortal.Host;
 /// <summary>An issued certificate as PEM, DER or a certs-only PKCS#7 with its CA chain.</summary>
 public static class CertificateDownloads
 {
+    /// <summary>Issue 13: a dual application's envelope as it is downloaded (GM/T 0009 DER, or CMS as application/pkcs7-mime).</summary>
+    public static (byte[] Bytes, string ContentType, string FileName) Envelope(PkiPlatform.CaCore.Storage.RaRequestEntity request, byte[] envelope)
+    {
+        var sm2 = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
+        return (envelope, sm2 ? "application/octet-stream" : "application/pkcs7-mime", $"request-{request.Id}.envelope.{(sm2 ? "der" : "p7m")}");
+    }
+
     public static async Task<(byte[] Bytes, string ContentType, string FileName)> GetAsync(CertificateAuthority ca, string serial, string? format, CancellationToken ct)
     {
         await using var db = ca.Database.CreateContext();

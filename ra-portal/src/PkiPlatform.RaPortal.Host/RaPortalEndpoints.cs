@@ -117,13 +117,7 @@ public static class RaPortalEndpoints
         api.MapGet("/requests/{id:long}/certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await VisibleAsync(id, user, ra, ct);
-            if (request.Kind != RaRequestKind.Issue || request.Status != RaRequestStatus.Done || request.Serial is null)
-            {
-                throw new PkiException(RaErrorCodes.NotPending, $"request {id} has no certificate yet (status {request.Status})");
-            }
-
-            var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, request.Serial, format, ct);
-            return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
+            return await DownloadAsync(ra, request is { Kind: RaRequestKind.Issue, Status: RaRequestStatus.Done } ? request.Serial : null, format, $"request {id} has no certificate yet (status {request.Status})", ct);
         });
 
         // Issue 13: the encryption certificate of a dual pair, and its private key enveloped for the signing certificate
@@ -131,15 +125,14 @@ public static class RaPortalEndpoints
         api.MapGet("/requests/{id:long}/encryption-certificate", async (long id, string? format, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await DualAsync(id, user, ra, ct);
-            var (bytes, type, name) = await CertificateDownloads.GetAsync(ra.Ca, request.EncryptionSerial!, format, ct);
-            return type == "application/x-pem-file" ? Results.Text(System.Text.Encoding.ASCII.GetString(bytes), type) : Results.Bytes(bytes, type, name);
+            return await DownloadAsync(ra, request.EncryptionSerial, format, "", ct);
         });
 
         api.MapGet("/requests/{id:long}/envelope", async (long id, ClaimsPrincipal user, RegistrationAuthority ra, CancellationToken ct) =>
         {
             var request = await DualAsync(id, user, ra, ct);
-            var smEnvelope = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
-            return Results.Bytes(request.Envelope!, smEnvelope ? "application/octet-stream" : "application/pkcs7-mime", $"request-{id}.envelope.{(smEnvelope ? "der" : "p7m")}");
+            var (bytes, type, name) = CertificateDownloads.Envelope(request, request.Envelope!);
+            return Results.Bytes(bytes, type, name);
         });
 
         MapApplications(app);
@@ -264,8 +257,8 @@ public static class RaPortalEndpoints
                 throw new PkiException(RaErrorCodes.NotPending, $"application {request.Id} has no envelope (status {request.Status}; only dual-certificate profiles have one)");
             }
 
-            var sm2 = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
-            return Results.Bytes(envelope, sm2 ? "application/octet-stream" : "application/pkcs7-mime", $"request-{request.Id}.envelope.{(sm2 ? "der" : "p7m")}");
+            var (bytes, type, name) = CertificateDownloads.Envelope(request, envelope);
+            return Results.Bytes(bytes, type, name);
         });
     }
 

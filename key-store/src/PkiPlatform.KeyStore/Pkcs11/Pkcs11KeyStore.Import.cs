@@ -135,12 +135,12 @@ public sealed partial class Pkcs11KeyStore
     private static (CKK KeyType, KeyAlgorithm Algorithm, SubjectPublicKeyInfo PublicKey) Describe(PrivateKeyInfo info)
     {
         var key = Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(info);
-        var publicKey = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key switch
+        if (key is not (RsaPrivateCrtKeyParameters or ECPrivateKeyParameters))
         {
-            RsaPrivateCrtKeyParameters rsa => new RsaKeyParameters(false, rsa.Modulus, rsa.PublicExponent),
-            ECPrivateKeyParameters ec => new ECPublicKeyParameters(ec.Parameters.G.Multiply(ec.D).Normalize(), ec.Parameters),
-            _ => throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"a {info.PrivateKeyAlgorithm.Algorithm.Id} key cannot be imported onto a PKCS#11 token (RSA or EC P-256/P-384)"),
-        });
+            throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"a {info.PrivateKeyAlgorithm.Algorithm.Id} key cannot be imported onto a PKCS#11 token (RSA or EC P-256/P-384)");
+        }
+
+        var publicKey = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(PrivateKeys.PublicKeyOf(key));
         if (key is RsaPrivateCrtKeyParameters rsaKey)
         {
             return (CKK.CKK_RSA, rsaKey.Modulus.BitLength switch { <= 2048 => KeyAlgorithm.Rsa2048, <= 3072 => KeyAlgorithm.Rsa3072, _ => KeyAlgorithm.Rsa4096 }, publicKey);

@@ -148,8 +148,7 @@ internal sealed class FileEnrolmentKey : IEnrolmentKey
         _private = privateKey as ECPrivateKeyParameters ?? throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"{file} holds no SM2 key: --key-file is for SM2 keys (RSA and ECDSA keys belong on the token)");
         _file = file;
         _passphrase = passphrase;
-        var publicKey = new ECPublicKeyParameters(_private.Parameters.G.Multiply(_private.D).Normalize(), _private.Parameters);
-        PublicKey = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey);
+        PublicKey = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(PrivateKeys.PublicKeyOf(_private));
         if (PublicKey.Algorithm.Parameters?.ToAsn1Object() is not DerObjectIdentifier curve || curve.Id != Org.BouncyCastle.Asn1.GM.GMObjectIdentifiers.sm2p256v1.Id)
         {
             throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"{file} holds an EC key that is not on sm2p256v1: --key-file is for SM2 keys");
@@ -252,13 +251,7 @@ internal static class EnrolmentChecks
     /// <summary>The key the envelope delivered must be the one the encryption certificate certifies; otherwise nothing is stored.</summary>
     public static void SameKey(PrivateKeyInfo key, X509Certificate encryptionCertificate)
     {
-        var parameters = PrivateKeyFactory.CreateKey(key);
-        AsymmetricKeyParameter publicKey = parameters switch
-        {
-            RsaPrivateCrtKeyParameters rsa => new RsaKeyParameters(false, rsa.Modulus, rsa.PublicExponent),
-            ECPrivateKeyParameters ec => new ECPublicKeyParameters(ec.Parameters.G.Multiply(ec.D).Normalize(), ec.Parameters),
-            _ => throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"the envelope holds a {key.PrivateKeyAlgorithm.Algorithm.Id} key"),
-        };
+        var publicKey = PrivateKeys.PublicKeyOf(PrivateKeyFactory.CreateKey(key));
         var expected = encryptionCertificate.CertificateStructure.SubjectPublicKeyInfo.PublicKey.GetBytes();
         var actual = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey).PublicKey.GetBytes();
         if (!expected.AsSpan().SequenceEqual(actual))

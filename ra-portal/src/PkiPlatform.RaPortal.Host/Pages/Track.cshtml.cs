@@ -65,7 +65,7 @@ public sealed class TrackModel(RegistrationAuthority ra) : PageModel
             return NotFound();
         }
 
-        var sm2 = request.EnvelopeFormat == PkiPlatform.CaCore.Issuance.EnvelopeFormats.Sm2EnvelopedKey;
-        return File(envelope, sm2 ? "application/octet-stream" : "application/pkcs7-mime", $"request-{request.Id}.envelope.{(sm2 ? "der" : "p7m")}");
+        var (bytes, type, name) = CertificateDownloads.Envelope(request, envelope);
+        return File(bytes, type, name);
     }
 }
