@@ -266,6 +266,23 @@ public sealed class DualCertificateApiTests
         File.WriteAllText(body, "{\"profile\":\"staff-dual\",\"csr\":\"x\",\"applicantName\":\"A\",\"staffId\":\"A1\",\"organization\":\"O\",\"account\":\"staff:OTHER\"}");
         var account = ExternalTool.Run("curl", ["-s", "-w", "%{http_code}", "--cacert", Root, "-H", "Content-Type: application/json", "--data-binary", "@" + body, $"{_ra}/api/v1/applications"]).StdOut;
         Assert.That(account, Does.Contain("account may not be set").And.EndWith("400"), account);
+        // The applicant API is the RA's own submission path: a system profile needs the system's certificate, a reserved or
+        // another account's subject is refused, exactly as on the Apply page.
+        var ecKey = Path.Combine(_root, "applicant.key");
+        Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ecKey);
+        foreach (var (profile, subject, expected) in new[]
+        {
+            ("business-system", "/CN=app.localhost/O=HRSS", "is for registered business systems"),
+            ("staff-dual", "/CN=RA Officer/O=HRSS PKI", "is equal or equivalent to the subject of account"),
+        })
+        {
+            var csr = Path.Combine(_root, "applicant.csr");
+            Tools.OpenSsl("req", "-new", "-key", ecKey, "-subj", subject, "-out", csr);
+            File.WriteAllText(body, JsonSerializer.Serialize(new { profile, csr = File.ReadAllText(csr), applicantName = "A", staffId = "AP1", organization = "HRSS" }));
+            var refused = ExternalTool.Run("curl", ["-s", "-w", " %{http_code}", "--cacert", Root, "-H", "Content-Type: application/json", "--data-binary", "@" + body, $"{_ra}/api/v1/applications"]).StdOut;
+            Assert.That(refused, Does.Contain(expected).And.Match(@" 4\d\d$"), profile + ": " + refused);
+        }
+
         // A cross-site form cannot post here: only JSON is read.
         var form = ExternalTool.Run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", Root, "-d", "profile=staff-dual", $"{_ra}/api/v1/applications"]).StdOut;
         Assert.That(form, Is.EqualTo("415"));
