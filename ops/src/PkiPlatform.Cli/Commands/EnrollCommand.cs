@@ -88,7 +88,7 @@ internal static class EnrollCommand
                 report($"it needs {submitted.GetProperty("requiredApprovals").GetInt32()} officer approvals; the RA shows it at {new Uri(http.BaseAddress!, "Track/" + resume)}");
             }
 
-            var application = await WaitAsync(http, resume, TimeSpan.FromSeconds(Math.Max(0, result.GetValue(wait))), report, cancellationToken);
+            var application = await WaitAsync(http, resume, TimeSpan.FromSeconds(Math.Max(0, result.GetValue(wait))), TimeProvider.System, report, cancellationToken);
             if (application is null)
             {
                 report($"not approved yet; run again with --tracking-code {resume} and the same key options to finish");
@@ -238,9 +238,9 @@ internal static class EnrollCommand
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    private static async Task<JsonElement?> WaitAsync(HttpClient http, string code, TimeSpan wait, Action<string> report, CancellationToken cancellationToken)
+    private static async Task<JsonElement?> WaitAsync(HttpClient http, string code, TimeSpan wait, TimeProvider clock, Action<string> report, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + wait;
+        var deadline = clock.GetUtcNow() + wait;
         var last = "";
         while (true)
         {
@@ -260,12 +260,12 @@ internal static class EnrollCommand
                     throw new PkiException(PkiErrorCodes.InvalidArgument, $"the application was {status.ToLowerInvariant()}: {view.GetProperty("outcome").GetString()}");
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (clock.GetUtcNow() >= deadline)
             {
                 return null;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
         }
     }
 
