@@ -82,4 +82,16 @@ public sealed class CertificateAuthority
     public StaleIntents StaleIntents { get; }
 
     public AuditCheckpoints AuditCheckpoints { get; }
+
+    /// <summary>
+    /// Appends one event in a transaction of its own: for a change made in another store (OpenIddict's tables, the
+    /// KMC's) that is committed first; the event follows it.
+    /// </summary>
+    public async Task AuditAfterAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        await using var db = Database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await Audit.AppendAsync(db, [record], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 }

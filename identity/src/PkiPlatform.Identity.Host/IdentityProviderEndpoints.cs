@@ -47,6 +47,8 @@ public static class IdentityProviderEndpoints
         services.AddSingleton(new StaffAuthenticator(ca));
         services.AddSingleton(new SystemClientAuthenticator(ca));
         services.AddScoped(sp => new RelyingParties(sp.GetRequiredService<IOpenIddictApplicationManager>(), ca));
+        services.AddScoped(sp => new RememberedConsents(sp.GetRequiredService<IOpenIddictAuthorizationManager>(), sp.GetRequiredService<IOpenIddictApplicationManager>(),
+            ca, TimeSpan.FromDays(options.RememberConsentDays)));
         services.AddSingleton(listener);
         services.AddSingleton(options);
         services.AddSingleton(sp => new LoginSessions(sp.GetRequiredService<IServiceScopeFactory>(), ca));
@@ -247,10 +249,11 @@ public static class IdentityProviderEndpoints
         // RP-initiated logout: OpenIddict checks id_token_hint and post_logout_redirect_uri against the client's registration.
         app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync);
         app.MapRelyingPartyAdmin();
+        app.MapStaffConsents();
         return app;
     }
 
-    private static async Task<IResult> AuthorizeAsync(HttpContext context, StaffAuthenticator staff, LoginSessions sessions, ConsentTokens consents,
+    private static async Task<IResult> AuthorizeAsync(HttpContext context, StaffAuthenticator staff, LoginSessions sessions, ConsentTokens consents, RememberedConsents remembered,
         IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IdentityProviderOptions options)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenID Connect request");
@@ -265,21 +268,34 @@ public static class IdentityProviderEndpoints
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
             ?? throw new InvalidOperationException("OpenIddict validated the client");
         var scopes = request.GetScopes();
+        var applicationId = (await applications.GetIdAsync(application, context.RequestAborted))!;
         // Consent only for relying parties not run by the platform's operator (registered --third-party): the staff member
-        // sees who asks for what; the answer is bound to this request and this certificate (no cross-site forgery).
-        if (await applications.HasConsentTypeAsync(application, ConsentTypes.Explicit, context.RequestAborted))
+        // sees who asks for what, unless they allowed this application these scopes before and asked to be remembered
+        // (prompt=consent asks again); the answer is bound to this request and this certificate (no cross-site forgery).
+        if (await applications.HasConsentTypeAsync(application, ConsentTypes.Explicit, context.RequestAborted)
+            && (request.HasPromptValue(PromptValues.Consent) || !await remembered.CoversAsync(login.Subject, applicationId, scopes, context.RequestAborted)))
         {
             var binding = ConsentTokens.Binding(request, login.CertificateId);
             var answer = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
             if (!(answer?["consent_token"] is { Count: 1 } token && consents.Verify(token[0]!, binding)))
             {
-                return Results.Content(IdentityPages.Consent(context, request, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, login, consents.Issue(binding)),
-                    "text/html; charset=utf-8");
+                if (request.HasPromptValue(PromptValues.None))
+                {
+                    return Refuse(Errors.ConsentRequired, "the staff member has not allowed this application; send them through the consent page (no prompt=none)");
+                }
+
+                return Results.Content(IdentityPages.Consent(context, request, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, login,
+                    consents.Issue(binding), remembered.Lifetime > TimeSpan.Zero), "text/html; charset=utf-8");
             }
 
             if (answer["decision"] != "accept")
             {
                 return Refuse(Errors.AccessDenied, "the staff member declined to share their data with this application");
+            }
+
+            if (answer["remember"] == "on" && remembered.Lifetime > TimeSpan.Zero)
+            {
+                await remembered.RememberAsync(login.Subject, applicationId, request.ClientId!, scopes, context.RequestAborted);
             }
         }
 
@@ -296,7 +312,7 @@ public static class IdentityProviderEndpoints
         identity.SetScopes(scopes);
         // One authorization and one session per sign-in: ending the session (revocation, hold, expiry, disabled account,
         // RP logout) revokes exactly this sign-in's codes and tokens and tells this relying party.
-        var authorization = await authorizations.CreateAsync(identity, login.Subject, (await applications.GetIdAsync(application, context.RequestAborted))!,
+        var authorization = await authorizations.CreateAsync(identity, login.Subject, applicationId,
             AuthorizationTypes.AdHoc, scopes, context.RequestAborted);
         var authorizationId = (await authorizations.GetIdAsync(authorization, context.RequestAborted))!;
         identity.SetAuthorizationId(authorizationId);

@@ -23,6 +23,9 @@ public sealed class IdentityProviderOptions : ISettingsSection
     /// <summary>How often sessions are checked against the CA's records (a revocation ends them within this, plus delivery).</summary>
     public int SessionSweepSeconds { get; set; } = 2;
 
+    /// <summary>How long a staff member's "allow, and remember" spares them the consent page of a third-party application.</summary>
+    public int RememberConsentDays { get; set; } = 180;
+
     public void Validate()
     {
         if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme != "https" || !Issuer.EndsWith('/') || issuer.Query.Length > 0)
@@ -38,6 +41,11 @@ public sealed class IdentityProviderOptions : ISettingsSection
         if (SessionSweepSeconds is < 1 or > 8)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, "Identity:SessionSweepSeconds must be 1..8 (sessions end within 10 s of a revocation)");
+        }
+
+        if (RememberConsentDays is < 0 or > 730)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "Identity:RememberConsentDays must be 0..730 (0: consent is asked at every sign-in)");
         }
     }
 }

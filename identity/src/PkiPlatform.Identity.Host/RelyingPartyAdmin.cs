@@ -32,11 +32,10 @@ internal static class RelyingPartyAdmin
 
     private static async Task<(StaffLogin? Admin, IResult? Refusal)> AdminAsync(HttpContext context, StaffAuthenticator staff)
     {
-        var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted);
-        var (login, refusal) = await staff.AuthenticateAsync(certificate?.RawData, context.RequestAborted);
+        var (login, refusal) = await IdentityPages.StaffOnPageAsync(context, staff);
         if (login is null)
         {
-            return (null, Results.Content(IdentityPages.LoginRefused(context, refusal!), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden));
+            return (null, refusal);
         }
 
         if (!login.Roles.Contains("RaAdmin"))

@@ -216,11 +216,6 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
 
     private static PkiException Invalid(string message) => new(PkiErrorCodes.InvalidArgument, message);
 
-    private async Task AuditAsync(string actor, string action, string target, string details, CancellationToken cancellationToken)
-    {
-        await using var db = ca.Database.CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await ca.Audit.AppendAsync(db, [new AuditRecord(actor, action, target, details)], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    private Task AuditAsync(string actor, string action, string target, string details, CancellationToken cancellationToken) =>
+        ca.AuditAfterAsync(new AuditRecord(actor, action, target, details), cancellationToken);
 }

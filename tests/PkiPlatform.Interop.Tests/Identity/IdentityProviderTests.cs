@@ -629,6 +629,67 @@ public sealed class IdentityProviderTests
     }
 
     /// <summary>
+    /// Remembered consent: "allow" with "remember" spares the page at the next sign-in to the same application for the
+    /// same scopes (a code at once); a scope not allowed, or prompt=consent, asks again; prompt=none without consent is
+    /// consent_required at the relying party. The staff member's /connect/consents lists it; another staff member cannot
+    /// withdraw it (the id is looked up under the asker's own account), a forged form changes nothing; withdrawing asks
+    /// again. Remembering and withdrawing are audit events.
+    /// </summary>
+    [Test]
+    public void RememberedConsent_SkipsThePage_UntilMoreScopesPromptOrWithdrawal_OnlyItsOwnerWithdraws()
+    {
+        var add = PkiCli.Run(_data, "oidc", "client", "add", "--id", "remember-rp", "--name", "Payroll Partner", "--redirect-uri", Redirect, "--third-party");
+        Assert.That(add.ExitCode, Is.EqualTo(0), add.ToString());
+        string Url(string scope = "openid profile", string extra = "") =>
+            AuthorizeUrl(Pkce().Challenge, scope: scope).Replace("client_id=demo-rp", "client_id=remember-rp", StringComparison.Ordinal) + extra;
+        static string Location(ExternalTool.Result r) => Regex.Match(r.StdOut, @"(?im)^location: (\S+)").Groups[1].Value;
+
+        var none = Curl(_officer, "-i", Url(extra: "&prompt=none"));
+        Assert.That(Location(none), Does.Contain("error=consent_required").And.Not.Contain("code="), none.ToString());
+
+        var page = Curl(_officer, "-i", Url());
+        Assert.That(page.StdOut, Does.Contain("id=\"remember\"").And.Not.Contain("code="), page.ToString());
+        var form = new List<string>();
+        foreach (Match field in Regex.Matches(page.StdOut, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">"))
+        {
+            form.AddRange(["--data-urlencode", $"{field.Groups[1].Value}={System.Net.WebUtility.HtmlDecode(field.Groups[2].Value)}"]);
+        }
+
+        var accepted = Curl(_officer, [.. new[] { "-i" }, .. form, "--data-urlencode", "decision=accept", "--data-urlencode", "remember=on", $"{_idp}connect/authorize"]);
+        Assert.That(Location(accepted), Does.StartWith(Redirect + "?code="), accepted.ToString());
+
+        Assert.That(Location(Curl(_officer, "-i", Url())), Does.StartWith(Redirect + "?code="), "remembered: no page");
+        Assert.That(Location(Curl(_officer, "-i", Url(scope: "openid"))), Does.StartWith(Redirect + "?code="), "fewer scopes are covered");
+        Assert.That(Curl(_officer, "-i", Url(scope: "openid profile roles")).StdOut, Does.Contain("consent_token").And.Not.Contain("code="), "a scope not allowed asks again");
+        Assert.That(Curl(_officer, "-i", Url(extra: "&prompt=consent")).StdOut, Does.Contain("consent_token"), "prompt=consent asks again");
+        Assert.That(Curl(_officer2, "-i", Url()).StdOut, Does.Contain("consent_token"), "another staff member is asked for their own consent");
+
+        var mine = Curl(_officer, "-i", $"{_idp}connect/consents?lang=en");
+        Assert.That(mine.StdOut, Does.StartWith("HTTP/2 200").And.Contain("Payroll Partner").And.Contain("remember-rp").And.Contain("openid profile"), mine.ToString());
+        var id = Regex.Match(mine.StdOut, "name=\"id\" value=\"([^\"]+)\"").Groups[1].Value;
+        var theirs = Curl(_officer2, "-i", $"{_idp}connect/consents?lang=en");
+        Assert.That(theirs.StdOut, Does.Contain("No application remembers your consent").And.Not.Contain("remember-rp"), theirs.ToString());
+        var theirToken = Regex.Match(theirs.StdOut, "name=\"token\" value=\"([^\"]+)\"").Groups[1].Value;
+        var myToken = Regex.Match(mine.StdOut, "name=\"token\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.That(theirToken, Is.Empty, "the empty page has no form");
+
+        var byOther = Curl(_officer2, "-i", "--data-urlencode", $"id={id}", "--data-urlencode", $"token={myToken}", $"{_idp}connect/consents?lang=en");
+        Assert.That(byOther.StdOut, Does.StartWith("HTTP/2 400").And.Contain("nothing was changed"), "my form token is bound to my certificate: " + byOther);
+        var forged = Curl(_officer, "-i", "--data-urlencode", $"id={id}", "--data-urlencode", "token=AAAA", $"{_idp}connect/consents?lang=en");
+        Assert.That(forged.StdOut, Does.StartWith("HTTP/2 400"), forged.ToString());
+        Assert.That(Location(Curl(_officer, "-i", Url())), Does.StartWith(Redirect + "?code="), "still remembered after the refused withdrawals");
+
+        var withdrawn = Curl(_officer, "-i", "--data-urlencode", $"id={id}", "--data-urlencode", $"token={myToken}", $"{_idp}connect/consents?lang=en");
+        Assert.That(withdrawn.StdOut, Does.StartWith("HTTP/2 200").And.Contain("Withdrawn: remember-rp"), withdrawn.ToString());
+        Assert.That(Curl(_officer, "-i", Url()).StdOut, Does.Contain("consent_token"), "withdrawn: asked again");
+        var again = Curl(_officer, "-i", "--data-urlencode", $"id={id}", "--data-urlencode", $"token={myToken}", $"{_idp}connect/consents?lang=en");
+        Assert.That(again.StdOut, Does.StartWith("HTTP/2 404").And.Contain("Nothing to withdraw"), again.ToString());
+
+        var audit = PkiCli.Run(_data, "audit", "list", "--limit", "200");
+        Assert.That(audit.StdOut, Does.Contain("oidc.consent_remembered").And.Contain("oidc.consent_withdrawn"), audit.ToString());
+    }
+
+    /// <summary>
     /// Codes and refresh tokens outlive a restart: their encryption key is kept in DATA/identity/token-encryption.key,
     /// only wrapped by an RSA key of the identity zone in the key store (0600, 384 bytes of RSA-3072 ciphertext).
     /// </summary>

@@ -102,11 +102,6 @@ internal static class OidcCommand
         return services;
     }
 
-    internal static async Task AuditAsync(CaCore.Hosting.PkiRuntime runtime, string actor, string action, string target, string details, CancellationToken cancellationToken)
-    {
-        await using var db = runtime.Ca.Database.CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await runtime.Ca.Audit.AppendAsync(db, [new AuditRecord(actor, action, target, details)], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    internal static Task AuditAsync(CaCore.Hosting.PkiRuntime runtime, string actor, string action, string target, string details, CancellationToken cancellationToken) =>
+        runtime.Ca.AuditAfterAsync(new AuditRecord(actor, action, target, details), cancellationToken);
 }
