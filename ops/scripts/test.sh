@@ -20,6 +20,7 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql)
 dpkg -s python3-authlib >/dev/null 2>&1 || need+=(python3-authlib)
 dpkg -s python3-requests >/dev/null 2>&1 || need+=(python3-requests)
+command -v faketime >/dev/null || need+=(faketime)
 command -v npm >/dev/null || need+=(nodejs npm)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"

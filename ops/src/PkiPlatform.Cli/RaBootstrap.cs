@@ -70,7 +70,7 @@ internal static class RaBootstrap
 
     /// <summary>A fresh P-256 key and its certificate from the issuing CA, with the CA chain, as PKCS#12.</summary>
     internal static async Task<byte[]> IssuePkcs12Async(CaCore.CertificateAuthority ca, string profile, string subject, string[] dnsNames, string password, string actor,
-        AccountBinding? account, CancellationToken cancellationToken, string? bypassReason = null)
+        AccountBinding? account, CancellationToken cancellationToken, string? bypassReason = null, int? validityDays = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -86,7 +86,7 @@ internal static class RaBootstrap
             request.CertificateExtensions.Add(san.Build());
         }
 
-        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile, Account: account, BypassReason: bypassReason), actor, cancellationToken);
+        var issued = await ca.Issuer.IssueAsync(new IssuanceRequest(request.CreateSigningRequest(), profile, validityDays, Account: account, BypassReason: bypassReason), actor, cancellationToken);
         using var certificate = X509CertificateLoader.LoadCertificate(issued.Der).CopyWithPrivateKey(key);
         var chain = new X509Certificate2Collection(certificate);
         foreach (var authority in (await ca.Authorities.AllAsync(cancellationToken)).OrderByDescending(a => a.Id))

@@ -18,4 +18,13 @@ internal static class PkiCli
     }
 
     public static ExternalTool.Result Run(string dataDirectory, params string[] arguments) => Run(dataDirectory, null, arguments);
+
+    /// <summary>
+    /// Runs <c>pki</c> with its clock moved by <paramref name="offset"/> (libfaketime, e.g. "-2d", "-25h"): how a test
+    /// gets a certificate that has expired by now from the CA it runs. Only before the host starts: the audit chain's
+    /// timestamps stay in order.
+    /// </summary>
+    public static ExternalTool.Result RunAt(string offset, string dataDirectory, params string[] arguments) =>
+        ExternalTool.Run("faketime", ["-f", offset, "dotnet", Path.Combine(AppContext.BaseDirectory, "pki.dll"), .. arguments],
+            environment: new Dictionary<string, string> { ["PKI_DATA"] = dataDirectory, ["PKI_PASSPHRASE"] = "" });
 }

@@ -30,6 +30,7 @@ public sealed class IdentityProviderTests
     private (string Path, string Password) _officer2;
     private (string Path, string Password) _system;
     private (string Path, string Password) _admin;
+    private (string Path, string Password) _expired;
 
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
@@ -37,7 +38,12 @@ public sealed class IdentityProviderTests
         _root = Directory.CreateTempSubdirectory("pki-idp-").FullName;
         _data = Path.Combine(_root, "data");
         var port = FreePort.Next();
-        Assert.That(PkiCli.Run(_data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{port}").ExitCode, Is.EqualTo(0));
+        // Initialised two days ago, so that a login certificate issued yesterday for one day has expired by now.
+        Assert.That(PkiCli.RunAt("-2d", _data, "init", "--kdf-cost", "12", "--base-url", $"http://127.0.0.1:{port}").ExitCode, Is.EqualTo(0));
+        var expired = PkiCli.RunAt("-25h", _data, "officer", "add", "--staff-id", "S80", "--name", "Expired Staff", "--role", "Auditor", "--days", "1");
+        var printed = Regex.Match(expired.StdOut, @"credential (\S+)\s+password: (\S+)");
+        Assert.That(printed.Success, Is.True, expired.ToString());
+        _expired = (printed.Groups[1].Value, printed.Groups[2].Value);
         var raPort = FreePort.Next();
         var idpPort = FreePort.Next();
         var mtlsPort = FreePort.Next();
@@ -642,7 +648,6 @@ public sealed class IdentityProviderTests
         Assert.That(add.ExitCode, Is.EqualTo(0), add.ToString());
         string Url(string scope = "openid profile", string extra = "") =>
             AuthorizeUrl(Pkce().Challenge, scope: scope).Replace("client_id=demo-rp", "client_id=remember-rp", StringComparison.Ordinal) + extra;
-        static string Location(ExternalTool.Result r) => Regex.Match(r.StdOut, @"(?im)^location: (\S+)").Groups[1].Value;
 
         var none = Curl(_officer, "-i", Url(extra: "&prompt=none"));
         Assert.That(Location(none), Does.Contain("error=consent_required").And.Not.Contain("code="), none.ToString());
@@ -736,6 +741,58 @@ public sealed class IdentityProviderTests
         var system = Curl(_system, "-i", AuthorizeUrl(challenge));
         Assert.That(system.StdOut, Does.StartWith("HTTP/2 403").And.Contain("only staff login certificates (staff-auth) sign in here"));
     }
+
+    /// <summary>
+    /// Each refusal names its cause and what to do, and issues nothing: an expired login certificate (issued yesterday for
+    /// one day), one on hold, one of a disabled account, one this platform never issued (a self-signed clientAuth
+    /// certificate with an officer's very subject).
+    /// </summary>
+    [Test]
+    public void ExpiredOnHoldDisabledOrForeignCertificate_ClearPage_NothingIssued()
+    {
+        string Refusal((string Path, string Password) certificate)
+        {
+            var answer = Curl(certificate, "-i", AuthorizeUrl(Pkce().Challenge) + "&ui_locales=en");
+            Assert.That(answer.StdOut, Does.StartWith("HTTP/2 403").And.Contain("Sign-in refused").And.Not.Match("(?im)^location:"), answer.ToString());
+            return answer.StdOut;
+        }
+
+        Assert.That(Refusal(_expired), Does.Contain("the client certificate is not valid now").And.Contain("ask for a new one"));
+
+        (string, string) Staff(string id, string name)
+        {
+            var add = PkiCli.Run(_data, "officer", "add", "--staff-id", id, "--name", name, "--role", "Auditor");
+            var printed = Regex.Match(add.StdOut, @"credential (\S+)\s+password: (\S+)");
+            Assert.That(printed.Success, Is.True, add.ToString());
+            return (printed.Groups[1].Value, printed.Groups[2].Value);
+        }
+
+        var held = Staff("S81", "Held Staff");
+        Assert.That(Location(Curl(held, "-i", AuthorizeUrl(Pkce().Challenge))), Does.Contain("code="), "valid before the hold");
+        var pem = Path.Combine(_root, "s81.pem");
+        File.WriteAllText(pem, ExternalTool.Run("openssl", "pkcs12", "-in", held.Item1, "-nokeys", "-clcerts", "-passin", "pass:" + held.Item2).StdOut);
+        var serial = ExternalTool.Run("openssl", "x509", "-in", pem, "-noout", "-serial").StdOut.Trim().Split('=')[1];
+        Assert.That(PkiCli.Run(_data, "revoke", serial, "--reason", "certificateHold").ExitCode, Is.EqualTo(0));
+        Assert.That(Refusal(held), Does.Contain("is on hold since").And.Contain("ask the RA to release it"));
+
+        var disabled = Staff("S82", "Disabled Staff");
+        Assert.That(PkiCli.Run(_data, "officer", "disable", "S82").ExitCode, Is.EqualTo(0));
+        Assert.That(Refusal(disabled), Does.Contain("the account staff:S82 this certificate belongs to is disabled; ask an RA admin"));
+
+        var officerPem = Path.Combine(_root, "officer-subject.pem");
+        File.WriteAllText(officerPem, ExternalTool.Run("openssl", "pkcs12", "-in", _officer.Path, "-nokeys", "-clcerts", "-passin", "pass:" + _officer.Password).StdOut);
+        var subject = ExternalTool.Run("openssl", "x509", "-in", officerPem, "-noout", "-subject", "-nameopt", "compat").StdOut.Trim()["subject=".Length..];
+        var key = Path.Combine(_root, "foreign.key");
+        var certificate = Path.Combine(_root, "foreign.pem");
+        var made = ExternalTool.Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
+            "-days", "30", "-subj", subject, "-addext", "extendedKeyUsage=clientAuth", "-addext", "keyUsage=critical,digitalSignature");
+        Assert.That(made.ExitCode, Is.EqualTo(0), made.ToString());
+        var foreign = Path.Combine(_root, "foreign.p12");
+        Assert.That(ExternalTool.Run("openssl", "pkcs12", "-export", "-in", certificate, "-inkey", key, "-out", foreign, "-passout", "pass:x").ExitCode, Is.EqualTo(0));
+        Assert.That(Refusal((foreign, "x")), Does.Contain("the client certificate was not issued by this platform"));
+    }
+
+    private static string Location(ExternalTool.Result answer) => Regex.Match(answer.StdOut, @"(?im)^location: (\S+)").Groups[1].Value;
 
     [TestCase("https://evil.example/cb", "S256", "redirect_uri")]
     [TestCase(Redirect, "plain", "code_challenge_method")]

@@ -45,7 +45,12 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
             return (null, "the client certificate was not issued by this platform");
         }
 
-        if (record.Status is CertificateStatus.Revoked or CertificateStatus.OnHold)
+        if (record.Status is CertificateStatus.OnHold)
+        {
+            return (null, $"the client certificate is on hold since {record.RevokedAt:yyyy-MM-dd HH:mm} UTC (certificateHold): ask the RA to release it, or use another valid certificate");
+        }
+
+        if (record.Status is CertificateStatus.Revoked)
         {
             var reason = ((RevocationReason)(record.RevocationReason ?? 0)).ToString();
             return (null, $"the client certificate was revoked on {record.RevokedAt:yyyy-MM-dd HH:mm} UTC ({reason})");

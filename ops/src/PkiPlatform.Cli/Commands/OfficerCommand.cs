@@ -23,7 +23,8 @@ internal static class OfficerCommand
         role.AcceptOnlyFromAmong(Enum.GetNames<RaRole>());
         var organization = new Option<string>("--organization") { Description = "O of the certificate's subject", DefaultValueFactory = _ => "HRSS PKI" };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the PKCS#12 credential (default DATA/credentials/ID.p12)" };
-        var add = new Command("add", "Enrol an RA officer, admin or auditor: account, login credential, role") { staffId, name, role, organization, output };
+        var days = new Option<int?>("--days") { Description = "Validity of the login certificate in days (default: the staff-auth profile's)" };
+        var add = new Command("add", "Enrol an RA officer, admin or auditor: account, login credential, role") { staffId, name, role, organization, output, days };
         add.SetRun(async (result, cancellationToken) =>
         {
             var identity = AccountIdentity.Staff(result.GetValue(staffId)!);
@@ -55,7 +56,7 @@ internal static class OfficerCommand
             var password = RaBootstrap.NewPassword();
             var pkcs12 = await RaBootstrap.IssuePkcs12Async(runtime.Ca, "staff-auth", subject.ToString(), [], password, actor,
                 new AccountBinding(identity, displayName) { Renewal = true }, cancellationToken,
-                bypassReason: $"pki officer add: login credential for {identity} ({parsedRole}) issued by the operator");
+                bypassReason: $"pki officer add: login credential for {identity} ({parsedRole}) issued by the operator", validityDays: result.GetValue(days));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             CaCore.Hosting.DataDirectory.WriteOwnerOnly(target, pkcs12);
             var account = await runtime.Ca.Accounts.SetRoleAsync(identity, parsedRole, true, displayName, actor, cancellationToken);
