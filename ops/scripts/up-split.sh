@@ -4,12 +4,13 @@
 #   1. `pki up` once, briefly, if DATA/ra/portal.p12 is missing (evaluation credentials, RA TLS, service certificates)
 #   2. `pki db roles` unless DATA/db holds the roles' passwords
 #   3. the CA host (owner connection, CA keys), the RA host (role pki_ra, no key store), the OCSP host (role pki_ocsp,
-#      read-only), the token-service host (role pki_token_service); Ctrl+C stops them all.
-# Usage: bash ops/scripts/up-split.sh DATA [PLAIN_PORT=8080] [RA_PORT=8443] [TSA_PORT=8318]
+#      read-only), the token-service host (role pki_token_service), the identity host (role pki_identity; it does not
+#      migrate: after an upgrade run `pki db migrate` first); Ctrl+C stops them all.
+# Usage: bash ops/scripts/up-split.sh DATA [PLAIN_PORT=8080] [RA_PORT=8443] [TSA_PORT=8318] [IDP_PORT=8445]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 data=$(realpath "${1:?usage: up-split.sh DATA [PLAIN_PORT] [RA_PORT] [TSA_PORT]}")
-plain=${2:-8080}; ra=${3:-8443}; tsa=${4:-8318}
+plain=${2:-8080}; ra=${3:-8443}; tsa=${4:-8318}; idp=${5:-8445}
 dotnet build "$root/ops/src/PkiPlatform.Cli" -c Release -v quiet -nologo >/dev/null
 bin="$root/ops/src/PkiPlatform.Cli/bin/Release/net10.0"
 pki() { dotnet "$bin/pki.dll" --data "$data" "$@"; }
@@ -39,5 +40,8 @@ dotnet "$bin/PkiPlatform.OcspResponder.Host.dll" --data "$data" --urls "http://1
 dotnet "$bin/PkiPlatform.TokenService.Host.dll" --data "$data" --urls "https://127.0.0.1:$tsa" \
   --Kestrel:Certificates:Default:Path "$data/ra/portal.p12" --Kestrel:Certificates:Default:Password "$(cat "$data/ra/portal.pass")" \
   --Database:ConnectionString "$(conn token_service)" & pids+=($!)
-echo "zones: CA host (health http://127.0.0.1:9101), RA https://127.0.0.1:$ra, OCSP http://127.0.0.1:$plain, TSA/signing https://127.0.0.1:$tsa"
+dotnet "$bin/PkiPlatform.Identity.Host.dll" --data "$data" --port "$idp" --mtls-port "$((idp + 1))" --Identity:Issuer "https://127.0.0.1:$idp/" \
+  --Kestrel:Certificates:Default:Path "$data/ra/portal.p12" --Kestrel:Certificates:Default:Password "$(cat "$data/ra/portal.pass")" \
+  --Database:ConnectionString "$(conn identity)" & pids+=($!)
+echo "zones: CA host (health http://127.0.0.1:9101), RA https://127.0.0.1:$ra, OCSP http://127.0.0.1:$plain, TSA/signing https://127.0.0.1:$tsa, identity https://127.0.0.1:$idp/"
 wait

@@ -195,8 +195,12 @@ public static class IdentityProviderEndpoints
     }
 
     /// <summary>Migrates the identity tables.</summary>
-    public static Task InitializeIdentityProviderAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
-        IdentityStore.MigrateAsync(services, cancellationToken);
+    /// <param name="migrate">
+    /// True where the process holds the owner's connection (pki up); the identity host, with the identity zone's role,
+    /// only checks the tables are current and says which command migrates them.
+    /// </param>
+    public static Task InitializeIdentityProviderAsync(this IServiceProvider services, bool migrate, CancellationToken cancellationToken = default) =>
+        migrate ? IdentityStore.MigrateAsync(services, cancellationToken) : IdentityStore.EnsureCurrentAsync(services, cancellationToken);
 
     /// <summary>
     /// The identity zone's token-signing credentials, newest first per algorithm: ES256 (ECDSA P-256; the default, first)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.Identity;
 
@@ -102,6 +103,21 @@ public static class IdentityStore
         public override void SaveChangesFailed(Microsoft.EntityFrameworkCore.Diagnostics.DbContextErrorEventData eventData) => Gate.Release();
 
         public override void SaveChangesCanceled(Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData) => Gate.Release();
+    }
+
+    /// <summary>
+    /// For a host running with the identity zone's own database role (which may read its migration history but not
+    /// change the schema): refuses to start on tables older than this build, naming the command that migrates them.
+    /// </summary>
+    public static async Task EnsureCurrentAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var pending = (await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument,
+                $"the identity tables lack {pending.Count} migration(s) of this build ({string.Join(", ", pending)}); run `pki db migrate` with the owner's connection, then start the identity host again");
+        }
     }
 
     /// <summary>Brings the identity tables up to date (their own migrations and history table).</summary>

@@ -227,6 +227,20 @@ public sealed class SplitZonesTests
             var stamp = Tools.OpenSsl("ts", "-verify", "-queryfile", query, "-in", reply, "-CAfile", rootPem, "-untrusted", Path.Combine(caDirectory, "issuing.pem"));
             Assert.That(stamp.StdOut, Does.Contain("Verification: OK"), stamp + "\n" + tokens.Output);
 
+            // The identity provider as its own host with the identity zone's role: it does not migrate (the role may not),
+            // it checks its tables are current and serves discovery and the JWKS of its zone's keys.
+            var idpPort = FreePort.Next();
+            var identity = Start("PkiPlatform.Identity.Host.dll", env, "--data", data, "--port", idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--mtls-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--Identity:Issuer", $"https://127.0.0.1:{idpPort}/",
+                "--Kestrel:Certificates:Default:Path", Path.Combine(data, "ra", "portal.p12"),
+                "--Kestrel:Certificates:Default:Password", File.ReadAllText(Path.Combine(data, "ra", "portal.pass")).Trim(),
+                "--Database:ConnectionString", As("identity"));
+            var discoveryUrl = $"https://127.0.0.1:{idpPort}/.well-known/openid-configuration";
+            await WaitForAsync(() => Task.FromResult(ExternalTool.Run("curl", [.. curl, "-o", "/dev/null", "-w", "%{http_code}", discoveryUrl]).StdOut == "200"), identity, "identity host");
+            var discovery = ExternalTool.Run("curl", [.. curl, discoveryUrl]);
+            Assert.That(discovery.StdOut, Does.Match($"\"issuer\":\\s*\"https://127\\.0\\.0\\.1:{idpPort}/\""), discovery + "\n" + identity.Output);
+            Assert.That(ExternalTool.Run("curl", [.. curl, $"https://127.0.0.1:{idpPort}/.well-known/jwks"]).StdOut, Does.Match("\"kid\":\\s*\"oidc-signing-"));
+
             // Who issued it: the CA host's worker, for the RA request.
             await using var check = new NpgsqlConnection(owner);
             await check.OpenAsync();

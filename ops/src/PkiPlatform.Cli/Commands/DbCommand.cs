@@ -16,14 +16,7 @@ internal static class DbCommand
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             // The component zones' tables exist before their roles are granted on them (their own migrations, as the owner).
-            var identityServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-            PkiPlatform.Identity.IdentityStore.AddIdentityStore(identityServices, runtime.Ca.Database);
-            await using (var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(identityServices))
-            {
-                await PkiPlatform.Identity.IdentityStore.MigrateAsync(provider, cancellationToken);
-            }
-
-            await new PkiPlatform.Kmc.KmcStore(runtime.Ca.Database, runtime.Ca.Audit).MigrateAsync(cancellationToken);
+            await MigrateComponentsAsync(runtime, cancellationToken);
             var created = await DatabaseRoles.CreateAsync(runtime.Ca.Database, result.GetValue(prefix)!, ComponentZones, cancellationToken);
             var directory = runtime.Data.Combine("db");
             Directory.CreateDirectory(directory);
@@ -44,7 +37,28 @@ internal static class DbCommand
             Console.WriteLine("Give each host its own role in its connection string (Username=…;Password=…); migrations stay with the owner (pki, CA host).");
             return 0;
         });
-        return new Command("db", "Database administration") { roles };
+        var migrate = new Command("migrate", "Bring the CA's, the identity provider's and the KMC's tables up to date over the owner's connection in pki.json (hosts running with a zone's role do not migrate)");
+        migrate.SetRun(async (result, cancellationToken) =>
+        {
+            // Opening the runtime migrates the CA's tables (the owner's connection); then the components' own.
+            using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
+            await MigrateComponentsAsync(runtime, cancellationToken);
+            Console.WriteLine("CA, identity and KMC tables are current");
+            return 0;
+        });
+        return new Command("db", "Database administration") { roles, migrate };
+    }
+
+    private static async Task MigrateComponentsAsync(PkiRuntime runtime, CancellationToken cancellationToken)
+    {
+        var identityServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        PkiPlatform.Identity.IdentityStore.AddIdentityStore(identityServices, runtime.Ca.Database);
+        await using (var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(identityServices))
+        {
+            await PkiPlatform.Identity.IdentityStore.MigrateAsync(provider, cancellationToken);
+        }
+
+        await new PkiPlatform.Kmc.KmcStore(runtime.Ca.Database, runtime.Ca.Audit).MigrateAsync(cancellationToken);
     }
 
     /// <summary>

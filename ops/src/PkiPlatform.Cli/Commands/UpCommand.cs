@@ -141,7 +141,7 @@ internal static class UpCommand
             {
                 await app.Services.InitializeOcspResponderAsync(cancellationToken);
                 await app.Services.InitializeTokenServiceAsync(cancellationToken);
-                await app.Services.InitializeIdentityProviderAsync(cancellationToken);
+                await app.Services.InitializeIdentityProviderAsync(migrate: true, cancellationToken);
                 await PkiPlatform.Kmc.Host.KmcHostExtensions.InitializeKeyManagementCentreAsync(app.Services, cancellationToken);
             }, cancellationToken);
             app.MapServiceDefaults();
