@@ -27,9 +27,9 @@ public static class KmcHostExtensions
         return services;
     }
 
-    /// <summary>Migrates the kmc_ tables and starts the pool (call before the host serves).</summary>
-    public static Task InitializeKeyManagementCentreAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
-        services.GetRequiredService<KeyManagementCentre>().InitializeAsync(cancellationToken);
+    /// <summary>Migrates the kmc_ tables (checks them, with the kmc zone's role) and starts the pool (call before the host serves).</summary>
+    public static Task InitializeKeyManagementCentreAsync(this IServiceProvider services, bool migrate = true, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<KeyManagementCentre>().InitializeAsync(migrate, cancellationToken);
 }
 
 /// <summary>Runs <see cref="KeyManagementCentre.SweepAsync"/> on a schedule and logs what it changed.</summary>

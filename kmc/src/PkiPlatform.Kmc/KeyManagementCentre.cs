@@ -53,10 +53,10 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
 
     public KmcStore Store => _store;
 
-    /// <summary>Migrates the kmc_ tables and starts the pool's refill.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    /// <summary>Migrates the kmc_ tables (or, with <paramref name="migrate"/> false, checks they are current) and starts the pool's refill.</summary>
+    public async Task InitializeAsync(bool migrate = true, CancellationToken cancellationToken = default)
     {
-        await _store.MigrateAsync(cancellationToken);
+        await (migrate ? _store.MigrateAsync(cancellationToken) : _store.EnsureCurrentAsync(cancellationToken));
         Pool.Start();
     }
 

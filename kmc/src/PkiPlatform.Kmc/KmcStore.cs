@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Storage;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.Kmc;
 
@@ -15,6 +16,23 @@ public sealed class KmcStore(CaDatabase database, AuditTrail audit)
     public CaDatabase Database => database;
 
     /// <summary>Brings the kmc_ tables up to date (their own migrations and history table).</summary>
+    /// <summary>
+    /// For the KMC host running with the kmc zone's own role (which may read its migration history, not change the
+    /// schema): refuses to start on tables older than this build, naming the command that migrates them.
+    /// </summary>
+    public async Task EnsureCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var kmc = Open(db.Database.GetDbConnection());
+        var pending = (await kmc.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument,
+                $"the KMC tables lack {pending.Count} migration(s) of this build ({string.Join(", ", pending)}); run `pki db migrate` with the owner's connection, then start the KMC host again");
+        }
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = database.CreateContext();

@@ -64,8 +64,42 @@ internal static class RaBootstrap
             created.Add(new Credential(SystemRole, systemPath, systemSecret, systemAccount));
         }
 
+        await EnsureKmcChannelAsync(runtime, cancellationToken);
         var loaded = X509CertificateLoader.LoadPkcs12FromFile(PortalCertificatePath(data), (await File.ReadAllTextAsync(PortalPasswordPath(data), cancellationToken)).Trim());
         return (loaded, created);
+    }
+
+    /// <summary>
+    /// The CA↔KMC channel's two credentials, for when the KMC runs as its own host (each only if missing): the KMC
+    /// host's TLS certificate bound to platform:kmc, the CA's client certificate bound to platform:ca (docs/kmc.md).
+    /// A data directory whose profiles predate platform-client gets none, with a note.
+    /// </summary>
+    private static async Task EnsureKmcChannelAsync(PkiRuntime runtime, CancellationToken cancellationToken)
+    {
+        var data = runtime.Data;
+        if (!runtime.Ca.Profiles.All.Any(p => p.Name == "platform-client"))
+        {
+            Console.Error.WriteLine("note: profile platform-client is missing from DATA/profiles: no credentials for a separate KMC host were made");
+            return;
+        }
+
+        foreach (var (path, profile, subject, dns, account, name) in new[]
+        {
+            (KmcCredentials.ServerPath(data), "platform-tls", "CN=kmc.localhost,O=HRSS PKI", new[] { "kmc.localhost" }, KmcProtocol.KmcAccount, "Key management centre TLS"),
+            (KmcCredentials.CaClientPath(data), "platform-client", "CN=CA host,OU=KMC client,O=HRSS PKI", Array.Empty<string>(), KmcProtocol.CaAccount, "CA host (KMC client)"),
+        })
+        {
+            if (File.Exists(path))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var password = NewPassword();
+            var pkcs12 = await IssueAsync(runtime, profile, subject, dns, password, new AccountBinding(account, name), cancellationToken);
+            DataDirectory.WriteOwnerOnly(KmcCredentials.PasswordPath(path), Encoding.UTF8.GetBytes(password));
+            DataDirectory.WriteOwnerOnly(path, pkcs12);
+        }
     }
 
     /// <summary>A fresh P-256 key and its certificate from the issuing CA, with the CA chain, as PKCS#12.</summary>

@@ -17,10 +17,10 @@ public sealed class ProfileLoaderTests
         """;
 
     [Test]
-    public void Defaults_AllSevenProfilesLoad()
+    public void Defaults_AllProfilesLoad()
     {
         var names = ProfileCatalog.Defaults().All.Select(p => p.Name).Order();
-        Assert.That(names, Is.EqualTo(new[] { "business-system", "ocsp-signing", "platform-tls", "server-tls", "staff-auth", "staff-dual", "staff-dual-encryption", "staff-encryption", "staff-signing", "staff-sm2-dual", "system-encryption", "system-signing", "tsa" }));
+        Assert.That(names, Is.EqualTo(new[] { "business-system", "ocsp-signing", "platform-client", "platform-tls", "server-tls", "staff-auth", "staff-dual", "staff-dual-encryption", "staff-encryption", "staff-signing", "staff-sm2-dual", "system-encryption", "system-signing", "tsa" }));
     }
 
     [Test]

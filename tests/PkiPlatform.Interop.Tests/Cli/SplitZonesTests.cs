@@ -167,8 +167,9 @@ public sealed class SplitZonesTests
 
             // The four zones, each its own process; only the CA host is given the owner's connection and CA keys.
             var caHealth = FreePort.Next();
+            var kmcPort = FreePort.Next();
             var ca = Start("PkiPlatform.CaCore.Host.dll", env, "--data", data, "--health-port", caHealth.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--Logging:Console:Format=text");
+                "--Logging:Console:Format=text", "--Kmc:Url", $"https://127.0.0.1:{kmcPort}/");
             var ra = Start("PkiPlatform.RaPortal.Host.dll", env, "--data", data, "--port", raPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Database:ConnectionString", As("ra"));
             var tsaPort = FreePort.Next();
             var tokens = Start("PkiPlatform.TokenService.Host.dll", env, "--data", data, "--urls", $"https://127.0.0.1:{tsaPort}",
@@ -240,6 +241,56 @@ public sealed class SplitZonesTests
             var discovery = ExternalTool.Run("curl", [.. curl, discoveryUrl]);
             Assert.That(discovery.StdOut, Does.Match($"\"issuer\":\\s*\"https://127\\.0\\.0\\.1:{idpPort}/\""), discovery + "\n" + identity.Output);
             Assert.That(ExternalTool.Run("curl", [.. curl, $"https://127.0.0.1:{idpPort}/.well-known/jwks"]).StdOut, Does.Match("\"kid\":\\s*\"oidc-signing-"));
+
+            // The key management centre as its own host with the kmc zone's role, the CA host calling it over mutual TLS.
+            var kmc = Start("PkiPlatform.Kmc.Host.dll", env, "--data", data, "--port", kmcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--Database:ConnectionString", As("kmc"));
+            var kmcUrl = $"https://127.0.0.1:{kmcPort}";
+            string[] asCaClient = [.. curl, "--cert-type", "P12", "--cert", $"{Path.Combine(data, "ca", "kmc-client.p12")}:{File.ReadAllText(Path.Combine(data, "ca", "kmc-client.pass")).Trim()}"];
+            await WaitForAsync(() => Task.FromResult(ExternalTool.Run("curl", [.. asCaClient, "-o", "/dev/null", "-w", "%{http_code}", $"{kmcUrl}/health/live"]).StdOut == "200"), kmc, "KMC host");
+            // Who may call it: the CA's client certificate only (an account allow-list); no certificate, no handshake.
+            string KmcCall(string[] who) => ExternalTool.Run("curl", [.. who, "-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data-binary",
+                "[{\"reference\":\"attack\",\"algorithm\":\"EcP256\",\"subject\":\"MAA=\",\"actor\":\"attacker\"}]", $"{kmcUrl}/kmc/v1/apply"]).StdOut;
+            Assert.That(KmcCall(asSystem), Does.EndWith("403").And.Contain("system:demo may not call the key management centre"));
+            Assert.That(KmcCall(asOfficer), Does.EndWith("403").And.Contain("staff:ra-officer may not call"));
+            Assert.That(KmcCall(curl), Does.EndWith("000"), "no client certificate: the handshake is refused");
+            Assert.That(KmcCall(asCaClient), Does.EndWith("200").And.Contain("\"keyId\""), "the CA's certificate is served");
+
+            // A dual application: two officers approve at the RA host, the CA host issues both certificates with a key the
+            // KMC host generated and archived; the envelope opens with the applicant's signing key alone.
+            var dualKey = Path.Combine(root, "dual.key");
+            Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", dualKey);
+            var dualCsr = Path.Combine(root, "dual.csr");
+            Tools.OpenSsl("req", "-new", "-key", dualKey, "-subj", "/CN=Split Dual/O=HRSS", "-out", dualCsr);
+            var dualBody = Path.Combine(root, "dual.json");
+            File.WriteAllText(dualBody, System.Text.Json.JsonSerializer.Serialize(new { profile = "staff-dual", csr = File.ReadAllText(dualCsr), applicantName = "Split Dual", staffId = "D900", organization = "HRSS", unit = "IT", contact = "dual@hrss.example" }));
+            var dualId = Regex.Match(ExternalTool.Run("curl", [.. asSystem, "-H", "Content-Type: application/json", "--data-binary", "@" + dualBody, $"https://127.0.0.1:{raPort}/api/v1/requests"]).StdOut, "\"id\":(\\d+)").Groups[1].Value;
+            Assert.That(dualId, Is.Not.Empty);
+            var officer2 = Regex.Matches(printed, @"Officer  login:\s+(\S+)\s+password: (\S+)")[1];
+            foreach (var approver in new[] { asOfficer, [.. curl, "--cert-type", "P12", "--cert", $"{officer2.Groups[1].Value}:{officer2.Groups[2].Value}"] })
+            {
+                Assert.That(ExternalTool.Run("curl", [.. approver, "-H", "Content-Type: application/json", "--data-binary", "{\"reason\":\"split dual\"}",
+                    $"https://127.0.0.1:{raPort}/api/v1/requests/{dualId}/approve"]).StdOut, Does.Contain("\"status\":"));
+            }
+
+            var dualSigning = Path.Combine(root, "dual.pem");
+            await WaitForAsync(() => Task.FromResult(ExternalTool.Run("curl", [.. asSystem, "-o", dualSigning, "-w", "%{http_code}",
+                $"https://127.0.0.1:{raPort}/api/v1/requests/{dualId}/certificate?format=pem"]).StdOut == "200"), ca, "dual issuance by the CA host through the KMC host");
+            var dualEncryption = Path.Combine(root, "dual.encryption.pem");
+            var dualEnvelope = Path.Combine(root, "dual.p7m");
+            Assert.That(ExternalTool.Run("curl", [.. asSystem, "-o", dualEncryption, "-w", "%{http_code}", $"https://127.0.0.1:{raPort}/api/v1/requests/{dualId}/encryption-certificate?format=pem"]).StdOut, Is.EqualTo("200"));
+            Assert.That(ExternalTool.Run("curl", [.. asSystem, "-o", dualEnvelope, "-w", "%{http_code}", $"https://127.0.0.1:{raPort}/api/v1/requests/{dualId}/envelope"]).StdOut, Is.EqualTo("200"));
+            Assert.That(Tools.OpenSsl("verify", "-CAfile", rootPem, "-untrusted", Path.Combine(caDirectory, "issuing.pem"), dualEncryption).StdOut.Trim(), Is.EqualTo($"{dualEncryption}: OK"));
+            var opened = Path.Combine(root, "dual-encryption-key.der");
+            var decrypted = Tools.OpenSsl("cms", "-decrypt", "-inform", "DER", "-in", dualEnvelope, "-recip", dualSigning, "-inkey", dualKey, "-out", opened);
+            Assert.That(decrypted.ExitCode, Is.EqualTo(0), decrypted.ToString());
+            Assert.That(Tools.OpenSsl("pkey", "-inform", "DER", "-in", opened, "-pubout").StdOut.Trim(), Is.EqualTo(Tools.OpenSsl("x509", "-in", dualEncryption, "-noout", "-pubkey").StdOut.Trim()));
+            await using (var archive = new NpgsqlConnection(owner))
+            {
+                await archive.OpenAsync();
+                await using var keys = new NpgsqlCommand("SELECT count(*) FROM kmc_keys WHERE \"Status\" = 1", archive);
+                Assert.That((long)(await keys.ExecuteScalarAsync())!, Is.GreaterThanOrEqualTo(1), "the key is archived and active at the KMC");
+            }
 
             // Who issued it: the CA host's worker, for the RA request.
             await using var check = new NpgsqlConnection(owner);

@@ -142,7 +142,7 @@ internal static class UpCommand
                 await app.Services.InitializeOcspResponderAsync(cancellationToken);
                 await app.Services.InitializeTokenServiceAsync(cancellationToken);
                 await app.Services.InitializeIdentityProviderAsync(migrate: true, cancellationToken);
-                await PkiPlatform.Kmc.Host.KmcHostExtensions.InitializeKeyManagementCentreAsync(app.Services, cancellationToken);
+                await PkiPlatform.Kmc.Host.KmcHostExtensions.InitializeKeyManagementCentreAsync(app.Services, migrate: true, cancellationToken);
             }, cancellationToken);
             app.MapServiceDefaults();
             app.MapOcspResponder();
