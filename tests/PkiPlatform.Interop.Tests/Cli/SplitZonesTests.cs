@@ -285,6 +285,26 @@ public sealed class SplitZonesTests
             var decrypted = Tools.OpenSsl("cms", "-decrypt", "-inform", "DER", "-in", dualEnvelope, "-recip", dualSigning, "-inkey", dualKey, "-out", opened);
             Assert.That(decrypted.ExitCode, Is.EqualTo(0), decrypted.ToString());
             Assert.That(Tools.OpenSsl("pkey", "-inform", "DER", "-in", opened, "-pubout").StdOut.Trim(), Is.EqualTo(Tools.OpenSsl("x509", "-in", dualEncryption, "-noout", "-pubkey").StdOut.Trim()));
+            // The CA host's client talks only to the KMC: pointed at another platform host (the RA's, whose TLS certificate
+            // chains to the same root but is bound to platform:ra-tls) it refuses the handshake and nothing is asked.
+            using (var view = await PkiPlatform.CaCore.Hosting.PkiRuntime.OpenAsync(PkiPlatform.CaCore.Hosting.DataDirectory.FromOption(data),
+                PkiPlatform.CaCore.Hosting.DataDirectory.FromOption(data).LoadConfig(As("ra")), null, TimeProvider.System, default, KeyZone.Ra, migrate: false))
+            {
+                using var client = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(data, "ca", "kmc-client.p12"),
+                    File.ReadAllText(Path.Combine(data, "ca", "kmc-client.pass")).Trim());
+                using var rootCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(rootPem);
+                using var issuingCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(caDirectory, "issuing.pem"));
+                PkiPlatform.CaCore.Issuance.EncryptionKeyApplication[] probe = [new("probe", KeyAlgorithm.EcP256, [0x30, 0x00], "test")];
+                using (var impostor = new PkiPlatform.CaCore.Host.RemoteKeyManagementCentre(view.Ca, new Uri($"https://127.0.0.1:{raPort}/"), client, rootCertificate, issuingCertificate))
+                {
+                    var refused = Assert.ThrowsAsync<HttpRequestException>(() => impostor.ApplyAsync(probe))!;
+                    Assert.That(refused.Message, Does.Contain("cannot be reached or is not the KMC"));
+                }
+
+                using var real = new PkiPlatform.CaCore.Host.RemoteKeyManagementCentre(view.Ca, new Uri(kmcUrl + "/"), client, rootCertificate, issuingCertificate);
+                Assert.That((await real.ApplyAsync(probe)).Single().Csr, Is.Not.Empty, "the same client reaches the real KMC");
+            }
+
             await using (var archive = new NpgsqlConnection(owner))
             {
                 await archive.OpenAsync();
