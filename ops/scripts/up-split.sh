@@ -16,7 +16,7 @@ dotnet build "$root/ops/src/PkiPlatform.Cli" -c Release -v quiet -nologo >/dev/n
 bin="$root/ops/src/PkiPlatform.Cli/bin/Release/net10.0"
 pki() { dotnet "$bin/pki.dll" --data "$data" "$@"; }
 grep -q '"provider": *"postgres"' "$data/pki.json" || { echo "up-split.sh: $data/pki.json does not use PostgreSQL; zones need their own database roles" >&2; exit 2; }
-if [[ ! -f $data/ra/portal.p12 ]]; then
+if [[ ! -f $data/ra/portal.p12 || ! -f $data/kmc/tls.p12 ]]; then
   pki up --ra-port "$ra" >"$data/bootstrap.log" 2>&1 &
   boot=$!
   for _ in $(seq 300); do grep -q "Press Ctrl+C to stop." "$data/bootstrap.log" && break; sleep 0.2; done
