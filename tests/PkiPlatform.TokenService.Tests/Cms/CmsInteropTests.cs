@@ -86,6 +86,54 @@ public sealed class CmsInteropTests
         Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)));
     }
 
+    /// <summary>
+    /// GM/T 0010 signedData with an SM2 key: openssl asn1parse (a parser nobody here wrote) shows the GM/T 0010 content
+    /// types, SM3 and SM2-1 and version 1; the signature value, taken out of the SignerInfo, verifies with
+    /// `openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt distid:1234567812345678` over the content alone; our verifier
+    /// accepts it (attached, and detached with a timestamp) and refuses altered content. An ECDSA key is refused for
+    /// this format with the reason, as is an unknown format.
+    /// </summary>
+    [Test]
+    public async Task SignAsync_GmT0010_Sm2_OpenSslParsesAndVerifiesTheSignature_OurVerifierAccepts()
+    {
+        var (key, certificatePath) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign, KeyAlgorithm.Sm2);
+        var der = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: false, timestamp: false, format: GmSignedData.Format);
+        var signed = Write("gm.p7m", der);
+
+        var parsed = ExternalTool.Run(_openssl, "asn1parse", "-inform", "DER", "-in", signed);
+        Assert.That(parsed.ExitCode, Is.EqualTo(0), parsed.ToString());
+        Assert.That(parsed.StdOut, Does.Match(@"OBJECT\s+:1\.2\.156\.10197\.6\.1\.4\.2\.2").And.Match(@"OBJECT\s+:1\.2\.156\.10197\.6\.1\.4\.2\.1")
+            .And.Match(@"OBJECT\s+:sm3").And.Match(@"OBJECT\s+:(1\.2\.156\.10197\.1\.301\.1|sm2sign)"), parsed.StdOut);
+        Assert.That(parsed.StdOut, Does.Not.Contain("pkcs7-signedData").And.Not.Contain(":pkcs7-data"));
+        Assert.That(System.Text.RegularExpressions.Regex.Count(parsed.StdOut, @"INTEGER\s+:01"), Is.GreaterThanOrEqualTo(2), "SignedData and SignerInfo version 1");
+
+        var signerInfo = Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(der).Content).SignerInfos[0];
+        var signature = Write("gm.sig", Org.BouncyCastle.Asn1.Cms.SignerInfo.GetInstance(signerInfo).Signature.GetOctets());
+        var publicKey = Out("gm-signer.pub");
+        File.WriteAllText(publicKey, ExternalTool.Run(_openssl, "x509", "-in", certificatePath, "-noout", "-pubkey").StdOut);
+        var verified = ExternalTool.Run(_openssl, "pkeyutl", "-verify", "-rawin", "-digest", "sm3", "-pubin", "-inkey", publicKey, "-in", _documentPath, "-sigfile", signature,
+            "-pkeyopt", "distid:1234567812345678");
+        Assert.That(verified.StdOut, Does.Contain("Signature Verified Successfully"), verified.ToString());
+
+        var report = await _platform.Verifier.VerifyAsync(der);
+        Assert.That(report.Valid, Is.True, string.Join("; ", report.Signers.SelectMany(s => s.Reasons)));
+        Assert.That(report.Content, Is.EqualTo(Document));
+        var tampered = (byte[])der.Clone();
+        tampered[tampered.AsSpan().IndexOf("Pension award"u8)] ^= 0x20;
+        Assert.That((await _platform.Verifier.VerifyAsync(tampered)).Valid, Is.False);
+
+        var detached = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: true, timestamp: true, format: GmSignedData.Format);
+        var stamped = await _platform.Verifier.VerifyAsync(detached, Document);
+        Assert.That(stamped.Valid, Is.True, string.Join("; ", stamped.Signers.SelectMany(s => s.Reasons)));
+        Assert.That(stamped.Signers[0].Timestamp?.Valid, Is.True, stamped.Signers[0].Timestamp?.Reason);
+
+        var (ecdsa, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign);
+        var refused = Assert.ThrowsAsync<PkiException>(() => _platform.Signer.SignAsync(CmsTestPlatform.Owner, ecdsa.KeyLabel, Document, false, false, GmSignedData.Format))!;
+        Assert.That(refused.Message, Does.Contain("signs with SM2 keys only"));
+        var unknown = Assert.ThrowsAsync<PkiException>(() => _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, false, false, "pkcs7"))!;
+        Assert.That(unknown.Message, Does.Contain("use rfc5652"));
+    }
+
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:pss" })]
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:32" })]
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-noattr" })]

@@ -79,6 +79,26 @@ public sealed class TokenApiTests
         Assert.That(old.Headers.GetValues("Link").Single(), Is.EqualTo("</api/v1/signatures>; rel=\"successor-version\""));
     }
 
+    /// <summary>GM/T 0010 over the API: format=gmt0010 with the system's SM2 key, verified through the API; with an ECDSA key a 400 problem says why.</summary>
+    [Test]
+    public async Task SignGmT0010_OverHttps_VerifiesThroughTheApi_EcdsaKeyRefused()
+    {
+        var sm2 = (await _platform.CreateKeyAsync(ServiceKeyUsage.Sign, KeyAlgorithm.Sm2)).Key.KeyLabel;
+        using var http = _platform.ApiClient(_system);
+
+        using var signed = await http.PostAsync($"/api/v1/signatures?key={sm2}&format=gmt0010", new ByteArrayContent("就业登记表"u8.ToArray()));
+        var der = await signed.Content.ReadAsByteArrayAsync();
+        using var verified = await http.PostAsJsonAsync("/api/v1/verifications", new { signedData = Convert.ToBase64String(der) });
+        var report = JsonDocument.Parse(await verified.Content.ReadAsStringAsync()).RootElement;
+        using var refused = await http.PostAsync($"/api/v1/signatures?key={_signKey}&format=gmt0010", new ByteArrayContent("x"u8.ToArray()));
+
+        Assert.That(signed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(der).ContentType.Id, Is.EqualTo("1.2.156.10197.6.1.4.2.2"));
+        Assert.That(report.GetProperty("valid").GetBoolean(), Is.True, report.ToString());
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ProblemAsync(refused)).GetProperty("detail").GetString(), Does.Contain("signs with SM2 keys only"));
+    }
+
     [Test]
     public async Task SignThenVerify_OverHttps_ValidVerdict()
     {

@@ -50,10 +50,10 @@ public static class TokenApiEndpoints
             Results.Ok((await keys.ListAsync(Caller(user), ct)).Select(k => new ServiceKeyView(k.KeyLabel, k.Usage, k.Serial, k.NotAfter,
                 new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", k.CertificateDer)) + "\n"))));
 
-        yield return ("POST", "/signatures", "/sign", async (HttpContext context, string? key, bool? detached, bool? timestamp, CmsSignatureCreator signer, SigningServiceOptions options) =>
+        yield return ("POST", "/signatures", "/sign", async (HttpContext context, string? key, bool? detached, bool? timestamp, string? format, CmsSignatureCreator signer, SigningServiceOptions options) =>
         {
             var content = await ReadBodyAsync(context, options);
-            var der = await signer.SignAsync(Caller(context.User), Required(key, "key"), content, detached ?? false, timestamp ?? false, context.RequestAborted);
+            var der = await signer.SignAsync(Caller(context.User), Required(key, "key"), content, detached ?? false, timestamp ?? false, format, context.RequestAborted);
             return Results.Bytes(der, detached == true ? DetachedSignatureType : SignedDataType);
         });
 

@@ -109,7 +109,7 @@ internal static class BenchVerifyCommand
                 for (var j = 0; j < 8; j++)
                 {
                     content[0] = (byte)j;
-                    messages.Add(await creator.SignAsync(owner, signer.KeyLabel, content, detached: false, timestamp: false, cancellationToken));
+                    messages.Add(await creator.SignAsync(owner, signer.KeyLabel, content, detached: false, timestamp: false, cancellationToken: cancellationToken));
                 }
             }
 

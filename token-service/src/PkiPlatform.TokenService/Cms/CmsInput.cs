@@ -17,6 +17,9 @@ public static class CmsInput
         ["1.2.840.113549.1.7.6"] = "EncryptedData",
         ["1.2.840.113549.1.9.16.1.2"] = "AuthenticatedData",
         ["1.2.840.113549.1.9.16.1.23"] = "AuthEnvelopedData",
+        ["1.2.156.10197.6.1.4.2.1"] = "GM/T 0010 data",
+        ["1.2.156.10197.6.1.4.2.2"] = "GM/T 0010 signedData",
+        ["1.2.156.10197.6.1.4.2.3"] = "GM/T 0010 envelopedData",
     };
 
     public static ContentInfo ParseContentInfo(byte[] bytes)

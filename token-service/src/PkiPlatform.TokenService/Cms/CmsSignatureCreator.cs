@@ -25,16 +25,27 @@ namespace PkiPlatform.TokenService.Cms;
 /// </summary>
 public sealed class CmsSignatureCreator(CertificateAuthority ca, ServiceKeys keys, TimeStampAuthority? tsa, TimeProvider clock)
 {
-    public async Task<byte[]> SignAsync(string caller, string keyLabel, byte[] content, bool detached, bool timestamp, CancellationToken cancellationToken = default)
+    /// <param name="format">"rfc5652" (default) or <see cref="GmSignedData.Format"/> (GM/T 0010, SM2 keys only).</param>
+    public async Task<byte[]> SignAsync(string caller, string keyLabel, byte[] content, bool detached, bool timestamp, string? format = null, CancellationToken cancellationToken = default)
     {
         if (timestamp && tsa is null)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, "this token service has no time-stamping authority; sign without timestamp");
         }
 
+        if (format is not (null or "rfc5652" or GmSignedData.Format))
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"format '{format}' is not offered; use rfc5652 (RFC 5652 CMS, the default) or {GmSignedData.Format} (GM/T 0010, SM2 keys)");
+        }
+
         var key = await keys.ResolveAsync(keyLabel, caller, ServiceKeyUsage.Sign, cancellationToken);
         var certificate = new X509CertificateParser().ReadCertificate(key.CertificateDer);
         var issuing = await ca.Authorities.GetAsync(ca.Options.IssuingAuthority, cancellationToken);
+        if (format == GmSignedData.Format)
+        {
+            return await AuditedAsync(caller, key.KeyLabel, content, detached, timestamp, format, await SignGmAsync(caller, key.KeyLabel, certificate, issuing.Certificate, content, detached, timestamp, cancellationToken), cancellationToken);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
 
         var attributes = new Dictionary<DerObjectIdentifier, object>
@@ -58,28 +69,65 @@ public sealed class CmsSignatureCreator(CertificateAuthority ca, ServiceKeys key
             signed = await AddTimestampAsync(signed, caller, cancellationToken);
         }
 
-        var der = signed.ContentInfo.GetDerEncoded();
+        return await AuditedAsync(caller, key.KeyLabel, content, detached, timestamp, "rfc5652", signed.ContentInfo.GetDerEncoded(), cancellationToken);
+    }
+
+    private async Task<byte[]> AuditedAsync(string caller, string keyLabel, byte[] content, bool detached, bool timestamp, string format, byte[] der, CancellationToken cancellationToken)
+    {
         await using (var db = ca.Database.CreateContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsSigned, key.KeyLabel,
-                $"content_sha256={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(content))}; bytes={content.Length}; detached={detached}; timestamp={timestamp}")], cancellationToken);
+            await ca.Audit.AppendAsync(db, [new AuditRecord(caller, AuditActions.CmsSigned, keyLabel,
+                $"content_sha256={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(content))}; bytes={content.Length}; detached={detached}; timestamp={timestamp}; format={format}")], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         return der;
     }
 
+    /// <summary>GM/T 0010 signedData (<see cref="GmSignedData"/>): SM3withSM2 over the content itself, by the key store.</summary>
+    private async Task<byte[]> SignGmAsync(string caller, string keyLabel, X509Certificate certificate, X509CertificateStructure issuing, byte[] content, bool detached, bool timestamp,
+        CancellationToken cancellationToken)
+    {
+        var signingKey = ca.Keys.GetSigner(keyLabel);
+        if (signingKey.Info.Algorithm != KeyAlgorithm.Sm2)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"format {GmSignedData.Format} signs with SM2 keys only; key {keyLabel} is {signingKey.Info.Algorithm.ToName()}: use format rfc5652");
+        }
+
+        byte[] signature;
+        using (var operation = signingKey.BeginSign(SignatureAlgorithm.Sm3WithSm2))
+        {
+            operation.Update(content);
+            signature = operation.Complete();
+        }
+
+        Asn1Set? unsigned = null;
+        if (timestamp)
+        {
+            var token = await TimestampTokenAsync(signature, caller, cancellationToken);
+            unsigned = new DerSet(new Attribute(PkcsObjectIdentifiers.IdAASignatureTimeStampToken, new DerSet(Asn1Object.FromByteArray(token.GetEncoded()))));
+        }
+
+        return GmSignedData.Create(content, detached, certificate.CertificateStructure, [certificate.CertificateStructure, issuing], signature, unsigned).GetDerEncoded();
+    }
+
+    /// <summary>An RFC 3161 token over the SHA-256 of a signature value (id-aa-signatureTimeStampToken, RFC 3161 Appendix A).</summary>
+    private async Task<TimeStampToken> TimestampTokenAsync(byte[] signature, string caller, CancellationToken cancellationToken)
+    {
+        var requests = new TimeStampRequestGenerator();
+        requests.SetCertReq(true);
+        var request = requests.Generate(NistObjectIdentifiers.IdSha256, System.Security.Cryptography.SHA256.HashData(signature),
+                new Org.BouncyCastle.Math.BigInteger(64, new Org.BouncyCastle.Security.SecureRandom()));
+        var response = new TimeStampResponse(await tsa!.RespondAsync(request.GetEncoded(), caller, cancellationToken));
+        return response.TimeStampToken
+            ?? throw new PkiException(PkiErrorCodes.Internal, $"the time-stamping authority refused: {response.GetStatusString()}");
+    }
+
     private async Task<CmsSignedData> AddTimestampAsync(CmsSignedData signed, string caller, CancellationToken cancellationToken)
     {
         var signerInfo = signed.GetSignerInfos().GetSigners().Single();
-        var requests = new TimeStampRequestGenerator();
-        requests.SetCertReq(true);
-        var request = requests.Generate(NistObjectIdentifiers.IdSha256, System.Security.Cryptography.SHA256.HashData(signerInfo.GetSignature()),
-                new Org.BouncyCastle.Math.BigInteger(64, new Org.BouncyCastle.Security.SecureRandom()));
-        var response = new TimeStampResponse(await tsa!.RespondAsync(request.GetEncoded(), caller, cancellationToken));
-        var token = response.TimeStampToken
-            ?? throw new PkiException(PkiErrorCodes.Internal, $"the time-stamping authority refused: {response.GetStatusString()}");
+        var token = await TimestampTokenAsync(signerInfo.GetSignature(), caller, cancellationToken);
         var unsigned = new AttributeTable(new Dictionary<DerObjectIdentifier, object>
         {
             [PkcsObjectIdentifiers.IdAASignatureTimeStampToken] = new Attribute(PkcsObjectIdentifiers.IdAASignatureTimeStampToken,

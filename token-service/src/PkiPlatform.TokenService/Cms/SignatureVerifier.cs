@@ -34,6 +34,12 @@ public sealed class SignatureVerifier(PathValidator paths, RevocationChecker rev
     public async Task<VerificationReport> VerifyAsync(byte[] signedData, byte[]? detachedContent = null, IReadOnlyList<X509Crl>? crls = null, CancellationToken cancellationToken = default)
     {
         var info = CmsInput.ParseContentInfo(signedData);
+        if (GmSignedData.Is(info))
+        {
+            // GM/T 0010 signedData: read as its RFC 5652 equivalent (the signature covers the content alone).
+            info = MalformedInput.Parse(() => GmSignedData.ToRfc5652(info), TokenErrorCodes.CmsMalformed, "the GM/T 0010 signedData is malformed");
+        }
+
         CmsInput.ExpectContentType(info, CmsObjectIdentifiers.SignedData, "SignedData");
         CmsSignedData cms;
         byte[]? content = null;
