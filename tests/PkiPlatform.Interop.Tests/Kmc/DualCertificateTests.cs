@@ -105,6 +105,48 @@ public sealed class DualCertificateTests
         Assert.That(signingPublic, Is.Not.EqualTo(certificatePublic));
     }
 
+    /// <summary>
+    /// GM/T 0015 identity extensions: an identity card number and a social-insurance number requested in an OpenSSL-made
+    /// CSR reach the signing certificate of staff-sm2-dual (which lists them) as PrintableStrings, not the encryption
+    /// certificate, and not the audit trail; staff-dual (which does not) refuses them, as it does a mistyped number.
+    /// </summary>
+    [Test]
+    public void Sm2Dual_IdentityExtensions_OnlyWhereTheProfileAllows_WellFormed_NotAudited()
+    {
+        var data = Init("sm2-id", "sm2");
+        var key = PathOf("id.key");
+        Ok(Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", key));
+        string Csr(string name, string identity)
+        {
+            var csr = PathOf(name + ".csr");
+            Ok(Tools.OpenSsl("req", "-new", "-key", key, "-sm3", "-sigopt", DistinguishingId, "-subj", "/CN=Wang Wu/O=HRSS", "-out", csr,
+                "-addext", $"1.2.156.10260.4.1.1=ASN1:PRINTABLESTRING:{identity}", "-addext", "1.2.156.10260.4.1.2=ASN1:PRINTABLESTRING:11010519491231002X"));
+            return csr;
+        }
+
+        Ok(PkiCli.Run(data, "issue", "--profile", "staff-sm2-dual", "--csr", Csr("good", "11010519491231002X"), "--out", PathOf("wang.pem"), "--bypass-ra", "identity test"));
+        var signing = Ok(Tools.OpenSsl("x509", "-in", PathOf("wang.pem"), "-noout", "-text")).StdOut;
+        Assert.That(signing, Does.Match(@"1\.2\.156\.10260\.4\.1\.1:\s*\n\s*\.\.11010519491231002X").And.Match(@"1\.2\.156\.10260\.4\.1\.2:\s*\n\s*\.\.11010519491231002X"), signing);
+        var extension = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(File.ReadAllBytes(PathOf("wang.pem"))).GetExtensionValue(new DerObjectIdentifier("1.2.156.10260.4.1.1"));
+        Assert.That(DerPrintableString.GetInstance(Asn1Object.FromByteArray(extension.GetOctets())).GetString(), Is.EqualTo("11010519491231002X"));
+        Assert.That(Ok(Tools.OpenSsl("x509", "-in", PathOf("wang.encryption.pem"), "-noout", "-text")).StdOut, Does.Not.Contain("1.2.156.10260"), "the encryption certificate carries no personal data");
+        Assert.That(PkiCli.Run(data, "audit", "list", "--limit", "100").StdOut, Does.Not.Contain("11010519491231002X"));
+
+        var mistyped = PkiCli.Run(data, "issue", "--profile", "staff-sm2-dual", "--csr", Csr("typo", "110105194912310021"), "--out", PathOf("typo.pem"), "--bypass-ra", "identity test");
+        Assert.That(mistyped.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(mistyped.StdErr, Does.Contain("check digit does not match").And.Not.Contain("110105194912310021"), mistyped.ToString());
+        Assert.That(File.Exists(PathOf("typo.pem")), Is.False);
+
+        var ecdsaData = Init("ec-id", "ec-p256");
+        var ecKey = PathOf("ec-id.key");
+        Ok(Tools.OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ecKey));
+        var ecCsr = PathOf("ec-id.csr");
+        Ok(Tools.OpenSsl("req", "-new", "-key", ecKey, "-subj", "/CN=Wang Wu/O=HRSS", "-out", ecCsr, "-addext", "1.2.156.10260.4.1.1=ASN1:PRINTABLESTRING:11010519491231002X"));
+        var refused = PkiCli.Run(ecdsaData, "issue", "--profile", "staff-dual", "--csr", ecCsr, "--out", PathOf("ec-id.pem"), "--bypass-ra", "identity test");
+        Assert.That(refused.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(refused.StdErr, Does.Contain("does not carry the identity-card extension (personal data); remove it from the CSR"), refused.ToString());
+    }
+
     [Test]
     public void EcdsaDual_TheCmsEnvelopeOpensWithOpensslCms_AndHoldsTheEncryptionKey()
     {

@@ -38,6 +38,12 @@ public sealed class CertificateRequest
     /// <summary>The subjectAltName requested in the extensionRequest attribute, if any.</summary>
     public GeneralNames? SubjectAltNames { get; }
 
+    /// <summary>GM/T 0015 identity extensions requested (<see cref="PersonalIdentifiers"/>): name → value.</summary>
+    public IReadOnlyDictionary<string, string> PersonalIdentifiers { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>Why a requested identity extension cannot be read, if one cannot.</summary>
+    public string? UnreadablePersonalIdentifier { get; private init; }
+
     /// <summary>Parses DER or PEM; malformed input is a <see cref="CaErrorCodes.BadCsr"/> that says what is wrong.</summary>
     public static CertificateRequest Parse(ReadOnlySpan<byte> input)
     {
@@ -65,7 +71,18 @@ public sealed class CertificateRequest
         }
 
         var (algorithm, description) = DescribeKey(csr.GetCertificationRequestInfo().SubjectPublicKeyInfo);
-        return new CertificateRequest(csr, algorithm, description, ReadSubjectAltNames(csr));
+        X509Extensions? requested;
+        try
+        {
+            requested = csr.GetRequestedExtensions();
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException)
+        {
+            throw new PkiException(CaErrorCodes.BadCsr, $"the CSR's extensionRequest attribute is malformed: {ex.Message}", ex);
+        }
+
+        var (identifiers, unreadable) = Issuance.PersonalIdentifiers.Read(requested);
+        return new CertificateRequest(csr, algorithm, description, ReadSubjectAltNames(csr)) { PersonalIdentifiers = identifiers, UnreadablePersonalIdentifier = unreadable };
     }
 
     private static byte[] PemOrDer(ReadOnlySpan<byte> input)

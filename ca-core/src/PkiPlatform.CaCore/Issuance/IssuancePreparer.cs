@@ -25,6 +25,7 @@ public sealed class IssuancePreparer(ProfileCatalog profiles, CaOptions options,
         new SubjectAttributesCheck(),
         new SubjectPatternCheck(),
         new SubjectAltNameCheck(),
+        new PersonalIdentifierCheck(),
         new NameScopeCheck(NameScope.From(options)),
     ];
 
@@ -99,6 +100,8 @@ public sealed class IssuancePreparer(ProfileCatalog profiles, CaOptions options,
             extensions.AddExtension(X509Extensions.SubjectAlternativeName, request.Subject.GetOidList().Count == 0, san);
         }
 
+        // Checked by PersonalIdentifierCheck: present only where the profile allows them, well-formed.
+        PersonalIdentifiers.Add(extensions, request.PersonalIdentifiers);
         if (profile.CertificatePolicies.Count > 0)
         {
             extensions.AddExtension(X509Extensions.CertificatePolicies, false,

@@ -65,6 +65,9 @@ public sealed class CertificateProfile
     /// <summary>Adds id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1); only for OCSP signing certificates.</summary>
     public bool OcspNoCheck { get; init; }
 
+    /// <summary>GM/T 0015 identity extensions (personal data) a CSR may carry into the certificate; none by default.</summary>
+    public IReadOnlyList<string> PersonalIdentifiers { get; init; } = [];
+
     /// <summary>How many distinct RA officers must approve a request (used by the RA).</summary>
     public int Approvals { get; init; } = 1;
 

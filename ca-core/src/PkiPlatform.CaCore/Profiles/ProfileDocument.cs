@@ -31,6 +31,9 @@ internal sealed class ProfileDocument
 
     public bool OcspNoCheck { get; set; }
 
+    /// <summary>GM/T 0015 identity extensions the applicant may ask for: "identity-card", "social-insurance".</summary>
+    public List<string>? PersonalIdentifiers { get; set; }
+
     public int? Approvals { get; set; }
 
     public int? RevocationApprovals { get; set; }

@@ -136,6 +136,13 @@ public static class ProfileLoader
             throw Invalid(source, "subjectAltNames.maxCount: 1..100");
         }
 
+        var identifiers = (d.PersonalIdentifiers ?? []).Select(name => Issuance.PersonalIdentifiers.Oids.ContainsKey(name) ? name
+            : throw Invalid(source, $"personalIdentifiers: unknown '{name}'; use {string.Join(", ", Issuance.PersonalIdentifiers.Oids.Keys)}")).Distinct().ToList();
+        if (identifiers.Count > 0 && audience != ProfileAudience.Public)
+        {
+            throw Invalid(source, "personalIdentifiers: only profiles for people (audience public) carry personal data");
+        }
+
         if (d.OcspNoCheck && !eku.Contains(X509Names.ExtendedKeyUsages["OCSPSigning"]))
         {
             throw Invalid(source, "ocspNoCheck: only for profiles whose extendedKeyUsage is OCSPSigning (RFC 6960 §4.2.2.2.1)");
@@ -168,6 +175,7 @@ public static class ProfileLoader
             ExtendedKeyUsageCritical = d.ExtendedKeyUsageCritical,
             CertificatePolicies = policies,
             OcspNoCheck = d.OcspNoCheck,
+            PersonalIdentifiers = identifiers,
             Approvals = d.Approvals ?? 1,
             RevocationApprovals = d.RevocationApprovals ?? 0,
         };
