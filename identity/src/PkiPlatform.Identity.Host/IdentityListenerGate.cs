@@ -35,6 +35,7 @@ internal sealed class IdentityListenerGate(IdentityListener listener) : IStartup
                 context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'; base-uri 'none'";
                 context.Response.Headers.XContentTypeOptions = "nosniff";
                 context.Response.Headers["Referrer-Policy"] = "no-referrer";
+                context.Response.Headers.StrictTransportSecurity = "max-age=31536000";
             }
 
             await following(context);

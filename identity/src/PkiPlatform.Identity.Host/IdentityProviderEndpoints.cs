@@ -247,6 +247,26 @@ public static class IdentityProviderEndpoints
     public static WebApplication MapIdentityProvider(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // OpenIddict answers its endpoints as an authentication request handler. On the provider's paths only that runs:
+        // not the general authentication middleware, whose default scheme in pki up is the RA's client-certificate
+        // authentication (chain and CA records on every token request; clients and staff are judged by
+        // SystemClientAuthenticator and StaffAuthenticator instead). Marked as composed, so WebApplication adds no
+        // authentication middleware of its own at the head of the pipeline.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        app.UseWhen(context => IdentityListener.IsIdentityPath(context.Request.Path), identity => identity.Use(async (context, next) =>
+        {
+            var schemes = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
+            var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+            foreach (var scheme in await schemes.GetRequestHandlerSchemesAsync())
+            {
+                if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync())
+                {
+                    return;
+                }
+            }
+
+            await next(context);
+        }));
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync);
         app.MapPost("/connect/token", (Delegate)TokenAsync);
         app.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync);

@@ -32,7 +32,7 @@ return await HostProgram.RunAsync("Identity provider", async () =>
          System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer)]);
     var app = builder.Build();
     await app.Services.InitializeIdentityProviderAsync(migrate: false);
-    app.MapServiceDefaults();
+    app.MapServiceDefaults(machineEndpoints: IdentityListener.IsMtlsPath);
     // As in pki up: OpenIddict's server handler answers its endpoints itself; the pages authenticate by the login
     // certificate (StaffAuthenticator), so no authentication or authorization middleware is composed.
     app.MapIdentityProvider();

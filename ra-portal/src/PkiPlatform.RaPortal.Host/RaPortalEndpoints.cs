@@ -77,12 +77,22 @@ public static class RaPortalEndpoints
     }
 
     /// <param name="app">The application.</param>
+    /// <param name="servedElsewhere">
+    /// Paths of another component in the same process that does its own authentication (pki up: the identity
+    /// provider's, on its own listeners): the portal's headers and client-certificate authentication stay off them.
+    /// </param>
     /// <remarks>A process that also listens on plain HTTP serves the RA only on its TLS listener: MapServiceDefaults gates by connection, not Host header.</remarks>
-    public static WebApplication MapRaPortal(this WebApplication app)
+    public static WebApplication MapRaPortal(this WebApplication app, Func<PathString, bool>? servedElsewhere = null)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        // Authentication and authorization are composed in the portal's branch below; without these marks WebApplication
+        // would also add both at the head of the whole pipeline, validating a client certificate (chain and the CA's
+        // records) on every request of every component in the process — the identity provider's token endpoint included.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         // The protocol endpoints sharing this process (OCSP, CRL, AIA, TSA) answer anyone, in their own protocol:
         // they skip the portal's headers, authentication, authorization and rate limits.
-        app.UseWhen(context => !ServiceDefaults.ServiceDefaultsExtensions.IsProtocolPath(context.Request.Path), portal =>
+        app.UseWhen(context => !ServiceDefaults.ServiceDefaultsExtensions.IsProtocolPath(context.Request.Path) && servedElsewhere?.Invoke(context.Request.Path) != true, portal =>
         {
             portal.UsePortalSecurityHeaders();
             portal.UseWhen(context => Portal.PortalErrorPage.IsPage(context.Request.Path), pages => pages.UsePortalErrorPages());

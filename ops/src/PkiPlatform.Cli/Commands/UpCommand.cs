@@ -144,9 +144,9 @@ internal static class UpCommand
                 await app.Services.InitializeIdentityProviderAsync(migrate: true, cancellationToken);
                 await PkiPlatform.Kmc.Host.KmcHostExtensions.InitializeKeyManagementCentreAsync(app.Services, migrate: true, cancellationToken);
             }, cancellationToken);
-            app.MapServiceDefaults();
+            app.MapServiceDefaults(machineEndpoints: PkiPlatform.Identity.Host.IdentityListener.IsMtlsPath);
             app.MapOcspResponder();
-            app.MapRaPortal();
+            app.MapRaPortal(servedElsewhere: PkiPlatform.Identity.Host.IdentityListener.IsIdentityPath);
             app.MapTokenService();
             app.MapIdentityProvider();
             await app.StartAsync(cancellationToken);
