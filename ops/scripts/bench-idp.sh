@@ -4,10 +4,11 @@
 #   pki bench oidc (wrk cannot present a client certificate): client credentials over mTLS (tls_client_auth, the demo
 #   business system) on kept-alive connections and with a new TLS connection per grant, and complete certificate
 #   logins (authorize with the officer's staff certificate -> code -> token exchange).
-# Usage: bash ops/scripts/bench-idp.sh [SECONDS]
+# Usage: bash ops/scripts/bench-idp.sh [SECONDS=8] [RUNS=3]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 seconds=${1:-8}
+runs=${2:-3}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 dotnet build "$root/ops/src/PkiPlatform.Cli" -c Release -v quiet -nologo >/dev/null
 pki="dotnet $root/ops/src/PkiPlatform.Cli/bin/Release/net10.0/pki.dll"
@@ -35,21 +36,27 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $basic"
 wrk.body = "token=$token"
 LUA
-summary() { awk '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s /s, p99 %s, non-2xx %s\n", rps, p99, bad+0}'; }
-for name in cc introspect; do
-  path=$([ $name = cc ] && echo token || echo introspect)
-  timeout $((seconds + 30)) wrk -t2 -c32 -d3s -s "$work/$name.lua" "https://127.0.0.1:$idp/connect/$path" >/dev/null   # warm-up
-  echo "== $name ($path), kept-alive, wrk -t2 -c32"
-  timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/$name.lua" "https://127.0.0.1:$idp/connect/$path" | summary
-done
+# Each case: two warm-up runs (tiered JIT: the first tens of seconds run less optimised code), then RUNS measured runs
+# and their median.
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() { # NAME COMMAND…: prints the runs and the median (operations/s)
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 || true
+  "$@" >/dev/null 2>&1 || true
+  local values=""
+  for _ in $(seq "$runs"); do values="$values $("$@" 2>&1 | sed -n 's/.*Requests\/sec: *\([0-9.]*\).*/\1/p; s/.*: \([0-9]*\) \/s (.*/\1/p' | head -1)"; done
+  printf '%-70s runs:%s  median: %s /s\n' "$name" "$values" "$(echo "$values" | median)"
+}
+wrk_run() { timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" -s "$work/$1.lua" "https://127.0.0.1:$idp/connect/$2"; }
+measure "client credentials, client_secret_basic, kept-alive (wrk -t2 -c32)" wrk_run cc token
+measure "introspection, kept-alive (wrk -t2 -c32)" wrk_run introspect introspect
 
 system=$(sed -n 's/.*System   login: *\([^ ]*\) *password: \([^ ]*\).*/\1 \2/p' "$work/up.log")
 officer=$(sed -n 's/.*Officer  login: *\([^ ]*\) *password: \([^ ]*\).*/\1 \2/p' "$work/up.log" | head -1)
 demo=$(sed -n 's/.*client_id demo-rp   secret: \([^ ]*\).*/\1/p' "$work/up.log")
 root="$work/data/publish/ca/root.pem"
-echo "== client credentials over mTLS (tls_client_auth), kept-alive, 32 callers"
-$pki bench oidc --url "https://127.0.0.1:$mtls/connect/token" --client-id demo-system --p12 ${system% *} --password ${system#* } --root "$root" --seconds "$seconds"
-echo "== client credentials over mTLS, a new TLS connection per grant, 32 callers"
-$pki bench oidc --url "https://127.0.0.1:$mtls/connect/token" --client-id demo-system --p12 ${system% *} --password ${system#* } --root "$root" --seconds "$seconds" --new-connection
-echo "== complete certificate logins (authorize -> code -> token), 16 callers"
-$pki bench oidc --mode login --url "https://127.0.0.1:$idp/" --client-id demo-rp --secret "$demo" --p12 ${officer% *} --password ${officer#* } --root "$root" --seconds "$seconds" --connections 16
+cc() { $pki bench oidc --url "https://127.0.0.1:$mtls/connect/token" --client-id demo-system --p12 "${system% *}" --password "${system#* }" --root "$root" --seconds "$seconds" "$@"; }
+measure "client credentials over mTLS (tls_client_auth), kept-alive, 32 callers" cc
+measure "client credentials over mTLS, a new TLS connection per grant, 32 callers" cc --new-connection
+login() { $pki bench oidc --mode login --url "https://127.0.0.1:$idp/" --client-id demo-rp --secret "$demo" --p12 "${officer% *}" --password "${officer#* }" --root "$root" --seconds "$seconds" --connections 16; }
+measure "complete certificate logins (authorize -> code -> token), 16 callers" login

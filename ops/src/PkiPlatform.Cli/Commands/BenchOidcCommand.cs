@@ -47,21 +47,23 @@ internal static class BenchOidcCommand
                 SslOptions =
                 {
                     ClientCertificateContext = context,
-                    RemoteCertificateValidationCallback = (_, server, _, _) =>
+                    // The platform's root as the only anchor, as a business system configures it: the handshake's own chain
+                    // build then needs no download (left to defaults it fetched the root from the AIA URL per connection).
+                    CertificateChainPolicy = new X509ChainPolicy
                     {
-                        using var chain = new X509Chain();
-                        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                        chain.ChainPolicy.CustomTrustStore.Add(anchor);
-                        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                        return server is X509Certificate2 presented && chain.Build(presented);
+                        TrustMode = X509ChainTrustMode.CustomRootTrust,
+                        CustomTrustStore = { anchor },
+                        RevocationMode = X509RevocationMode.NoCheck,
+                        DisableCertificateDownloads = true,
                     },
+                    RemoteCertificateValidationCallback = (_, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None,
                 },
             };
             using var http = new HttpClient(handler);
             using var backChannel = new HttpClient(new SocketsHttpHandler
             {
                 MaxConnectionsPerServer = result.GetValue(connections),
-                SslOptions = { RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback },
+                SslOptions = { CertificateChainPolicy = handler.SslOptions.CertificateChainPolicy, RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback },
             });
             var endpoint = new Uri(result.GetValue(url)!);
             var id = result.GetValue(clientId)!;
