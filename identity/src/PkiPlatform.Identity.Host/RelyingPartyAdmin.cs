@@ -99,7 +99,8 @@ internal static class RelyingPartyAdmin
         }
         catch (PkiException ex)
         {
-            return Results.Content(await PageAsync(context, admin, clients, tokens.Issue(Binding(admin)), ex.Message), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            var why = !English(context) && ex.Data[RelyingParties.ChineseMessage] is string chinese ? chinese : ex.Message;
+            return Results.Content(await PageAsync(context, admin, clients, tokens.Issue(Binding(admin)), why), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
         }
 
         return Results.Content(await PageAsync(context, admin, clients, tokens.Issue(Binding(admin)), message, success: true), "text/html; charset=utf-8");

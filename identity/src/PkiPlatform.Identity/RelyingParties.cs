@@ -50,12 +50,13 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
         var clientId = registration.ClientId.Trim();
         if (clientId.Length is 0 or > 100 || clientId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
-            throw Invalid($"client id '{registration.ClientId}' must be 1..100 characters of letters, digits, '-', '_' and '.'");
+            throw Invalid($"client id '{registration.ClientId}' must be 1..100 characters of letters, digits, '-', '_' and '.'",
+                $"客户端标识“{registration.ClientId}”须为 1 至 100 个字母、数字、“-”、“_”或“.”");
         }
 
         if (await manager.FindByClientIdAsync(clientId, cancellationToken) is not null)
         {
-            throw Invalid($"client {clientId} exists; pki oidc client list shows it");
+            throw Invalid($"client {clientId} exists; pki oidc client list shows it", $"客户端 {clientId} 已存在");
         }
 
         var secret = registration.AuthenticationMethod == RelyingPartyProperties.ClientSecretBasic
@@ -72,7 +73,7 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
     /// <summary>Disables a client: it keeps its record (and audit history) but may use no endpoint.</summary>
     public async Task DisableAsync(string clientId, string actor, CancellationToken cancellationToken = default)
     {
-        var application = await manager.FindByClientIdAsync(clientId, cancellationToken) ?? throw Invalid($"no client {clientId}; pki oidc client list shows them");
+        var application = await manager.FindByClientIdAsync(clientId, cancellationToken) ?? throw Invalid($"no client {clientId}; pki oidc client list shows them", $"没有客户端 {clientId}");
         var descriptor = new OpenIddictApplicationDescriptor();
         await manager.PopulateAsync(descriptor, application, cancellationToken);
         descriptor.Permissions.Clear();
@@ -108,17 +109,20 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
         var grants = registration.Grants.Count > 0 ? registration.Grants : [GrantTypes.AuthorizationCode];
         if (grants.FirstOrDefault(g => g is not (GrantTypes.AuthorizationCode or GrantTypes.ClientCredentials)) is { } unknown)
         {
-            throw Invalid($"grant '{unknown}' is not offered; use authorization_code (with refresh_token) or client_credentials");
+            throw Invalid($"grant '{unknown}' is not offered; use authorization_code (with refresh_token) or client_credentials",
+                $"不支持授权类型“{unknown}”；请使用 authorization_code（可带 refresh_token）或 client_credentials");
         }
 
         if (!RelyingPartyProperties.AuthenticationMethods.Contains(registration.AuthenticationMethod))
         {
-            throw Invalid($"authentication method '{registration.AuthenticationMethod}' is not offered; use one of {string.Join(", ", RelyingPartyProperties.AuthenticationMethods)}");
+            throw Invalid($"authentication method '{registration.AuthenticationMethod}' is not offered; use one of {string.Join(", ", RelyingPartyProperties.AuthenticationMethods)}",
+                $"不支持认证方式“{registration.AuthenticationMethod}”；可选：{string.Join("、", RelyingPartyProperties.AuthenticationMethods)}");
         }
 
         if (!SigningAlgorithms.Contains(registration.SigningAlgorithm))
         {
-            throw Invalid($"ID-token algorithm '{registration.SigningAlgorithm}' is not offered; use {string.Join(" or ", SigningAlgorithms)}");
+            throw Invalid($"ID-token algorithm '{registration.SigningAlgorithm}' is not offered; use {string.Join(" or ", SigningAlgorithms)}",
+                $"不支持 ID 令牌算法“{registration.SigningAlgorithm}”；可选：{string.Join("、", SigningAlgorithms)}");
         }
 
         var redirects = registration.RedirectUris.Select(u => ExactUri(u, "redirect URI")).ToList();
@@ -126,7 +130,7 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
         var backChannel = registration.BackChannelLogoutUri is { Length: > 0 } uri ? ExactUri(uri, "back-channel logout URI") : null;
         if (grants.Contains(GrantTypes.AuthorizationCode) && redirects.Count == 0)
         {
-            throw Invalid("the authorization_code grant needs at least one redirect URI");
+            throw Invalid("the authorization_code grant needs at least one redirect URI", "authorization_code 授权类型至少需要一个回调地址");
         }
 
         var descriptor = new OpenIddictApplicationDescriptor
@@ -142,7 +146,8 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
             case RelyingPartyProperties.TlsClientAuth:
                 if (registration.Account is not { } account || await ca.Accounts.FindAsync(account, cancellationToken) is not { Kind: AccountKind.System })
                 {
-                    throw Invalid($"tls_client_auth needs the registered business-system account the client's certificates are bound to (system:NAME); '{registration.Account}' is none (pki account list)");
+                    throw Invalid($"tls_client_auth needs the registered business-system account the client's certificates are bound to (system:NAME); '{registration.Account}' is none (pki account list)",
+                        $"tls_client_auth 需要填写客户端证书所绑定的已登记业务系统账户（system:名称）；“{registration.Account}”不是");
                 }
 
                 descriptor.Properties[RelyingPartyProperties.Account] = JsonSerializer.SerializeToElement(account);
@@ -193,16 +198,16 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
         JsonWebKeySet set;
         try
         {
-            set = new JsonWebKeySet(json ?? throw Invalid("private_key_jwt needs the client's public keys as a JWKS (--jwks FILE)"));
+            set = new JsonWebKeySet(json ?? throw Invalid("private_key_jwt needs the client's public keys as a JWKS (--jwks FILE)", "private_key_jwt 需要以 JWKS 形式提供客户端公钥"));
         }
         catch (ArgumentException ex)
         {
-            throw Invalid($"the JWKS cannot be read: {ex.Message}");
+            throw Invalid($"the JWKS cannot be read: {ex.Message}", $"无法读取 JWKS：{ex.Message}");
         }
 
         if (set.Keys.Count == 0 || set.Keys.Any(k => k.D is not null || k.K is not null || k.P is not null))
         {
-            throw Invalid("the JWKS must hold at least one public key and no private or symmetric key material");
+            throw Invalid("the JWKS must hold at least one public key and no private or symmetric key material", "JWKS 须至少包含一个公钥，且不得包含私钥或对称密钥");
         }
 
         return set;
@@ -212,9 +217,18 @@ public sealed class RelyingParties(IOpenIddictApplicationManager manager, Certif
         Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Fragment.Length == 0 && parsed.UserInfo.Length == 0
         && (parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback))
             ? parsed.AbsoluteUri
-            : throw Invalid($"{what} '{uri}' must be an absolute https URL (http only on loopback) without a fragment or user info (RFC 6749 §3.1.2)");
+            : throw Invalid($"{what} '{uri}' must be an absolute https URL (http only on loopback) without a fragment or user info (RFC 6749 §3.1.2)",
+                $"地址“{uri}”须为完整的 https 地址（仅本机可用 http），不得含片段或用户信息（RFC 6749 §3.1.2）");
 
-    private static PkiException Invalid(string message) => new(PkiErrorCodes.InvalidArgument, message);
+    /// <summary>Chinese wording of a refusal, for the RA admin's page (the CLI and logs keep the English message).</summary>
+    public const string ChineseMessage = "zh-CN";
+
+    private static PkiException Invalid(string message, string chinese)
+    {
+        var refusal = new PkiException(PkiErrorCodes.InvalidArgument, message);
+        refusal.Data[ChineseMessage] = chinese;
+        return refusal;
+    }
 
     private Task AuditAsync(string actor, string action, string target, string details, CancellationToken cancellationToken) =>
         ca.AuditAfterAsync(new AuditRecord(actor, action, target, details), cancellationToken);

@@ -465,7 +465,12 @@ public sealed class IdentityProviderTests
             "redirect_uris=https://rp.example/cb", $"token={token}"), page]).StdOut;
         Assert.That(added, Does.Contain("Registered: portal-rp").And.Contain("client secret (shown once)"), added);
         var bad = Curl(_admin, ["-w", "\n%{http_code}", .. Form("action=add", "client_id=bad-rp", "display_name=Bad", "redirect_uris=http://evil.example/cb", $"token={token}"), page]).StdOut;
-        Assert.That(bad, Does.EndWith("400"), bad);
+        Assert.That(bad, Does.EndWith("400").And.Contain("must be an absolute https URL"), bad);
+        // The same refusal on the Chinese page (the default) is in Chinese.
+        var chinesePage = $"{_idp}connect/admin/clients";
+        var chineseToken = Regex.Match(Curl(_admin, chinesePage).StdOut, "name=\"token\" value=\"([^\"]+)\"").Groups[1].Value;
+        var badChinese = Curl(_admin, ["-w", "\n%{http_code}", .. Form("action=add", "client_id=bad-rp", "display_name=Bad", "redirect_uris=http://evil.example/cb", $"token={chineseToken}"), chinesePage]).StdOut;
+        Assert.That(badChinese, Does.EndWith("400").And.Contain("须为完整的 https 地址").And.Not.Contain("must be an absolute https URL"), badChinese);
         Assert.That(PkiCli.Run(_data, "oidc", "client", "list").StdOut, Does.Contain("portal-rp").And.Not.Contain("forged-rp").And.Not.Contain("bad-rp"));
 
         var disabled = Curl(_admin, [.. Form("action=disable", "client_id=portal-rp", $"token={token}"), page]).StdOut;
