@@ -88,10 +88,14 @@ public static class IdentityProviderEndpoints
                 // Client-credentials access tokens are self-contained (a system's short-lived token, no person, no session):
                 // no token row is written for them, so issuing one costs a signature, not a database commit. They cannot
                 // be revoked (RFC 7009 lets a server decline) and introspection judges them by signature and expiry.
+                // ID tokens neither: they are statements to the relying party, never credentials at this provider (logout's
+                // id_token_hint is checked by signature and names the session, which is what ends), so a sign-in writes
+                // one row fewer.
                 server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.GenerateTokenContext>(handler => handler
                     .UseInlineHandler(context =>
                     {
-                        if (context.TokenType == TokenTypeIdentifiers.AccessToken && context.Transaction.Request?.IsClientCredentialsGrantType() == true)
+                        if ((context.TokenType == TokenTypeIdentifiers.AccessToken && context.Transaction.Request?.IsClientCredentialsGrantType() == true)
+                            || context.TokenType == TokenTypeIdentifiers.IdentityToken)
                         {
                             context.CreateTokenEntry = false;
                         }

@@ -719,6 +719,29 @@ public sealed class IdentityProviderTests
         Assert.That(new FileInfo(file).Length, Is.EqualTo(384), "RSA-3072 OAEP ciphertext, never the 32-byte key");
     }
 
+    /// <summary>
+    /// RP-initiated logout with the ID token as id_token_hint: the provider returns to the registered post-logout URI
+    /// (with the state), the session ends (its refresh token is refused), and an unregistered post-logout URI gets no
+    /// redirect. ID tokens have no token row; the hint is judged by its signature and names the session.
+    /// </summary>
+    [Test]
+    public void RpInitiatedLogout_EndsTheSession_ReturnsOnlyToTheRegisteredUri()
+    {
+        var (verifier, challenge) = Pkce();
+        using var tokens = JsonDocument.Parse(Exchange(CodeFor(_officer, challenge, scope: "openid offline_access"), verifier).StdOut);
+        var idToken = tokens.RootElement.GetProperty("id_token").GetString()!;
+        var refresh = tokens.RootElement.GetProperty("refresh_token").GetString()!;
+        const string PostLogout = "http://127.0.0.1:8400/signout-callback-oidc";
+
+        var elsewhere = Curl(null, "-i", $"{_idp}connect/logout?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString("https://evil.example/out")}");
+        Assert.That(elsewhere.StdOut, Does.Not.Match("(?im)^location: https://evil"), elsewhere.ToString());
+
+        var logout = Curl(null, "-i", $"{_idp}connect/logout?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogout)}&state=bye");
+        Assert.That(Location(logout), Does.StartWith(PostLogout).And.Contain("state=bye"), logout.ToString());
+        var renewed = Curl(null, "-u", $"demo-rp:{_secret}", "-d", "grant_type=refresh_token", "-d", $"refresh_token={refresh}", $"{_idp}connect/token");
+        Assert.That(renewed.StdOut, Does.Contain("invalid_grant").And.Not.Contain("access_token"), renewed.ToString());
+    }
+
     [Test]
     public void ReplayedCode_Refused()
     {
