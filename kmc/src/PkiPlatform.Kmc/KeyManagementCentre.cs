@@ -46,7 +46,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
         _options = options;
         _store = new KmcStore(ca.Database, ca.Audit);
         (_masterKey, _masterLabel) = WrappedSecret.Load(ca.Keys, ca.Clock, MasterKeyPrefix, options.MasterKeyFile, "KMC master key (every archived encryption key)");
-        Pool = new KeyPairPool(options.PoolSizes);
+        Pool = new KeyPairPool(options.PoolSizes, options.RefillWorkers > 0 ? options.RefillWorkers : null);
     }
 
     public KeyPairPool Pool { get; }

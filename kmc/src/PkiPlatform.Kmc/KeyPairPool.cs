@@ -22,11 +22,16 @@ public sealed class KeyPairPool : IDisposable
     private readonly List<Task> _refills = [];
     private long _misses;
 
-    public KeyPairPool(IReadOnlyDictionary<KeyAlgorithm, int> sizes)
+    private readonly int _workers;
+
+    /// <param name="sizes">Pairs kept per algorithm.</param>
+    /// <param name="workers">Refill tasks per algorithm (they run only while the pool is below its size); default: one per core.</param>
+    public KeyPairPool(IReadOnlyDictionary<KeyAlgorithm, int> sizes, int? workers = null)
     {
         ArgumentNullException.ThrowIfNull(sizes);
+        _workers = Math.Clamp(workers ?? Environment.ProcessorCount, 1, 64);
         _queues = sizes.Where(s => s.Value > 0).ToDictionary(s => s.Key, s => Channel.CreateBounded<AsymmetricCipherKeyPair>(
-            new BoundedChannelOptions(s.Value) { FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = true }));
+            new BoundedChannelOptions(s.Value) { FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = _workers == 1 }));
     }
 
     /// <summary>Pairs taken when the queue was empty.</summary>
@@ -44,7 +49,7 @@ public sealed class KeyPairPool : IDisposable
                 return;
             }
 
-            foreach (var (algorithm, queue) in _queues)
+            foreach (var (algorithm, queue) in _queues.SelectMany(q => Enumerable.Repeat(q, _workers)))
             {
                 _refills.Add(Task.Run(async () =>
                 {
@@ -87,9 +92,16 @@ public sealed class KeyPairPool : IDisposable
     }
 
     /// <summary>A fresh pair from the platform's CSPRNG (BouncyCastle's SecureRandom over the OS generator).</summary>
+    /// <summary>One CSPRNG per thread (BouncyCastle's SHA-256 DRBG seeded from the operating system), not one per pair.</summary>
+    [ThreadStatic]
+    private static SecureRandom? _random;
+
+    /// <summary>The named curves' domain parameters, looked up once (their fixed-base precomputation lives with them).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<KeyAlgorithm, ECDomainParameters> Curves = new();
+
     public static AsymmetricCipherKeyPair Generate(KeyAlgorithm algorithm)
     {
-        var random = new SecureRandom();
+        var random = _random ??= new SecureRandom();
         if (algorithm.IsRsa())
         {
             var rsa = new RsaKeyPairGenerator();
@@ -97,15 +109,15 @@ public sealed class KeyPairPool : IDisposable
             return rsa.GenerateKeyPair();
         }
 
-        var curve = algorithm switch
+        var domain = Curves.GetOrAdd(algorithm, a => ECNamedDomainParameters.LookupOid(a switch
         {
             KeyAlgorithm.Sm2 => GMObjectIdentifiers.sm2p256v1,
             KeyAlgorithm.EcP256 => SecObjectIdentifiers.SecP256r1,
             KeyAlgorithm.EcP384 => SecObjectIdentifiers.SecP384r1,
-            _ => throw new PkiException(PkiErrorCodes.InvalidArgument, $"the KMC does not generate {algorithm.ToName()} keys"),
-        };
+            _ => throw new PkiException(PkiErrorCodes.InvalidArgument, $"the KMC does not generate {a.ToName()} keys"),
+        }));
         var ec = new ECKeyPairGenerator();
-        ec.Init(new ECKeyGenerationParameters(curve, random));
+        ec.Init(new ECKeyGenerationParameters(domain, random));
         return ec.GenerateKeyPair();
     }
 

@@ -13,6 +13,9 @@ public sealed class KmcOptions
         [KeyAlgorithm.Rsa2048] = 4,
     };
 
+    /// <summary>Refill tasks per algorithm while the pool is below its size (0: one per core).</summary>
+    public int RefillWorkers { get; set; }
+
     /// <summary>A key reserved for an issuance that has neither completed nor been abandoned after this long is reconciled.</summary>
     public int ReservationTimeoutSeconds { get; set; } = 300;
 
