@@ -73,6 +73,8 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         var issuer = await authorities.GetAsync(authority ?? authorities.IssuingAuthorityName, cancellationToken);
         var applications = new EncryptionKeyApplication[signing.Count];
         var encryptionProfiles = new string[signing.Count];
+        // The signing certificates as checked here (CSR signature verified, TBS built and linted): issued as prepared.
+        var preparedSigning = new PreparedCertificate[signing.Count];
         // Checked before the KMC spends a key: every signing request must pass its profile.
         void Check(int i)
         {
@@ -82,7 +84,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
                 throw new PkiException(CaErrorCodes.DualProfile, $"profile {profile.Name} is not a dual-certificate profile (it has no \"encryptionKeySource\")");
             }
 
-            var prepared = preparer.Prepare(signing[i], issuer);
+            var prepared = preparedSigning[i] = preparer.Prepare(signing[i], issuer);
             var algorithm = CertificateRequest.Parse(signing[i].Csr).KeyAlgorithm!.Value;
             var encryptionProfile = preparer.Profile(profile.EncryptionProfile!);
             if (!encryptionProfile.KeyAlgorithms.Contains(algorithm))
@@ -116,13 +118,15 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         try
         {
             var requests = new List<IssuanceRequest>(signing.Count * 2);
+            var ready = new PreparedCertificate?[signing.Count * 2];
             for (var i = 0; i < signing.Count; i++)
             {
+                ready[requests.Count] = preparedSigning[i];
                 requests.Add(signing[i]);
                 requests.Add(new IssuanceRequest(grants[i].Csr, encryptionProfiles[i], signing[i].ValidityDays, signing[i].Account, signing[i].BypassReason));
             }
 
-            issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken);
+            issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken, ready);
         }
         catch (Exception ex)
         {
@@ -134,20 +138,22 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         return grants.Select((g, i) => new DualIssuedCertificate(issued[2 * i], issued[2 * i + 1], g.KeyId, envelopes[i])).ToList();
     }
 
-    private async Task<IReadOnlyList<IssuedCertificate>> IssueCheckedBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken)
+    /// <param name="ready">Requests already prepared against this issuer (same index), which are not prepared again.</param>
+    private async Task<IReadOnlyList<IssuedCertificate>> IssueCheckedBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken,
+        PreparedCertificate?[]? ready = null)
     {
-
         // Phase 1: prepare and lint.
         var prepared = new PreparedCertificate[requests.Count];
+        PreparedCertificate PrepareOne(int i) => ready?[i] ?? preparer.Prepare(requests[i], issuer);
         if (requests.Count == 1)
         {
-            prepared[0] = preparer.Prepare(requests[0], issuer);
+            prepared[0] = PrepareOne(0);
         }
         else
         {
             try
             {
-                Parallel.For(0, requests.Count, i => prepared[i] = preparer.Prepare(requests[i], issuer));
+                Parallel.For(0, requests.Count, i => prepared[i] = PrepareOne(i));
             }
             catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is PkiException) is PkiException refusal)
             {
