@@ -29,6 +29,16 @@ internal static class IdentityPages
             $"<button id=\"decline\" name=\"decision\" value=\"decline\">{E(decline)}</button></form></main></body></html>";
     }
 
+    /// <summary>The provider's own pages (consents, relying parties) in English: <c>?lang=en</c> or the portal's <c>lang</c> cookie.</summary>
+    public static bool English(HttpContext context) => context.Request.Query["lang"] == "en" || context.Request.Cookies["lang"] == "en";
+
+    public static string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
+
+    /// <summary>A form whose token is missing, forged or expired: nothing was changed.</summary>
+    public static string FormExpired(HttpContext context) => English(context)
+        ? "The form expired or was not sent from this page; nothing was changed. Submit it again."
+        : "表单已过期或并非来自本页，未作任何更改，请重新提交。";
+
     /// <summary>The staff member behind a page of the sign-in listener (their login certificate, the CA's records), or the refusal page.</summary>
     public static async Task<(StaffLogin? Login, IResult? Refusal)> StaffOnPageAsync(HttpContext context, StaffAuthenticator staff)
     {

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using PkiPlatform.KeyStore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
+using static PkiPlatform.Identity.Host.IdentityPages;
+
 namespace PkiPlatform.Identity.Host;
 
 /// <summary>
@@ -23,10 +25,6 @@ internal static class RelyingPartyAdmin
         app.MapPost(Path, (Delegate)ChangeAsync);
         return app;
     }
-
-    private static bool English(HttpContext context) => context.Request.Query["lang"] == "en" || context.Request.Cookies["lang"] == "en";
-
-    private static string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
 
     private static string Binding(StaffLogin admin) => "rp-admin\n" + admin.CertificateId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -66,7 +64,7 @@ internal static class RelyingPartyAdmin
         if (!(form["token"] is { Count: 1 } token && tokens.Verify(token[0]!, Binding(admin!))))
         {
             return Results.Content(await PageAsync(context, admin!, clients, tokens.Issue(Binding(admin!)),
-                English(context) ? "The form expired or was not sent from this page; nothing was changed. Submit it again." : "表单已过期或并非来自本页，未作任何更改，请重新提交。"),
+                FormExpired(context)),
                 "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
         }
 

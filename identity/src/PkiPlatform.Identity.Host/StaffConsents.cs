@@ -2,6 +2,8 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
+using static PkiPlatform.Identity.Host.IdentityPages;
+
 namespace PkiPlatform.Identity.Host;
 
 /// <summary>
@@ -20,10 +22,6 @@ internal static class StaffConsents
         app.MapPost(Path, (Delegate)WithdrawAsync);
         return app;
     }
-
-    private static bool English(HttpContext context) => context.Request.Query["lang"] == "en" || context.Request.Cookies["lang"] == "en";
-
-    private static string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
 
     private static string Binding(StaffLogin login) => "consents\n" + login.CertificateId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -46,7 +44,7 @@ internal static class StaffConsents
         if (!(form?["token"] is { Count: 1 } token && tokens.Verify(token[0]!, Binding(login!))))
         {
             return Results.Content(await PageAsync(context, login!, consents, tokens.Issue(Binding(login!)),
-                en ? "The form expired or was not sent from this page; nothing was changed. Submit it again." : "表单已过期或并非来自本页，未作任何更改，请重新提交。"),
+                FormExpired(context)),
                 "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
         }
 
