@@ -10,7 +10,6 @@ internal static class IdentityPages
     public static string Consent(HttpContext context, OpenIddictRequest request, string application, StaffLogin login, string token, bool canRemember)
     {
         var english = context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
-        string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
         var fields = string.Concat((HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
                 ? context.Request.Form.Select(f => (f.Key, f.Value.ToString()))
                 : context.Request.Query.Select(q => (q.Key, q.Value.ToString())))
@@ -51,13 +50,11 @@ internal static class IdentityPages
 
     public static string LoginRefused(HttpContext context, string reason)
     {
-        var english = context.Request.Cookies["lang"] == "en" || context.Request.Query["lang"] == "en"
-            || context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
+        var english = English(context) || context.Request.Query["ui_locales"].ToString().StartsWith("en", StringComparison.Ordinal);
         var title = english ? "Sign-in refused" : "无法登录";
         var what = english
             ? "Nothing was issued to the application. Insert the USB key with your valid staff login certificate and try again; if the certificate was revoked, is on hold or expired, contact the registration authority."
             : "未向业务系统签发任何凭证。请插入存有有效员工登录证书的 USB Key 后重试；如证书已吊销、冻结或过期，请联系注册机构。";
-        string E(string value) => System.Net.WebUtility.HtmlEncode(value);
         return $"<!DOCTYPE html><html lang=\"{(english ? "en" : "zh-CN")}\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head>" +
             $"<body><main><h1 id=\"error-title\">{E(title)}</h1><p id=\"what\">{E(what)}</p><p id=\"reason\">{E(reason)}</p></main></body></html>";
     }
