@@ -106,7 +106,7 @@ public static class KeyEnvelopes
     public static Asn1Sequence Sm2Cipher(ECPublicKeyParameters recipient, byte[] plaintext)
     {
         var engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
-        engine.Init(true, new ParametersWithRandom(recipient, new SecureRandom()));
+        engine.Init(true, new ParametersWithRandom(recipient, KeyPairPool.Random));
         var raw = engine.ProcessBlock(plaintext, 0, plaintext.Length);
         // raw = 04 ‖ x1 (32) ‖ y1 (32) ‖ C3 (32) ‖ C2
         return new DerSequence(

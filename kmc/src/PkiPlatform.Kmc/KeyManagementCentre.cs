@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
@@ -14,6 +15,7 @@ using PkiPlatform.CaCore.Keys;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
+using PkiPlatform.KeyStore.Signing;
 
 namespace PkiPlatform.Kmc;
 
@@ -73,7 +75,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             var subject = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
             var pair = Pool.Take(application.Algorithm);
             var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded();
-            var csr = new Pkcs10CertificationRequest(CsrSignature(application.Algorithm), subject, pair.Public, null, pair.Private).GetDerEncoded();
+            var csr = new Pkcs10CertificationRequest(CsrSignature(application.Algorithm, pair), subject, pair.Public, null).GetDerEncoded();
             var keyId = Guid.NewGuid().ToString("N");
             var hash = Convert.ToHexStringLower(SHA256.HashData(spki));
             rows[i] = new ArchivedKeyEntity
@@ -253,12 +255,13 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
         kmc.Keys.Update(key);
     }
 
-    private static string CsrSignature(KeyAlgorithm algorithm) => algorithm switch
+    /// <summary>The new key's signature on its own request (proof of possession for the CA); SM2 through the key store's signer, which reuses the public point the pool already has.</summary>
+    private static ISignatureFactory CsrSignature(KeyAlgorithm algorithm, AsymmetricCipherKeyPair pair) => algorithm switch
     {
-        KeyAlgorithm.Sm2 => "SM3WITHSM2",
-        KeyAlgorithm.EcP256 => "SHA256WITHECDSA",
-        KeyAlgorithm.EcP384 => "SHA384WITHECDSA",
-        _ => "SHA256WITHRSA",
+        KeyAlgorithm.Sm2 => new KeySignatureFactory(new Sm2SigningKey((ECPrivateKeyParameters)pair.Private, ((ECPublicKeyParameters)pair.Public).Q)),
+        KeyAlgorithm.EcP256 => new Asn1SignatureFactory("SHA256WITHECDSA", pair.Private, KeyPairPool.Random),
+        KeyAlgorithm.EcP384 => new Asn1SignatureFactory("SHA384WITHECDSA", pair.Private, KeyPairPool.Random),
+        _ => new Asn1SignatureFactory("SHA256WITHRSA", pair.Private),
     };
 
     /// <summary>AES-256-GCM under the master key, bound to the key's identifier and public key (a row's ciphertext cannot be moved to another).</summary>

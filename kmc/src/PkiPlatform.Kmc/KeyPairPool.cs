@@ -91,17 +91,20 @@ public sealed class KeyPairPool : IDisposable
         return Generate(algorithm);
     }
 
-    /// <summary>A fresh pair from the platform's CSPRNG (BouncyCastle's SecureRandom over the OS generator).</summary>
     /// <summary>One CSPRNG per thread (BouncyCastle's SHA-256 DRBG seeded from the operating system), not one per pair.</summary>
     [ThreadStatic]
     private static SecureRandom? _random;
 
+    /// <summary>This thread's CSPRNG (key generation, envelopes).</summary>
+    internal static SecureRandom Random => _random ??= new SecureRandom();
+
     /// <summary>The named curves' domain parameters, looked up once (their fixed-base precomputation lives with them).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<KeyAlgorithm, ECDomainParameters> Curves = new();
 
+    /// <summary>A fresh pair from the platform's CSPRNG (BouncyCastle's SecureRandom over the OS generator).</summary>
     public static AsymmetricCipherKeyPair Generate(KeyAlgorithm algorithm)
     {
-        var random = _random ??= new SecureRandom();
+        var random = Random;
         if (algorithm.IsRsa())
         {
             var rsa = new RsaKeyPairGenerator();

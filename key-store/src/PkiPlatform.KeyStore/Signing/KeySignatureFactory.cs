@@ -9,16 +9,22 @@ namespace PkiPlatform.KeyStore.Signing;
 /// </summary>
 public sealed class KeySignatureFactory : ISignatureFactory
 {
-    private readonly ISigningKey _key;
-    private readonly SignatureAlgorithm _algorithm;
+    private readonly Func<ISignatureOperation> _begin;
     private readonly AlgorithmIdentifier _identifier;
 
     public KeySignatureFactory(ISigningKey key, SignatureAlgorithm algorithm)
     {
         SignatureAlgorithms.EnsureFits(key.Info.Algorithm, algorithm);
-        _key = key;
-        _algorithm = algorithm;
+        _begin = () => key.BeginSign(algorithm);
         _identifier = SignatureAlgorithms.Identifier(algorithm);
+    }
+
+    /// <summary>SM3withSM2 with an SM2 key held in memory (e.g. a key the KMC has just generated signing its own request).</summary>
+    public KeySignatureFactory(Sm2SigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _begin = key.BeginSign;
+        _identifier = SignatureAlgorithms.Identifier(SignatureAlgorithm.Sm3WithSm2);
     }
 
     public KeySignatureFactory(ISigningKey key)
@@ -28,7 +34,7 @@ public sealed class KeySignatureFactory : ISignatureFactory
 
     public object AlgorithmDetails => _identifier;
 
-    public IStreamCalculator<IBlockResult> CreateCalculator() => new Calculator(_key.BeginSign(_algorithm));
+    public IStreamCalculator<IBlockResult> CreateCalculator() => new Calculator(_begin());
 
     private sealed class Calculator(ISignatureOperation operation) : IStreamCalculator<IBlockResult>
     {

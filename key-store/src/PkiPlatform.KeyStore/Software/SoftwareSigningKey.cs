@@ -12,7 +12,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
 {
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
-    private readonly ECPrivateKeyParameters? _sm2;
+    private readonly Sm2SigningKey? _sm2;
 
     public SoftwareSigningKey(KeyInfo info, ECDsa ecdsa)
     {
@@ -29,7 +29,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
     public SoftwareSigningKey(KeyInfo info, ECPrivateKeyParameters sm2)
     {
         Info = info;
-        _sm2 = sm2;
+        _sm2 = new Sm2SigningKey(sm2);
     }
 
     public KeyInfo Info { get; }
@@ -39,7 +39,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         SignatureAlgorithms.EnsureFits(Info.Algorithm, algorithm);
         if (_sm2 is not null)
         {
-            return new Sm2SignatureOperation(_sm2);
+            return _sm2.BeginSign();
         }
 
         var hash = SignatureAlgorithms.Hash(algorithm);
