@@ -136,8 +136,10 @@ public sealed partial class KeyManagementCentre
     private async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
     {
         // The recipient is a live certificate of this platform (its record, not only its name).
+        // Looked up by (authority, serial), the certificates' unique index, over this platform's authorities.
         var serial = SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned());
-        var record = await db.Certificates.AsNoTracking().Where(c => c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
+        var authorityIds = await db.Authorities.AsNoTracking().Select(a => a.Id).ToListAsync(cancellationToken);
+        var record = await db.Certificates.AsNoTracking().Where(c => authorityIds.Contains(c.AuthorityId) && c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
         var match = record.FirstOrDefault(r => r.Der!.AsSpan().SequenceEqual(recipient.GetEncoded()));
         if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= _ca.Clock.GetUtcNow().UtcDateTime)
         {
@@ -146,7 +148,8 @@ public sealed partial class KeyManagementCentre
 
         if (kind == RecoveryKind.Subscriber)
         {
-            var original = await db.Certificates.AsNoTracking().Where(c => c.Serial == key.CertificateSerial).Select(c => c.SubjectDn).FirstOrDefaultAsync(cancellationToken);
+            var original = await db.Certificates.AsNoTracking().Join(db.Authorities.Where(a => a.Name == key.Authority), c => c.AuthorityId, a => a.Id, (c, _) => c)
+                .Where(c => c.Serial == key.CertificateSerial).Select(c => c.SubjectDn).FirstOrDefaultAsync(cancellationToken);
             if (original is null || !X509Name.GetInstance(new X509CertificateParser().ReadCertificate(match.Der!).SubjectDN.ToAsn1Object()).Equivalent(new X509Name(original)))
             {
                 throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original}')");

@@ -1,6 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -80,7 +84,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             var hash = Convert.ToHexStringLower(SHA256.HashData(spki));
             rows[i] = new ArchivedKeyEntity
             {
-                KeyId = keyId, Algorithm = application.Algorithm.ToName(), PublicKeyInfo = spki, PublicKeyHash = hash, Ciphertext = Encrypt(pair.Private, keyId, hash),
+                KeyId = keyId, Algorithm = application.Algorithm.ToName(), PublicKeyInfo = spki, PublicKeyHash = hash, Ciphertext = Encrypt(pair, keyId, hash),
                 MasterKeyLabel = _masterLabel, Status = ArchivedKeyStatus.Reserved, Reference = application.Reference, CreatedAt = now,
             };
             grants[i] = new EncryptionKeyGrant(keyId, csr);
@@ -106,10 +110,14 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             var ids = confirmations.Select(c => c.KeyId).ToList();
             var keys = (await kmc.Keys.Where(k => ids.Contains(k.KeyId)).ToListAsync(cancellationToken)).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
             // The certificates the CA names must exist and carry these very public keys.
+            // By (authority, serial), the certificates' unique index: the serials alone would scan the whole table.
             var serials = confirmations.Select(c => c.EncryptionSerial).ToList();
-            var certificates = await db.Certificates.AsNoTracking().Where(c => serials.Contains(c.Serial) && c.Der != null)
-                .Join(db.Authorities, c => c.AuthorityId, a => a.Id, (c, a) => new { a.Name, c.Serial, c.Der }).ToListAsync(cancellationToken);
-            var found = certificates.ToDictionary(c => (c.Name, c.Serial), c => c.Der!);
+            var names = confirmations.Select(c => c.Authority).Distinct(StringComparer.Ordinal).ToList();
+            var authorities = await db.Authorities.AsNoTracking().Where(a => names.Contains(a.Name)).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
+            var authorityIds = authorities.Keys.ToList();
+            var certificates = await db.Certificates.AsNoTracking().Where(c => authorityIds.Contains(c.AuthorityId) && serials.Contains(c.Serial) && c.Der != null)
+                .Select(c => new { c.AuthorityId, c.Serial, c.Der }).ToListAsync(cancellationToken);
+            var found = certificates.ToDictionary(c => (authorities[c.AuthorityId], c.Serial), c => c.Der!);
             var now = _ca.Clock.GetUtcNow().UtcDateTime;
             var envelopes = new EncryptionKeyEnvelope[confirmations.Count];
             var records = new AuditRecord[confirmations.Count];
@@ -140,8 +148,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
                 key.Status = ArchivedKeyStatus.Active;
                 key.Authority = confirmations[i].Authority;
                 key.CertificateSerial = confirmations[i].EncryptionSerial;
-                key.ActivatedAt = now;
-                kmc.Keys.Update(key);
+                key.ActivatedAt = now; // tracked: only the changed columns are written
             }
 
             return (envelopes, records);
@@ -265,9 +272,9 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
     };
 
     /// <summary>AES-256-GCM under the master key, bound to the key's identifier and public key (a row's ciphertext cannot be moved to another).</summary>
-    private byte[] Encrypt(AsymmetricKeyParameter privateKey, string keyId, string spkiHash)
+    private byte[] Encrypt(AsymmetricCipherKeyPair pair, string keyId, string spkiHash)
     {
-        var plain = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
+        var plain = PrivateKeyInfo(pair).GetDerEncoded();
         try
         {
             var output = new byte[12 + 16 + plain.Length];
@@ -280,6 +287,22 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
         {
             CryptographicOperations.ZeroMemory(plain);
         }
+    }
+
+    /// <summary>
+    /// The RFC 5958 PrivateKeyInfo of a pair; for EC keys the RFC 5915 ECPrivateKey carries the public key from the pair
+    /// (BouncyCastle's factory would recompute it from d, one scalar multiplication per archived key).
+    /// </summary>
+    private static PrivateKeyInfo PrivateKeyInfo(AsymmetricCipherKeyPair pair)
+    {
+        if (pair.Private is ECPrivateKeyParameters { PublicKeyParamSet: { } curve } ec && pair.Public is ECPublicKeyParameters pub)
+        {
+            var parameters = new X962Parameters(curve);
+            return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, parameters),
+                new ECPrivateKeyStructure(ec.Parameters.N.BitLength, ec.D, new DerBitString(pub.Q.GetEncoded(false)), parameters));
+        }
+
+        return PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private);
     }
 
     private AsymmetricCipherKeyPair Decrypt(ArchivedKeyEntity key)
