@@ -16,4 +16,8 @@ public interface IDecryptionKey
 
     /// <summary>The ECDH shared secret Z (the x-coordinate) with the peer's public key (SubjectPublicKeyInfo DER).</summary>
     byte[] AgreeEcdh(ReadOnlySpan<byte> peerSubjectPublicKeyInfo);
+
+    /// <summary>SM2 decryption (GM/T 0003.4) of a DER SM2Cipher (GM/T 0009 §7.2), e.g. a GM/T 0010 recipient's encrypted key.</summary>
+    byte[] DecryptSm2(ReadOnlySpan<byte> sm2Cipher) =>
+        throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"key '{Info.Label}' ({Info.Algorithm.ToName()}) cannot decrypt SM2 ciphertext: that needs an SM2 key in a store with SM2 (the software store; SoftHSM2 has no SM2)");
 }

@@ -102,19 +102,8 @@ public static class KeyEnvelopes
         }
     }
 
-    /// <summary>SM2 public-key encryption (GM/T 0003.4) of <paramref name="plaintext"/>, as the ASN.1 SM2Cipher of GM/T 0009.</summary>
-    public static Asn1Sequence Sm2Cipher(ECPublicKeyParameters recipient, byte[] plaintext)
-    {
-        var engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
-        engine.Init(true, new ParametersWithRandom(recipient, KeyPairPool.Random));
-        var raw = engine.ProcessBlock(plaintext, 0, plaintext.Length);
-        // raw = 04 ‖ x1 (32) ‖ y1 (32) ‖ C3 (32) ‖ C2
-        return new DerSequence(
-            new DerInteger(new BigInteger(1, raw, 1, 32)),
-            new DerInteger(new BigInteger(1, raw, 33, 32)),
-            new DerOctetString(raw.AsSpan(65, 32).ToArray()),
-            new DerOctetString(raw.AsSpan(97).ToArray()));
-    }
+    /// <summary>SM2 public-key encryption (GM/T 0003.4) of <paramref name="plaintext"/>, as the ASN.1 SM2Cipher of GM/T 0009 (<see cref="Sm2Encryption"/>).</summary>
+    public static Asn1Sequence Sm2Cipher(ECPublicKeyParameters recipient, byte[] plaintext) => Sm2Encryption.Encrypt(recipient, plaintext);
 
     /// <summary>Opens an SM2EnvelopedKey with the recipient's private key: the encryption key's private scalar (for pki enroll and tests).</summary>
     public static ECPrivateKeyParameters OpenSm2(byte[] envelope, ECPrivateKeyParameters recipient)
@@ -126,16 +115,7 @@ public static class KeyEnvelopes
             throw new PkiException(PkiErrorCodes.InvalidArgument, "not an SM2EnvelopedKey with SM4-ECB (GM/T 0009 §7.4)");
         }
 
-        var cipher = Asn1Sequence.GetInstance(sequence[1]);
-        var raw = new List<byte> { 0x04 };
-        raw.AddRange(BigIntegers32(DerInteger.GetInstance(cipher[0]).PositiveValue));
-        raw.AddRange(BigIntegers32(DerInteger.GetInstance(cipher[1]).PositiveValue));
-        raw.AddRange(Asn1OctetString.GetInstance(cipher[2]).GetOctets());
-        raw.AddRange(Asn1OctetString.GetInstance(cipher[3]).GetOctets());
-        var engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
-        engine.Init(false, recipient);
-        var bytes = raw.ToArray();
-        var sm4Key = engine.ProcessBlock(bytes, 0, bytes.Length);
+        var sm4Key = Sm2Encryption.Decrypt(recipient, sequence[1].GetDerEncoded());
         var encrypted = DerBitString.GetInstance(sequence[3]).GetOctets();
         var sm4 = new SM4Engine();
         sm4.Init(false, new KeyParameter(sm4Key));
@@ -143,13 +123,5 @@ public static class KeyEnvelopes
         sm4.ProcessBlock(encrypted, 0, d, 0);
         sm4.ProcessBlock(encrypted, 16, d, 16);
         return new ECPrivateKeyParameters("EC", new BigInteger(1, d), GMObjectIdentifiers.sm2p256v1);
-    }
-
-    private static byte[] BigIntegers32(BigInteger value)
-    {
-        var bytes = value.ToByteArrayUnsigned();
-        var padded = new byte[32];
-        bytes.CopyTo(padded, 32 - bytes.Length);
-        return padded;
     }
 }

@@ -400,6 +400,68 @@ public sealed class CmsInteropTests
 
         Assert.That(wrongUsage!.Message, Does.Contain("lacks keyEncipherment"));
         Assert.That(unsupported!.Code, Is.EqualTo(TokenErrorCodes.CmsUnsupportedAlgorithm));
+        Assert.That(unsupported.Message, Does.Contain("use format gmt0010"));
+        var rsaInGm = Assert.Throws<PkiException>(() => CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(signing.Der)], "gmt0010"));
+        Assert.That(rsaInGm!.Message, Does.Contain("SM2 keys only"));
+        Assert.That(Assert.Throws<PkiException>(() => CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(sm2.Der)], "gmssl"))!.Message, Does.Contain("not offered"));
+    }
+
+    [Test]
+    public async Task Encrypt_Gmt0010_OpenSslRecoversTheSm4KeyAndDecryptsTheContent()
+    {
+        var recipient = await _platform.Pki.IssueAsync("staff-encryption", "CN=Sm2 Envelope Recipient,O=HRSS", key: KeyAlgorithm.Sm2);
+        var der = CmsEnvelopeWriter.Encrypt(Document, [new X509CertificateParser().ReadCertificate(recipient.Der)], "gmt0010");
+        var envelope = Write("gmt0010-envelope.der", der);
+        Assert.That(ExternalTool.Run(_openssl, "asn1parse", "-inform", "DER", "-in", envelope).ExitCode, Is.Zero);
+
+        // The structure: GM/T 0010 OIDs throughout.
+        var info = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(der));
+        Assert.That(info.ContentType.Id, Is.EqualTo("1.2.156.10197.6.1.4.2.3"));
+        var data = Org.BouncyCastle.Asn1.Cms.EnvelopedData.GetInstance(info.Content);
+        Assert.That(data.Version.IntValueExact, Is.Zero);
+        var transport = (Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo)Org.BouncyCastle.Asn1.Cms.RecipientInfo.GetInstance(data.RecipientInfos[0]).Info;
+        Assert.That(transport.KeyEncryptionAlgorithm.Algorithm.Id, Is.EqualTo("1.2.156.10197.1.301.3"));
+        Assert.That(data.EncryptedContentInfo.ContentType.Id, Is.EqualTo("1.2.156.10197.6.1.4.2.1"));
+        var cipher = data.EncryptedContentInfo.ContentEncryptionAlgorithm;
+        Assert.That(cipher.Algorithm.Id, Is.EqualTo("1.2.156.10197.1.104.2"));
+
+        // OpenSSL opens the SM2Cipher with the recipient's key, then the SM4-CBC content with the key it recovered.
+        var encryptedKey = Write("gmt0010-key.der", transport.EncryptedKey.GetOctets());
+        var content = Write("gmt0010-content.bin", data.EncryptedContentInfo.EncryptedContent.GetOctets());
+        var run = ExternalTool.Run(_openssl, "pkeyutl", "-decrypt", "-inkey", recipient.KeyPath, "-in", encryptedKey, "-out", Out("gmt0010-sm4.key"));
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        var sm4 = File.ReadAllBytes(Out("gmt0010-sm4.key"));
+        Assert.That(sm4, Has.Length.EqualTo(16));
+        var iv = Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(cipher.Parameters).GetOctets();
+        run = ExternalTool.Run(_openssl, "enc", "-d", "-sm4-cbc", "-K", Convert.ToHexString(sm4), "-iv", Convert.ToHexString(iv), "-in", content, "-out", Out("gmt0010-opened.txt"));
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(File.ReadAllBytes(Out("gmt0010-opened.txt")), Is.EqualTo(Document));
+    }
+
+    [Test]
+    public async Task DecryptAsync_Gmt0010Envelope_OpenedWithTheServicesSm2Key_AlteredKeyRefused()
+    {
+        var (key, certificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.Sm2);
+        var recipient = new X509CertificateParser().ReadCertificate(File.ReadAllBytes(certificate));
+        var der = CmsEnvelopeWriter.Encrypt(Document, [recipient], "gmt0010");
+
+        Assert.That(await _platform.Opener.DecryptAsync(CmsTestPlatform.Owner, key.KeyLabel, der), Is.EqualTo(Document));
+
+        // The SM2Cipher's C3 (SM3 check value) no longer matches: refused, nothing returned.
+        var info = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(der));
+        var data = Org.BouncyCastle.Asn1.Cms.EnvelopedData.GetInstance(info.Content);
+        var transport = (Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo)Org.BouncyCastle.Asn1.Cms.RecipientInfo.GetInstance(data.RecipientInfos[0]).Info;
+        var cipher = Org.BouncyCastle.Asn1.Asn1Sequence.GetInstance(transport.EncryptedKey.GetOctets());
+        var c2 = Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(cipher[3]).GetOctets();
+        c2[0] ^= 1;
+        var altered = new Org.BouncyCastle.Asn1.DerSequence(cipher[0], cipher[1], cipher[2], new Org.BouncyCastle.Asn1.DerOctetString(c2));
+        var tampered = new Org.BouncyCastle.Asn1.Cms.ContentInfo(info.ContentType, new Org.BouncyCastle.Asn1.Cms.EnvelopedData(null,
+            new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.Cms.RecipientInfo(new Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo(transport.RecipientIdentifier, transport.KeyEncryptionAlgorithm,
+                new Org.BouncyCastle.Asn1.DerOctetString(altered.GetDerEncoded())))),
+            data.EncryptedContentInfo, (Org.BouncyCastle.Asn1.Asn1Set?)null)).GetDerEncoded();
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync(CmsTestPlatform.Owner, key.KeyLabel, tampered));
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsMalformed));
+        Assert.That(error.Message, Does.Contain("does not decrypt"));
     }
 
     [Test]

@@ -100,6 +100,27 @@ public sealed class TokenApiTests
     }
 
     [Test]
+    public async Task EnvelopeGmT0010_OverHttps_OpensWithTheSystemsSm2Key_RsaRecipientRefused()
+    {
+        var (key, certificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.Sm2);
+        var (_, rsaCertificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.Rsa2048);
+        using var http = _platform.ApiClient(_system);
+        var content = Convert.ToBase64String("失业保险金申领登记"u8.ToArray());
+
+        using var sealedEnvelope = await http.PostAsJsonAsync("/api/v1/envelopes", new { content, recipients = new[] { await File.ReadAllTextAsync(certificate) }, format = "gmt0010" });
+        var der = await sealedEnvelope.Content.ReadAsByteArrayAsync();
+        using var opened = await http.PostAsync($"/api/v1/envelopes/decryptions?key={key.KeyLabel}", new ByteArrayContent(der));
+        using var refused = await http.PostAsJsonAsync("/api/v1/envelopes", new { content, recipients = new[] { await File.ReadAllTextAsync(rsaCertificate) }, format = "gmt0010" });
+
+        Assert.That(sealedEnvelope.StatusCode, Is.EqualTo(HttpStatusCode.OK), await sealedEnvelope.Content.ReadAsStringAsync());
+        Assert.That(Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(der).ContentType.Id, Is.EqualTo("1.2.156.10197.6.1.4.2.3"));
+        Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await opened.Content.ReadAsByteArrayAsync(), Is.EqualTo("失业保险金申领登记"u8.ToArray()));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ProblemAsync(refused)).GetProperty("detail").GetString(), Does.Contain("SM2 keys only"));
+    }
+
+    [Test]
     public async Task SignThenVerify_OverHttps_ValidVerdict()
     {
         using var http = _platform.ApiClient(_system);

@@ -78,7 +78,7 @@ public static class TokenApiEndpoints
         yield return ("POST", "/envelopes", "/encrypt", (EncryptBody body) =>
         {
             var recipients = (body.Recipients ?? []).Select(r => CmsInput.ParseCertificate(Certificate(r, "recipients[]"))).ToList();
-            return Results.Bytes(CmsEnvelopeWriter.Encrypt(Base64(body.Content, "content"), recipients), SignedDataType);
+            return Results.Bytes(CmsEnvelopeWriter.Encrypt(Base64(body.Content, "content"), recipients, body.Format), SignedDataType);
         });
 
         yield return ("POST", "/envelopes/decryptions", "/decrypt", async (HttpContext context, string? key, CmsEnvelopeOpener opener, SigningServiceOptions options) =>
@@ -142,5 +142,5 @@ public static class TokenApiEndpoints
     /// <param name="Chain">Intermediate CA certificates (PEM or base64 DER) for signers outside this platform.</param>
     public sealed record VerifyRawBody(string? Data, string? Signature, string? Certificate, string? Algorithm, IReadOnlyList<string>? Chain = null);
 
-    public sealed record EncryptBody(string? Content, IReadOnlyList<string>? Recipients);
+    public sealed record EncryptBody(string? Content, IReadOnlyList<string>? Recipients, string? Format = null);
 }

@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 
 namespace PkiPlatform.KeyStore.Software;
 
-/// <summary>RSA-OAEP and ECDH with a software key, through .NET's OpenSSL-backed primitives.</summary>
+/// <summary>RSA-OAEP and ECDH with a software key, through .NET's OpenSSL-backed primitives; SM2 decryption through BouncyCastle.</summary>
 internal sealed class SoftwareDecryptionKey : IDecryptionKey, IDisposable
 {
     private readonly RSA? _rsa;
     private readonly ECDiffieHellman? _ecdh;
+    private readonly Org.BouncyCastle.Crypto.Parameters.ECPrivateKeyParameters? _sm2;
 
     public SoftwareDecryptionKey(KeyInfo info, byte[] pkcs8)
     {
@@ -19,7 +20,7 @@ internal sealed class SoftwareDecryptionKey : IDecryptionKey, IDisposable
                 _ecdh.ImportPkcs8PrivateKey(pkcs8, out _);
                 break;
             case KeyAlgorithm.Sm2:
-                // GM/T 0010 SM2 envelopes are not supported yet.
+                _sm2 = (Org.BouncyCastle.Crypto.Parameters.ECPrivateKeyParameters)Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(pkcs8);
                 break;
             default:
                 _rsa = RSA.Create();
@@ -51,6 +52,10 @@ internal sealed class SoftwareDecryptionKey : IDecryptionKey, IDisposable
         peer.ImportSubjectPublicKeyInfo(peerSubjectPublicKeyInfo, out _);
         return _ecdh.DeriveRawSecretAgreement(peer.PublicKey);
     }
+
+    public byte[] DecryptSm2(ReadOnlySpan<byte> sm2Cipher) => _sm2 is null
+        ? throw new PkiException(PkiErrorCodes.UnsupportedAlgorithm, $"key '{Info.Label}' is {Info.Algorithm.ToName()}, not SM2: it cannot decrypt SM2 ciphertext")
+        : Sm2Encryption.Decrypt(_sm2, sm2Cipher);
 
     public void Dispose()
     {

@@ -18,7 +18,8 @@ namespace PkiPlatform.TokenService.Cms;
 /// <summary>
 /// Opens CMS EnvelopedData with the calling system's decryption keys. The private key stays in the key
 /// store: it answers RSA-OAEP or ECDH; this class derives the key-encryption key (X9.63 KDF, RFC 5753),
-/// unwraps the content-encryption key (AES key wrap, RFC 3394) and decrypts AES-CBC content.
+/// unwraps the content-encryption key (AES key wrap, RFC 3394) and decrypts AES-CBC content. GM/T 0010 envelopedData
+/// (SM2-encrypted SM4 key, SM4-CBC content) opens the same way with an SM2 decryption key.
 /// RSAES-PKCS1-v1_5 key transport is refused: a decryption service would be a Bleichenbacher oracle.
 /// </summary>
 public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
@@ -52,7 +53,11 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
     public async Task<byte[]> DecryptAsync(string caller, string? keyLabel, byte[] enveloped, CancellationToken cancellationToken = default)
     {
         var info = CmsInput.ParseContentInfo(enveloped);
-        CmsInput.ExpectContentType(info, CmsObjectIdentifiers.EnvelopedData, "EnvelopedData");
+        if (!info.ContentType.Equals(GmSignedData.EnvelopedDataType))
+        {
+            // GM/T 0010 envelopedData has RFC 5652's structure under its own OIDs: both are opened below.
+            CmsInput.ExpectContentType(info, CmsObjectIdentifiers.EnvelopedData, "EnvelopedData");
+        }
         EnvelopedData data;
         try
         {
@@ -126,6 +131,18 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
     private static byte[] Unwrap(KeyTransRecipientInfo transport, IDecryptionKey key)
     {
         var algorithm = transport.KeyEncryptionAlgorithm;
+        if (algorithm.Algorithm.Equals(GmEnvelopedData.Sm2Encrypt))
+        {
+            try
+            {
+                return key.DecryptSm2(transport.EncryptedKey.GetOctets());
+            }
+            catch (PkiException ex) when (ex.Code == PkiErrorCodes.InvalidArgument)
+            {
+                throw new PkiException(TokenErrorCodes.CmsMalformed, "the SM2-encrypted key does not decrypt with your key (wrong recipient data or corrupted message)", ex);
+            }
+        }
+
         if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
         {
             throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm,
@@ -134,7 +151,7 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
 
         if (!algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsaesOaep))
         {
-            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"key-encryption algorithm {algorithm.Algorithm.Id} is not supported (RSAES-OAEP or ECDH)");
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"key-encryption algorithm {algorithm.Algorithm.Id} is not supported (RSAES-OAEP, ECDH, or SM2 in GM/T 0010)");
         }
 
         var parameters = RsaesOaepParameters.GetInstance(algorithm.Parameters ?? DerSequence.Empty);
@@ -212,10 +229,13 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
     private static byte[] DecryptContent(EncryptedContentInfo content, byte[] cek)
     {
         var algorithm = content.ContentEncryptionAlgorithm;
-        if (!ContentCiphers.TryGetValue(algorithm.Algorithm.Id, out var keyLength))
+        var sm4 = algorithm.Algorithm.Equals(GmEnvelopedData.Sm4Cbc);
+        if (!ContentCiphers.TryGetValue(algorithm.Algorithm.Id, out var keyLength) && !sm4)
         {
-            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"content-encryption algorithm {algorithm.Algorithm.Id} is not supported (AES-128/192/256-CBC)");
+            throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"content-encryption algorithm {algorithm.Algorithm.Id} is not supported (AES-128/192/256-CBC, or SM4-CBC in GM/T 0010)");
         }
+
+        keyLength = sm4 ? 16 : keyLength;
 
         if (cek.Length != keyLength)
         {
@@ -224,13 +244,19 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
 
         var encrypted = content.EncryptedContent?.GetOctets()
             ?? throw new PkiException(TokenErrorCodes.CmsContentMissing, "the EnvelopedData carries no encrypted content (detached envelopes are not supported)");
-        using var aes = Aes.Create();
-        aes.Key = cek;
+        var iv = Asn1OctetString.GetInstance(algorithm.Parameters).GetOctets();
         try
         {
-            return aes.DecryptCbc(encrypted, Asn1OctetString.GetInstance(algorithm.Parameters).GetOctets(), PaddingMode.PKCS7);
+            if (sm4)
+            {
+                return GmEnvelopedData.DecryptContent(cek, iv, encrypted);
+            }
+
+            using var aes = Aes.Create();
+            aes.Key = cek;
+            return aes.DecryptCbc(encrypted, iv, PaddingMode.PKCS7);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or Org.BouncyCastle.Crypto.CryptoException)
         {
             throw new PkiException(TokenErrorCodes.CmsMalformed, "the content does not decrypt (corrupted message)", ex);
         }

@@ -10,17 +10,30 @@ namespace PkiPlatform.TokenService.Cms;
 /// <summary>
 /// CMS EnvelopedData (RFC 5652 §6) for one or more recipient certificates: AES-256-CBC content encryption;
 /// RSA recipients get RSAES-OAEP with SHA-256 (RFC 8017, RFC 4055), EC recipients ECDH with an ephemeral key,
-/// the X9.63 SHA-256 KDF and AES-256 key wrap (<see cref="EcdhRecipientInfoGenerator"/>).
+/// the X9.63 SHA-256 KDF and AES-256 key wrap (<see cref="EcdhRecipientInfoGenerator"/>). SM2 recipients get the
+/// GM/T 0010 form instead (<see cref="GmEnvelopedData"/>).
 /// </summary>
 public static class CmsEnvelopeWriter
 {
     public const int MaxRecipients = 100;
 
-    public static byte[] Encrypt(byte[] content, IReadOnlyList<X509Certificate> recipients)
+    /// <param name="format">"rfc5652" (default) or <see cref="GmEnvelopedData.Format"/> (GM/T 0010 envelopedData, SM2 recipients).</param>
+    public static byte[] Encrypt(byte[] content, IReadOnlyList<X509Certificate> recipients, string? format = null)
     {
+        ArgumentNullException.ThrowIfNull(recipients);
         if (recipients.Count == 0 || recipients.Count > MaxRecipients)
         {
             throw new PkiException(PkiErrorCodes.InvalidArgument, $"name 1..{MaxRecipients} recipient certificates");
+        }
+
+        switch (format)
+        {
+            case GmEnvelopedData.Format:
+                return GmEnvelopedData.Create(content, recipients);
+            case null or "rfc5652":
+                break;
+            default:
+                throw new PkiException(PkiErrorCodes.InvalidArgument, $"format '{format}' is not offered; use rfc5652 (RFC 5652 CMS, the default) or {GmEnvelopedData.Format} (GM/T 0010, SM2 recipients)");
         }
 
         var generator = new CmsEnvelopedDataGenerator();
@@ -55,7 +68,9 @@ public static class CmsEnvelopeWriter
                     break;
                 default:
                     throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm,
-                        $"recipient '{recipient.SubjectDN}' has a key this service cannot encrypt for (RSA of 2048+ bits or EC P-256/P-384/P-521; SM2 envelopes are not supported yet)");
+                        key is ECPublicKeyParameters { PublicKeyParamSet.Id: "1.2.156.10197.1.301" }
+                            ? $"recipient '{recipient.SubjectDN}' has an SM2 key: RFC 5652 defines no SM2 recipient; use format {GmEnvelopedData.Format} (GM/T 0010 envelopedData)"
+                            : $"recipient '{recipient.SubjectDN}' has a key this service cannot encrypt for (RSA of 2048+ bits, EC P-256/P-384/P-521, or SM2 with format {GmEnvelopedData.Format})");
             }
         }
 
