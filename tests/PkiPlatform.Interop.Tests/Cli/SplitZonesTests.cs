@@ -255,6 +255,14 @@ public sealed class SplitZonesTests
             Assert.That(KmcCall(asOfficer), Does.EndWith("403").And.Contain("staff:ra-officer may not call"));
             Assert.That(KmcCall(curl), Does.EndWith("000"), "no client certificate: the handshake is refused");
             Assert.That(KmcCall(asCaClient), Does.EndWith("200").And.Contain("\"keyId\""), "the CA's certificate is served");
+            // Bad bodies from the allowed caller: 4xx problems that say what to send, and no key is spent.
+            string KmcBody(string contentType, string body) => ExternalTool.Run("curl", [.. asCaClient, "-w", "\n%{http_code}", "-H", $"Content-Type: {contentType}", "--data-binary",
+                body, $"{kmcUrl}/kmc/v1/apply"]).StdOut;
+            Assert.That(KmcBody("application/json", "[{\"reference\":"), Does.EndWith("400").And.Contain("not a EncryptionKeyApplication[] in JSON"));
+            Assert.That(KmcBody("application/json", "[]"), Does.EndWith("400").And.Contain("send 1..1000 entries"));
+            Assert.That(KmcBody("text/plain", "[]"), Does.EndWith("415").And.Contain("send application/json"));
+            Assert.That(KmcBody("application/json", "[{\"reference\":\"bad\",\"algorithm\":\"Sm2\",\"subject\":\"bm90IGEgbmFtZQ==\",\"actor\":\"ca\"}]"),
+                Does.EndWith("400").And.Contain("the subject is not a DER Name"));
 
             // A dual application: two officers approve at the RA host, the CA host issues both certificates with a key the
             // KMC host generated and archived; the envelope opens with the applicant's signing key alone.

@@ -134,6 +134,27 @@ public sealed class CmsInteropTests
         Assert.That(unknown.Message, Does.Contain("use rfc5652"));
     }
 
+    /// <summary>Bad input: a GM/T 0010 SignerInfo with authenticated attributes (GM/T 0010 allows them; this verifier reads the content-signing form only) is refused with the reason, not misread.</summary>
+    [Test]
+    public async Task VerifyAsync_GmT0010WithAuthenticatedAttributes_RefusedWithReason()
+    {
+        var (key, _) = await _platform.CreateKeyAsync(ServiceKeyUsage.Sign, KeyAlgorithm.Sm2);
+        var der = await _platform.Signer.SignAsync(CmsTestPlatform.Owner, key.KeyLabel, Document, detached: false, timestamp: false, format: GmSignedData.Format);
+        var info = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(der);
+        var data = Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(info.Content);
+        var signer = Org.BouncyCastle.Asn1.Cms.SignerInfo.GetInstance(data.SignerInfos[0]);
+        var attributes = new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.Cms.Attribute(Org.BouncyCastle.Asn1.Cms.CmsAttributes.ContentType, new Org.BouncyCastle.Asn1.DerSet(GmSignedData.DataType)));
+        var withAttributes = new Org.BouncyCastle.Asn1.Cms.SignerInfo(signer.SignerID, signer.DigestAlgorithm, attributes, signer.SignatureAlgorithm, signer.Signature, (Org.BouncyCastle.Asn1.Asn1Set?)null);
+        var rebuilt = new Org.BouncyCastle.Asn1.DerSequence(Org.BouncyCastle.Asn1.DerInteger.One, data.DigestAlgorithms, data.EncapContentInfo,
+            new Org.BouncyCastle.Asn1.DerTaggedObject(false, 0, data.Certificates), new Org.BouncyCastle.Asn1.DerSet(withAttributes));
+        var altered = new Org.BouncyCastle.Asn1.Cms.ContentInfo(info.ContentType, rebuilt).GetDerEncoded();
+
+        var error = Assert.ThrowsAsync<PkiException>(() => _platform.Verifier.VerifyAsync(altered));
+
+        Assert.That(error!.Code, Is.EqualTo(TokenErrorCodes.CmsMalformed));
+        Assert.That(error.Message, Does.Contain("authenticated attributes is not supported"));
+    }
+
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:pss" })]
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:32" })]
     [TestCase(KeyAlgorithm.Rsa2048, new[] { "-noattr" })]
