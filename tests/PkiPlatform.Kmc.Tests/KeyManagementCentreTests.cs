@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Revocation;
 using PkiPlatform.CaCore.Storage;
@@ -196,6 +197,49 @@ public sealed class KeyManagementCentreTests(string provider)
         Assert.That(await _kmc.Store.ReadAsync(kmc => kmc.Keys.CountAsync()), Is.EqualTo(0), "checked before the KMC spends a key");
         await using var db = _pki.Ca.Database.CreateContext();
         Assert.That(await db.Certificates.CountAsync(c => c.SubjectDn.Contains("Good One")), Is.EqualTo(0), "all or none");
+    }
+
+    /// <summary>
+    /// The CA worker issues approved dual applications together (one KMC application, one CA batch), each request with
+    /// its own serials, envelope and audit events; a second application of the same account in the same claim is done
+    /// on its own afterwards and gets its own refusal (it did not come with the account's certificate).
+    /// </summary>
+    [Test]
+    public async Task Worker_IssuesApprovedDualApplicationsTogether_ASecondForTheSameAccountIsRefusedOnItsOwn()
+    {
+        _kmc.Pool.Fill();
+        var ids = new List<long>();
+        await using (var db = _pki.Ca.Database.CreateContext())
+        {
+            var rows = new[] { ("staff:D1001", "Wang Wu"), ("staff:D1002", "Zhao Liu"), ("staff:D1003", "Sun Qi"), ("staff:D1001", "Wang Wu") }.Select((a, i) => new RaRequestEntity
+            {
+                Kind = RaRequestKind.Issue, Status = RaRequestStatus.Approved, Profile = "staff-sm2-dual",
+                CsrDer = TestCsr.Create(KeyAlgorithm.Sm2, $"CN={a.Item2} {i},O=HRSS").Der, SubjectDn = $"CN={a.Item2} {i},O=HRSS",
+                ApplicantName = a.Item2, ApplicantStaffId = a.Item1["staff:".Length..], Organization = "HRSS", Unit = "IT", SubmittedBy = "anonymous",
+                Account = a.Item1, RequiredApprovals = 2, TrackingCode = Guid.NewGuid().ToString("N"), SubmittedAt = DateTime.UtcNow, DecidedAt = DateTime.UtcNow,
+            }).ToList();
+            db.RaRequests.AddRange(rows);
+            await db.SaveChangesAsync();
+            ids.AddRange(rows.Select(r => r.Id));
+        }
+
+        var worker = new IssuanceWorker(_pki.Ca, TimeProvider.System) { EncryptionKeys = _kmc };
+        Assert.That(await worker.ProcessAsync(), Is.EqualTo(4));
+
+        await using var check = _pki.Ca.Database.CreateContext();
+        var done = await check.RaRequests.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync();
+        Assert.That(done.Take(3).Select(r => r.Status), Is.All.EqualTo(RaRequestStatus.Done), string.Join("; ", done.Select(r => r.Outcome)));
+        Assert.That(done.Take(3).Select(r => (r.Serial is not null, r.EncryptionSerial is not null, r.Envelope is { Length: > 0 })), Is.All.EqualTo((true, true, true)));
+        Assert.That(done[3].Status, Is.EqualTo(RaRequestStatus.Failed));
+        Assert.That(done[3].Outcome, Does.Contain("already exists"));
+        foreach (var request in done.Take(3))
+        {
+            var issuedFor = await check.AuditEvents.AsNoTracking().Where(e => e.Actor == $"ra:request/{request.Id}" && e.Action == AuditActions.CertificateIssued).Select(e => e.Target).ToListAsync();
+            Assert.That(issuedFor, Is.EquivalentTo(new[] { $"{_pki.Ca.Options.IssuingAuthority}/{request.Serial}", $"{_pki.Ca.Options.IssuingAuthority}/{request.EncryptionSerial}" }));
+        }
+
+        var active = await check.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM kmc_keys WHERE \"Status\" = 1").SingleAsync();
+        Assert.That(active, Is.EqualTo(3), "one archived key per issued encryption certificate, none for the refused application");
     }
 
     [Test]

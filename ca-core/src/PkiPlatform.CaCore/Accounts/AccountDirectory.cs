@@ -203,18 +203,24 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
     /// <summary>
     /// Binds freshly issued certificates to their accounts inside the issuance transaction. A person or platform
     /// account is created with the certificate's subject if it does not exist; a business system must be registered first.
+    /// A batch costs a fixed number of round trips (the accounts, their existing bindings, the certificates' ids), not a
+    /// few per certificate.
     /// </summary>
-    internal async Task BindIssuedAsync(CaDbContext db, int authorityId, IReadOnlyList<(PreparedCertificate Prepared, AccountBinding Binding)> bound,
-        string actor, CancellationToken cancellationToken)
+    internal async Task BindIssuedAsync(CaDbContext db, int authorityId, IReadOnlyList<(PreparedCertificate Prepared, AccountBinding Binding, string Actor)> bound,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var records = new List<AuditRecord>();
-        // One batch is one decision: the second certificate of a dual pair joins the account its first one just made.
+        var identities = bound.Select(b => b.Binding.Identity).Distinct(StringComparer.Ordinal).ToList();
+        var accounts = await db.RaAccounts.AsTracking().Where(a => identities.Contains(a.Identity)).ToDictionaryAsync(a => a.Identity, StringComparer.Ordinal, cancellationToken);
+        var existing = accounts.Values.Select(a => a.Id).ToList();
+        var holding = (await db.AccountCertificates.AsNoTracking().Where(b => existing.Contains(b.AccountId)).Select(b => b.AccountId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        // One batch is one decision: the second certificate of a dual pair joins the account its first one just made
+        // (CertificateIssuer.IssueDualBatchAsync admits one application per account per batch).
         var inThisBatch = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (prepared, binding) in bound)
+        foreach (var (prepared, binding, actor) in bound)
         {
-            var account = await db.RaAccounts.AsTracking().FirstOrDefaultAsync(a => a.Identity == binding.Identity, cancellationToken);
-            if (account is null)
+            if (!accounts.TryGetValue(binding.Identity, out var account))
             {
                 if (AccountIdentity.KindOf(binding.Identity) == AccountKind.System)
                 {
@@ -225,12 +231,13 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
                 account.Organization = binding.Organization;
                 account.Unit = binding.Unit;
                 db.RaAccounts.Add(account);
+                accounts[binding.Identity] = account;
                 records.Add(new AuditRecord(actor, AuditActions.AccountRegistered, binding.Identity, $"kind={account.Kind}; name={account.DisplayName}"));
             }
 
             // Issue 11: an account an RA admin or operator registered before its first certificate is enrolled by that
             // certificate (after the RA's dual control); an account that already holds certificates renews only through its own.
-            else if (account.Kind == AccountKind.Person && !binding.Renewal && !inThisBatch.Contains(binding.Identity) && await db.AccountCertificates.AnyAsync(b => b.AccountId == account.Id, cancellationToken))
+            else if (account.Kind == AccountKind.Person && !binding.Renewal && !inThisBatch.Contains(binding.Identity) && holding.Contains(account.Id))
             {
                 throw new PkiException(CaErrorCodes.AccountExists,
                     $"account {binding.Identity} already exists and did not ask for this certificate itself; nothing was issued (renew with the account's own certificate)");
@@ -247,19 +254,25 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
                 account.SubjectKey = SubjectKey.Of(prepared.Tbs.Subject);
             }
 
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(cancellationToken);
-            var certificateId = await db.Certificates.AsNoTracking().Where(c => c.AuthorityId == authorityId && c.Serial == prepared.Serial).Select(c => c.Id).SingleAsync(cancellationToken);
-            db.AccountCertificates.Add(new AccountCertificateEntity
-            {
-                AccountId = account.Id, CertificateId = certificateId, BoundAt = now, BoundBy = actor,
-                SpkiSha256 = Convert.ToHexString(SHA256.HashData(prepared.Tbs.SubjectPublicKeyInfo.GetDerEncoded())),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            records.Add(new AuditRecord(actor, AuditActions.CertificateBound, binding.Identity, $"certificate={prepared.Serial}; subject={prepared.SubjectDn}"));
             inThisBatch.Add(binding.Identity);
         }
 
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken); // new accounts get their ids
+        var serials = bound.Select(b => b.Prepared.Serial).ToList();
+        var certificateIds = await db.Certificates.AsNoTracking().Where(c => c.AuthorityId == authorityId && serials.Contains(c.Serial))
+            .ToDictionaryAsync(c => c.Serial, c => c.Id, StringComparer.Ordinal, cancellationToken);
+        foreach (var (prepared, binding, actor) in bound)
+        {
+            db.AccountCertificates.Add(new AccountCertificateEntity
+            {
+                AccountId = accounts[binding.Identity].Id, CertificateId = certificateIds[prepared.Serial], BoundAt = now, BoundBy = actor,
+                SpkiSha256 = Convert.ToHexString(SHA256.HashData(prepared.Tbs.SubjectPublicKeyInfo.GetDerEncoded())),
+            });
+            records.Add(new AuditRecord(actor, AuditActions.CertificateBound, binding.Identity, $"certificate={prepared.Serial}; subject={prepared.SubjectDn}"));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(db, records, cancellationToken);
     }
 

@@ -93,7 +93,15 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             }
 
             encryptionProfiles[i] = encryptionProfile.Name;
-            applications[i] = new EncryptionKeyApplication(reference, algorithm, prepared.Tbs.Subject.GetDerEncoded(), actor);
+            applications[i] = new EncryptionKeyApplication(signing[i].Actor ?? reference, algorithm, prepared.Tbs.Subject.GetDerEncoded(), signing[i].Actor ?? actor);
+        }
+
+        // One application per account per batch: a second one must meet the first's certificates (renewal rules), as
+        // it would one at a time.
+        var twice = signing.Where(r => r.Account is not null).GroupBy(r => r.Account!.Identity, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw new PkiException(CaErrorCodes.AccountExists, $"account {twice.Key} has {twice.Count()} applications in one batch; issue them one after the other");
         }
 
         if (signing.Count == 1)
@@ -123,7 +131,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             {
                 ready[requests.Count] = preparedSigning[i];
                 requests.Add(signing[i]);
-                requests.Add(new IssuanceRequest(grants[i].Csr, encryptionProfiles[i], signing[i].ValidityDays, signing[i].Account, signing[i].BypassReason));
+                requests.Add(new IssuanceRequest(grants[i].Csr, encryptionProfiles[i], signing[i].ValidityDays, signing[i].Account, signing[i].BypassReason) { Actor = signing[i].Actor });
             }
 
             issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken, ready);
@@ -164,14 +172,28 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
 
         // Subjects and accounts (trust model item 2): who the certificate is for, and that its name is nobody else's.
         await using var db = database.CreateContext();
-        var bindings = new List<(PreparedCertificate, AccountBinding)>();
+        var bindings = new List<(PreparedCertificate, AccountBinding, string)>();
         for (var i = 0; i < requests.Count; i++)
         {
             if (requests[i].Account is { } binding)
             {
                 RequireAudience(preparer.Profile(requests[i].Profile), binding);
-                bindings.Add((prepared[i], binding));
+                bindings.Add((prepared[i], binding, requests[i].Actor ?? actor));
             }
+        }
+
+        // Within the batch too: one subject name, one account (a dual pair shares both).
+        var owners = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var key = Accounts.SubjectKey.Of(prepared[i].Tbs.Subject);
+            var identity = requests[i].Account?.Identity;
+            if (owners.TryGetValue(key, out var other) && !string.Equals(other, identity, StringComparison.Ordinal))
+            {
+                throw new PkiException(CaErrorCodes.SubjectReserved, $"{prepared[i].SubjectDn} is asked for by two accounts in one batch ({other ?? "none"}, {identity ?? "none"}); nothing was issued");
+            }
+
+            owners[key] = identity;
         }
 
         var conflicts = await AccountDirectory.SubjectConflictsAsync(db, prepared.Select((p, i) => (p.Tbs.Subject, requests[i].Account?.Identity)).ToList(), cancellationToken);
@@ -199,16 +221,16 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         await CertificateRows.CompleteAsync(db, issuer.Id, prepared, der, cancellationToken);
         if (bindings.Count > 0)
         {
-            await accounts.BindIssuedAsync(db, issuer.Id, bindings, actor, cancellationToken);
+            await accounts.BindIssuedAsync(db, issuer.Id, bindings, cancellationToken);
         }
         var keyLabel = issuer.Entity.KeyLabel;
-        var records = prepared.Select(p => new AuditRecord(actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
+        var records = prepared.Select((p, i) => new AuditRecord(requests[i].Actor ?? actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
             $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList();
         for (var i = 0; i < prepared.Length; i++)
         {
             if (requests[i].BypassReason is { } reason)
             {
-                records.Add(new AuditRecord(actor, AuditActions.RaBypassed, $"{issuer.Name}/{prepared[i].Serial}",
+                records.Add(new AuditRecord(requests[i].Actor ?? actor, AuditActions.RaBypassed, $"{issuer.Name}/{prepared[i].Serial}",
                     $"profile={prepared[i].Profile}; approvals skipped={preparer.Profile(requests[i].Profile).Approvals}; reason={reason}"));
             }
         }

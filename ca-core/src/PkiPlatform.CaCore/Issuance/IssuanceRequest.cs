@@ -9,4 +9,11 @@ namespace PkiPlatform.CaCore.Issuance;
 /// Set when an operator issues, outside the RA, a certificate whose profile needs officer approvals (<c>pki issue
 /// --bypass-ra</c>): recorded as its own audit event, in the issuance's transaction, with the operator and this reason.
 /// </param>
-public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDays = null, AccountBinding? Account = null, string? BypassReason = null);
+public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDays = null, AccountBinding? Account = null, string? BypassReason = null)
+{
+    /// <summary>
+    /// In a batch, who this request's audit events name (and the KMC's reference for its key), e.g. <c>ra:request/42</c>,
+    /// instead of the batch's actor: the CA worker recovers an interrupted request from its own events.
+    /// </summary>
+    public string? Actor { get; init; }
+}

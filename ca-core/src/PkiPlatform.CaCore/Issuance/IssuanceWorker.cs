@@ -80,7 +80,7 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
                 return total;
             }
 
-            foreach (var id in claimed)
+            foreach (var id in await CompleteDualBatchAsync(claimed, cancellationToken))
             {
                 await CompleteAsync(id, cancellationToken);
             }
@@ -159,6 +159,92 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
             new IssuanceRequest(request.CsrDer!, request.Profile, request.ValidityDays, new AccountBinding(account, request.ApplicantName)), $"ca:service-request/{request.Id} by {request.SubmittedBy}", cancellationToken);
     }
 
+    /// <summary>
+    /// Issues the claimed dual-certificate applications together (one KMC application, one CA batch, one confirmation:
+    /// <see cref="CertificateIssuer.IssueDualBatchAsync"/>), at most one per account and per subject; returns the claimed
+    /// requests left for <see cref="CompleteAsync"/>. A batch refused as a whole (one application no longer passes) is
+    /// handed back too, so each application gets its own outcome.
+    /// </summary>
+    private async Task<List<long>> CompleteDualBatchAsync(List<long> claimed, CancellationToken cancellationToken)
+    {
+        if (EncryptionKeys is not { } kmc || claimed.Count < 2)
+        {
+            return claimed;
+        }
+
+        await using var db = ca.Database.CreateContext();
+        var requests = await db.RaRequests.AsTracking().Where(r => claimed.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var identities = new HashSet<string>(StringComparer.Ordinal);
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        var batch = new List<RaRequestEntity>();
+        foreach (var request in requests)
+        {
+            var profile = request.Kind == RaRequestKind.Issue ? ca.Profiles.All.FirstOrDefault(p => p.Name == request.Profile) : null;
+            if (profile is not { IsDual: true } || profile.Audience == Profiles.ProfileAudience.Platform || request.CsrDer is null
+                || (request.Account is { } identity && !identities.Add(identity)))
+            {
+                continue;
+            }
+
+            string subject;
+            try
+            {
+                subject = Accounts.SubjectKey.Of(CertificateRequest.Parse(request.CsrDer).Subject);
+            }
+            catch (PkiException)
+            {
+                continue; // refused on its own, with its reason
+            }
+
+            if (subjects.Add(subject))
+            {
+                batch.Add(request);
+            }
+        }
+
+        if (batch.Count < 2)
+        {
+            return claimed;
+        }
+
+        var signing = batch.Select(r => new IssuanceRequest(r.CsrDer!, r.Profile, Account: Binding(r)) { Actor = $"ra:request/{r.Id}" }).ToList();
+        IReadOnlyList<DualIssuedCertificate> issued;
+        try
+        {
+            issued = await ca.Issuer.IssueDualBatchAsync(signing, kmc, "ra:batch", "ca-worker", cancellationToken: cancellationToken);
+        }
+        catch (PkiException)
+        {
+            return claimed;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            Record(batch[i], issued[i]);
+            batch[i].Status = RaRequestStatus.Done;
+            batch[i].CompletedAt = now;
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken);
+        var done = batch.Select(r => r.Id).ToHashSet();
+        return claimed.Where(id => !done.Contains(id)).ToList();
+    }
+
+    private static AccountBinding? Binding(RaRequestEntity request) => request.Account is { } identity
+        ? new AccountBinding(identity, request.ApplicantName, request.Organization, request.Unit) { Renewal = request.SubmittedBy == identity }
+        : null;
+
+    private static void Record(RaRequestEntity request, DualIssuedCertificate dual)
+    {
+        request.Serial = dual.Signing.Serial;
+        request.EncryptionSerial = dual.Encryption.Serial;
+        request.Envelope = dual.Envelope.Der;
+        request.EnvelopeFormat = dual.Envelope.Format;
+        request.Outcome = $"issued {dual.Signing.Serial} (signing) and {dual.Encryption.Serial} (encryption, key archived at the KMC)";
+    }
+
     private async Task CompleteAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = ca.Database.CreateContext();
@@ -180,19 +266,12 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
                     throw new PkiException(CaErrorCodes.ProfileAudience, $"profile '{request.Profile}' is for the platform's own services and is never issued for an RA application");
                 }
 
-                var account = request.Account is { } identity
-                    ? new AccountBinding(identity, request.ApplicantName, request.Organization, request.Unit) { Renewal = request.SubmittedBy == identity }
-                    : null;
+                var account = Binding(request);
                 if (ca.Profiles.Get(request.Profile).IsDual)
                 {
                     var kmc = EncryptionKeys ?? throw new PkiException(CaErrorCodes.DualProfile,
                         $"profile {request.Profile} needs the key management centre, and this CA host has none configured; nothing was issued");
-                    var dual = await ca.Issuer.IssueDualAsync(new IssuanceRequest(request.CsrDer!, request.Profile, Account: account), kmc, $"ra:request/{id}", $"ra:request/{id}", cancellationToken: cancellationToken);
-                    request.Serial = dual.Signing.Serial;
-                    request.EncryptionSerial = dual.Encryption.Serial;
-                    request.Envelope = dual.Envelope.Der;
-                    request.EnvelopeFormat = dual.Envelope.Format;
-                    request.Outcome = $"issued {dual.Signing.Serial} (signing) and {dual.Encryption.Serial} (encryption, key archived at the KMC)";
+                    Record(request, await ca.Issuer.IssueDualAsync(new IssuanceRequest(request.CsrDer!, request.Profile, Account: account), kmc, $"ra:request/{id}", $"ra:request/{id}", cancellationToken: cancellationToken));
                 }
                 else
                 {

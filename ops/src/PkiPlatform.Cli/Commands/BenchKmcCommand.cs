@@ -6,6 +6,7 @@ using Org.BouncyCastle.Pkcs;
 using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Issuance;
+using Microsoft.EntityFrameworkCore;
 using PkiPlatform.CaCore.Storage;
 using PkiPlatform.KeyStore;
 using PkiPlatform.Kmc;
@@ -77,7 +78,39 @@ internal static class BenchKmcCommand
             var allocatedPerIssuance = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6 / total;
             var pauseShare = (GC.GetTotalPauseDuration() - pauseBefore) / issuing.Elapsed;
 
-            // 3. Recovery: the release (decrypt, envelope, store, audit) after the second approval.
+            // 3. The RA's path: approved applications, each for its own staff account, issued by the CA worker (it batches
+            // the dual applications of a claim: one KMC application, one CA batch, one confirmation).
+            var applications = Math.Min(total, 1000);
+            var ids = new List<long>();
+            await using (var queue = bench.Ca.Database.CreateContext())
+            {
+                var rows = Enumerable.Range(0, applications).Select(i => new RaRequestEntity
+                {
+                    Kind = RaRequestKind.Issue, Status = RaRequestStatus.Approved, Profile = "staff-sm2-dual", CsrDer = Sm2Csr($"CN=Bench Applicant {i},O=Bench"),
+                    SubjectDn = $"CN=Bench Applicant {i},O=Bench", ApplicantName = $"Bench Applicant {i}", ApplicantStaffId = $"B{i:D6}", Organization = "Bench", Unit = "Bench",
+                    SubmittedBy = "anonymous", Account = $"staff:B{i:D6}", RequiredApprovals = 2, TrackingCode = Guid.NewGuid().ToString("N"),
+                    SubmittedAt = DateTime.UtcNow, DecidedAt = DateTime.UtcNow,
+                }).ToList();
+                queue.RaRequests.AddRange(rows);
+                await queue.SaveChangesAsync(cancellationToken);
+                ids.AddRange(rows.Select(r => r.Id));
+            }
+
+            kmc.Pool.Fill();
+            var worker = new IssuanceWorker(bench.Ca, TimeProvider.System) { EncryptionKeys = kmc };
+            var viaWorker = Stopwatch.StartNew();
+            await worker.ProcessAsync(cancellationToken);
+            viaWorker.Stop();
+            await using (var queue = bench.Ca.Database.CreateContext())
+            {
+                var notDone = await queue.RaRequests.CountAsync(r => ids.Contains(r.Id) && r.Status != RaRequestStatus.Done, cancellationToken);
+                if (notDone > 0)
+                {
+                    throw new InvalidOperationException($"{notDone} applications were not issued by the worker");
+                }
+            }
+
+            // 4. Recovery: the release (decrypt, envelope, store, audit) after the second approval.
             var officers = new List<PlatformCredential>();
             for (var i = 0; i < 3; i++)
             {
@@ -110,6 +143,7 @@ internal static class BenchKmcCommand
             Console.WriteLine($"  pool refill: {generate / refill.Elapsed.TotalSeconds:F0} SM2 pairs/s ({generate} pairs, {refill.Elapsed.TotalSeconds:F2} s)");
             Console.WriteLine($"  dual issuance: {total / issuing.Elapsed.TotalSeconds:F0} SM2 dual-certificate issuances/s ({total} in {issuing.Elapsed.TotalSeconds:F2} s, batches of {batchSize}, {result.GetValue(workers)} in flight; pool misses {kmc.Pool.Misses})");
             Console.WriteLine($"    per issuance: {cpuPerIssuance:F2} ms CPU (this process), {allocatedPerIssuance:F2} MB allocated; GC pauses {pauseShare:P0} of the time");
+            Console.WriteLine($"  through the CA worker: {applications / viaWorker.Elapsed.TotalSeconds:F0} approved RA applications/s issued as dual certificates ({applications} in {viaWorker.Elapsed.TotalSeconds:F2} s, each bound to its own staff account, the worker's claims of 50 issued together)");
             Console.WriteLine($"  recovery: median {latencies[latencies.Count / 2]:F1} ms, max {latencies[^1]:F1} ms from the second approval to the envelope ({latencies.Count} recoveries)");
             Console.WriteLine($"  {audit.Message}");
             return audit.IsIntact ? 0 : 1;
