@@ -242,6 +242,56 @@ public sealed class KeyManagementCentreTests(string provider)
         Assert.That(active, Is.EqualTo(3), "one archived key per issued encryption certificate, none for the refused application");
     }
 
+    /// <summary>A KMC whose confirmation is refused after the CA committed the certificates (e.g. the sweep abandoned the reservation).</summary>
+    private sealed class RefusesConfirm(KeyManagementCentre inner) : IEncryptionKeySource
+    {
+        public Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default) =>
+            inner.ApplyAsync(applications, cancellationToken);
+
+        public Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default) =>
+            throw new PkiException(KmcErrorCodes.KeyState, "the reservation was abandoned");
+
+        public Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyIds, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// Attack on the worker's fallback: a batch refused after its certificates were committed must not be issued again one
+    /// at a time (a renewal would get a second pair under one approval); the requests stay claimed and are completed from
+    /// their audit events after the lease.
+    /// </summary>
+    [Test]
+    public async Task Worker_BatchRefusedAfterCommit_IsNotIssuedAgain_ButCompletedFromTheAuditTrail()
+    {
+        _kmc.Pool.Fill();
+        var ids = new List<long>();
+        await using (var db = _pki.Ca.Database.CreateContext())
+        {
+            var rows = new[] { "staff:R2001", "staff:R2002" }.Select((identity, i) => new RaRequestEntity
+            {
+                Kind = RaRequestKind.Issue, Status = RaRequestStatus.Approved, Profile = "staff-sm2-dual",
+                CsrDer = TestCsr.Create(KeyAlgorithm.Sm2, $"CN=Renewing {i},O=HRSS").Der, SubjectDn = $"CN=Renewing {i},O=HRSS", ApplicantName = $"Renewing {i}",
+                ApplicantStaffId = identity["staff:".Length..], Organization = "HRSS", Unit = "IT", SubmittedBy = identity, Account = identity,
+                RequiredApprovals = 2, TrackingCode = Guid.NewGuid().ToString("N"), SubmittedAt = DateTime.UtcNow, DecidedAt = DateTime.UtcNow,
+            }).ToList();
+            db.RaRequests.AddRange(rows);
+            await db.SaveChangesAsync();
+            ids.AddRange(rows.Select(r => r.Id));
+        }
+
+        await new IssuanceWorker(_pki.Ca, TimeProvider.System) { EncryptionKeys = new RefusesConfirm(_kmc) }.ProcessAsync();
+
+        await using var check = _pki.Ca.Database.CreateContext();
+        Assert.That(await check.Certificates.CountAsync(c => c.Profile == "staff-sm2-dual" && c.Status != CertificateStatus.Intent), Is.EqualTo(2), "one signing certificate per approved request, not two");
+        Assert.That(await check.RaRequests.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => r.Status).ToListAsync(), Is.All.EqualTo(RaRequestStatus.Processing));
+
+        // After the lease, recovery completes them from their certificate.issued events; nothing more is issued.
+        await new IssuanceWorker(_pki.Ca, TimeProvider.System) { EncryptionKeys = _kmc, Lease = TimeSpan.Zero }.RecoverAsync();
+        var recovered = await check.RaRequests.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync();
+        Assert.That(recovered.Select(r => r.Status), Is.All.EqualTo(RaRequestStatus.Done), string.Join("; ", recovered.Select(r => r.Outcome)));
+        Assert.That(recovered.Select(r => r.Outcome), Is.All.Contains("completed from the audit trail"));
+        Assert.That(await check.Certificates.CountAsync(c => c.Profile == "staff-sm2-dual" && c.Status != CertificateStatus.Intent), Is.EqualTo(2));
+    }
+
     [Test]
     public void TheMasterKeyFile_IsOnlyCiphertext_AndAWrongFileIsAnError()
     {

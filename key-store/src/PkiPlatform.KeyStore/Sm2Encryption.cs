@@ -41,7 +41,7 @@ public static class Sm2Encryption
         var der = sm2Cipher.ToArray();
         var raw = MalformedInput.Parse(() =>
         {
-            var cipher = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der));
+            var cipher = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der)) ?? throw new ArgumentException("the SM2Cipher is empty");
             if (cipher.Count != 4)
             {
                 throw new ArgumentException("an SM2Cipher has four fields");

@@ -134,6 +134,44 @@ public sealed class CmsInteropTests
         Assert.That(unknown.Message, Does.Contain("use rfc5652"));
     }
 
+    /// <summary>Bad input to the opener: GM/T 0010 envelopes with an empty encrypted key, no IV, no content, or SM2 aimed at an RSA key: each a 4xx-coded refusal, never an unhandled exception.</summary>
+    [Test]
+    public async Task DecryptAsync_MalformedGmT0010Envelopes_RefusedWithReasons()
+    {
+        var (sm2Key, sm2Certificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.Sm2);
+        var (rsaKey, rsaCertificate) = await _platform.CreateKeyAsync(ServiceKeyUsage.Decrypt, KeyAlgorithm.Rsa2048);
+        var parser = new X509CertificateParser();
+        var der = CmsEnvelopeWriter.Encrypt(Document, [parser.ReadCertificate(File.ReadAllBytes(sm2Certificate))], "gmt0010");
+        var info = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(der));
+        var data = Org.BouncyCastle.Asn1.Cms.EnvelopedData.GetInstance(info.Content);
+        var transport = (Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo)Org.BouncyCastle.Asn1.Cms.RecipientInfo.GetInstance(data.RecipientInfos[0]).Info;
+        byte[] With(Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo recipient, Org.BouncyCastle.Asn1.Cms.EncryptedContentInfo content) =>
+            new Org.BouncyCastle.Asn1.Cms.ContentInfo(info.ContentType, new Org.BouncyCastle.Asn1.Cms.EnvelopedData(null,
+                new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.Cms.RecipientInfo(recipient)), content, (Org.BouncyCastle.Asn1.Asn1Set?)null)).GetDerEncoded();
+
+        var emptyKey = With(new Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo(transport.RecipientIdentifier, transport.KeyEncryptionAlgorithm, new Org.BouncyCastle.Asn1.DerOctetString(Array.Empty<byte>())), data.EncryptedContentInfo);
+        var noIv = With(transport, new Org.BouncyCastle.Asn1.Cms.EncryptedContentInfo(data.EncryptedContentInfo.ContentType,
+            new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(GmEnvelopedData.Sm4Cbc), data.EncryptedContentInfo.EncryptedContent));
+        var noContent = new Org.BouncyCastle.Asn1.Cms.ContentInfo(info.ContentType, null).GetDerEncoded();
+        var rsa = parser.ReadCertificate(File.ReadAllBytes(rsaCertificate));
+        var sm2ForRsa = With(new Org.BouncyCastle.Asn1.Cms.KeyTransRecipientInfo(
+            new Org.BouncyCastle.Asn1.Cms.RecipientIdentifier(new Org.BouncyCastle.Asn1.Cms.IssuerAndSerialNumber(rsa.CertificateStructure.Issuer, rsa.CertificateStructure.SerialNumber)),
+            transport.KeyEncryptionAlgorithm, transport.EncryptedKey), data.EncryptedContentInfo);
+
+        foreach (var (envelope, label, code, says) in new[]
+        {
+            (emptyKey, sm2Key.KeyLabel, TokenErrorCodes.CmsMalformed, "does not decrypt"),
+            (noIv, sm2Key.KeyLabel, TokenErrorCodes.CmsMalformed, "carries no IV"),
+            (noContent, sm2Key.KeyLabel, TokenErrorCodes.CmsMalformed, "no EnvelopedData"),
+            (sm2ForRsa, rsaKey.KeyLabel, TokenErrorCodes.CmsUnsupportedAlgorithm, "is SM2, but key"),
+        })
+        {
+            var error = Assert.ThrowsAsync<PkiException>(() => _platform.Opener.DecryptAsync(CmsTestPlatform.Owner, label, envelope));
+            Assert.That(error!.Code, Is.EqualTo(code), error.Message);
+            Assert.That(error.Message, Does.Contain(says));
+        }
+    }
+
     /// <summary>Bad input: a GM/T 0010 SignerInfo with authenticated attributes (GM/T 0010 allows them; this verifier reads the content-signing form only) is refused with the reason, not misread.</summary>
     [Test]
     public async Task VerifyAsync_GmT0010WithAuthenticatedAttributes_RefusedWithReason()

@@ -215,7 +215,15 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
         }
         catch (PkiException)
         {
-            return claimed;
+            // Refused before anything was committed (an application no longer passes): each goes on its own and gets its
+            // own outcome. Refused after the certificates were committed (the KMC's confirmation failed): issuing them
+            // again would give a second pair under one approval, so those requests stay claimed and RecoverAsync
+            // completes them from their certificate.issued events after the lease, as after a crash.
+            var actors = batch.Select(r => $"ra:request/{r.Id}").ToList();
+            var acted = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AuditActions.CertificateIssued && actors.Contains(e.Actor))
+                .Select(e => e.Actor).Distinct().ToListAsync(cancellationToken);
+            var issuedAlready = batch.Where(r => acted.Contains($"ra:request/{r.Id}")).Select(r => r.Id).ToHashSet();
+            return claimed.Where(id => !issuedAlready.Contains(id)).ToList();
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

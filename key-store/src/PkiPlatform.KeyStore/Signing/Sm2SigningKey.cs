@@ -38,7 +38,7 @@ public sealed class Sm2SigningKey
         PrivateKey = key;
         var q = (publicPoint ?? _multiplier.Multiply(_domain.G, _d)).Normalize();
         PublicPoint = q;
-        _inverseOnePlusD = _d.Add(BigInteger.One).ModInverse(n);
+        _inverseOnePlusD = Org.BouncyCastle.Utilities.BigIntegers.ModOddInverse(n, _d.Add(BigInteger.One)); // constant-time, as BouncyCastle's SM2Signer
         _afterZ = new SM3Digest();
         var z = ZValue(_domain, q, SignatureAlgorithms.Sm2DefaultUserId);
         _afterZ.BlockUpdate(z, 0, z.Length);
@@ -66,6 +66,11 @@ public sealed class Sm2SigningKey
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(publicPoint);
+        if (userId.Length > 8191)
+        {
+            throw new ArgumentException("an SM2 signer ID has at most 8191 bytes (ENTL is 16 bits of bit length)", nameof(userId));
+        }
+
         var digest = new SM3Digest();
         var bits = userId.Length * 8;
         digest.Update((byte)(bits >> 8));

@@ -58,10 +58,11 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
             // GM/T 0010 envelopedData has RFC 5652's structure under its own OIDs: both are opened below.
             CmsInput.ExpectContentType(info, CmsObjectIdentifiers.EnvelopedData, "EnvelopedData");
         }
+
         EnvelopedData data;
         try
         {
-            data = EnvelopedData.GetInstance(info.Content);
+            data = EnvelopedData.GetInstance(info.Content) ?? throw new ArgumentException("the ContentInfo carries no EnvelopedData");
         }
         catch (Exception ex) when (MalformedInput.Is(ex))
         {
@@ -133,6 +134,11 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
         var algorithm = transport.KeyEncryptionAlgorithm;
         if (algorithm.Algorithm.Equals(GmEnvelopedData.Sm2Encrypt))
         {
+            if (key.Info.Algorithm != KeyAlgorithm.Sm2)
+            {
+                throw new PkiException(TokenErrorCodes.CmsUnsupportedAlgorithm, $"the recipient's key-encryption algorithm is SM2, but key '{key.Info.Label}' is {key.Info.Algorithm.ToName()}");
+            }
+
             try
             {
                 return key.DecryptSm2(transport.EncryptedKey.GetOctets());
@@ -244,7 +250,8 @@ public sealed class CmsEnvelopeOpener(CertificateAuthority ca, ServiceKeys keys)
 
         var encrypted = content.EncryptedContent?.GetOctets()
             ?? throw new PkiException(TokenErrorCodes.CmsContentMissing, "the EnvelopedData carries no encrypted content (detached envelopes are not supported)");
-        var iv = Asn1OctetString.GetInstance(algorithm.Parameters).GetOctets();
+        var iv = (algorithm.Parameters is null ? null : Asn1OctetString.GetInstance(algorithm.Parameters))?.GetOctets()
+            ?? throw new PkiException(TokenErrorCodes.CmsMalformed, $"the content-encryption algorithm {algorithm.Algorithm.Id} carries no IV");
         try
         {
             if (sm4)
