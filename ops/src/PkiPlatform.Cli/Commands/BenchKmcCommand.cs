@@ -82,6 +82,7 @@ internal static class BenchKmcCommand
             // the dual applications of a claim: one KMC application, one CA batch, one confirmation).
             var applications = Math.Min(total, 1000);
             var ids = new List<long>();
+            var approvedAt = bench.Ca.Clock.GetUtcNow().UtcDateTime;
             await using (var queue = bench.Ca.Database.CreateContext())
             {
                 var rows = Enumerable.Range(0, applications).Select(i => new RaRequestEntity
@@ -89,7 +90,7 @@ internal static class BenchKmcCommand
                     Kind = RaRequestKind.Issue, Status = RaRequestStatus.Approved, Profile = "staff-sm2-dual", CsrDer = Sm2Csr($"CN=Bench Applicant {i},O=Bench"),
                     SubjectDn = $"CN=Bench Applicant {i},O=Bench", ApplicantName = $"Bench Applicant {i}", ApplicantStaffId = $"B{i:D6}", Organization = "Bench", Unit = "Bench",
                     SubmittedBy = "anonymous", Account = $"staff:B{i:D6}", RequiredApprovals = 2, TrackingCode = Guid.NewGuid().ToString("N"),
-                    SubmittedAt = DateTime.UtcNow, DecidedAt = DateTime.UtcNow,
+                    SubmittedAt = approvedAt, DecidedAt = approvedAt,
                 }).ToList();
                 queue.RaRequests.AddRange(rows);
                 await queue.SaveChangesAsync(cancellationToken);
