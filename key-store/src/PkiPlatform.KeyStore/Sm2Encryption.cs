@@ -1,8 +1,8 @@
 using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Security;
 
 namespace PkiPlatform.KeyStore;
 
@@ -14,23 +14,97 @@ namespace PkiPlatform.KeyStore;
 /// </summary>
 public static class Sm2Encryption
 {
-    [ThreadStatic]
-    private static SecureRandom? _random;
-
     /// <summary>Encrypts <paramref name="plaintext"/> to <paramref name="recipient"/>: the DER SM2Cipher.</summary>
+    /// <remarks>
+    /// GM/T 0003.4 §6.1 on the allocation-free curve arithmetic: k uniform in [1, n−1] from the OS CSPRNG, C1 = k·G,
+    /// (x2, y2) = k·P_B, t = KDF(x2 ‖ y2, 8·|M|) with SM3, C2 = M ⊕ t (a new k if t is all zero), C3 = SM3(x2 ‖ M ‖ y2).
+    /// The cofactor is 1, so the check h·P_B ≠ O is the on-curve check of P_B. Decryption stays on BouncyCastle's
+    /// SM2Engine, so every round trip in the tests crosses two implementations.
+    /// </remarks>
     public static Asn1Sequence Encrypt(ECPublicKeyParameters recipient, byte[] plaintext)
     {
         ArgumentNullException.ThrowIfNull(recipient);
         ArgumentNullException.ThrowIfNull(plaintext);
-        var engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
-        engine.Init(true, new ParametersWithRandom(recipient, _random ??= new SecureRandom()));
-        var raw = engine.ProcessBlock(plaintext, 0, plaintext.Length);
-        // raw = 04 ‖ x1 (32) ‖ y1 (32) ‖ C3 (32) ‖ C2
-        return new DerSequence(
-            new DerInteger(new BigInteger(1, raw, 1, 32)),
-            new DerInteger(new BigInteger(1, raw, 33, 32)),
-            new DerOctetString(raw.AsSpan(65, 32).ToArray()),
-            new DerOctetString(raw.AsSpan(97).ToArray()));
+        Curves.Sm2KeyPairGenerator.RequireSm2(recipient.Parameters);
+        if (plaintext.Length == 0)
+        {
+            throw new ArgumentException("SM2 encryption needs at least one byte of plaintext", nameof(plaintext));
+        }
+
+        var q = recipient.Q.Normalize();
+        var qx = q.AffineXCoord.GetEncoded();
+        var qy = q.AffineYCoord.GetEncoded();
+        Span<byte> k = stackalloc byte[32];
+        Span<byte> x1 = stackalloc byte[32];
+        Span<byte> y1 = stackalloc byte[32];
+        Span<byte> shared = stackalloc byte[64]; // x2 ‖ y2
+        var c2 = new byte[plaintext.Length];
+        try
+        {
+            while (true)
+            {
+                System.Security.Cryptography.RandomNumberGenerator.Fill(k);
+                if (!Curves.Sm2Curve.IsScalar(k))
+                {
+                    continue;
+                }
+
+                Curves.Sm2Curve.MultiplyGenerator(k, x1, y1);
+                if (!Curves.Sm2Curve.TryMultiply(qx, qy, k, shared[..32], shared[32..]))
+                {
+                    throw new ArgumentException("the recipient's SM2 public key is not a point of sm2p256v1", nameof(recipient));
+                }
+
+                Kdf(shared, c2);
+                var any = 0;
+                for (var i = 0; i < c2.Length; i++)
+                {
+                    any |= c2[i];
+                    c2[i] ^= plaintext[i];
+                }
+
+                if (any == 0)
+                {
+                    continue; // t all zero: GM/T 0003.4 §6.1 A5 asks for a new k
+                }
+
+                var c3 = new byte[32];
+                var digest = new SM3Digest();
+                digest.BlockUpdate(shared[..32]);
+                digest.BlockUpdate(plaintext);
+                digest.BlockUpdate(shared[32..]);
+                digest.DoFinal(c3, 0);
+                return new DerSequence(
+                    new DerInteger(new BigInteger(1, x1)),
+                    new DerInteger(new BigInteger(1, y1)),
+                    new DerOctetString(c3),
+                    new DerOctetString(c2));
+            }
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(k);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(shared);
+        }
+    }
+
+    /// <summary>The key derivation function of GM/T 0003.4 §5.4.3: SM3(Z ‖ ct) for ct = 1, 2, … (32-bit big-endian), concatenated.</summary>
+    private static void Kdf(ReadOnlySpan<byte> z, Span<byte> output)
+    {
+        var digest = new SM3Digest();
+        Span<byte> counter = stackalloc byte[4];
+        Span<byte> block = stackalloc byte[32];
+        var ct = 1u;
+        for (var offset = 0; offset < output.Length; offset += 32, ct++)
+        {
+            digest.BlockUpdate(z);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(counter, ct);
+            digest.BlockUpdate(counter);
+            digest.DoFinal(block);
+            block[..Math.Min(32, output.Length - offset)].CopyTo(output[offset..]);
+        }
+
+        block.Clear();
     }
 
     /// <summary>Decrypts a DER SM2Cipher with <paramref name="key"/>; a cipher for another key or altered fails the C3 check.</summary>

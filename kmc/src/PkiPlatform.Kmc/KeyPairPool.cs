@@ -112,6 +112,11 @@ public sealed class KeyPairPool : IDisposable
             return rsa.GenerateKeyPair();
         }
 
+        if (algorithm is KeyAlgorithm.Sm2)
+        {
+            return KeyStore.Curves.Sm2KeyPairGenerator.Generate(KeyStore.Curves.Sm2Domain.Parameters); // allocation-free arithmetic, OS CSPRNG
+        }
+
         var domain = Curves.GetOrAdd(algorithm, a => ECNamedDomainParameters.LookupOid(a switch
         {
             KeyAlgorithm.Sm2 => GMObjectIdentifiers.sm2p256v1,

@@ -3,15 +3,16 @@ using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Math.EC.Multiplier;
 
 namespace PkiPlatform.KeyStore.Signing;
 
 /// <summary>
-/// An SM2 private key ready to sign SM3withSM2 (GM/T 0003.2 §6.1, signer ID 1234567812345678), on BouncyCastle's curve
-/// arithmetic. What BouncyCastle's <c>SM2Signer</c> recomputes for every signature is computed once per key here: the
-/// public point (a scalar multiplication), Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) and (1 + d)⁻¹ mod n, so a
-/// signature costs one fixed-base multiplication. k comes from the operating system's CSPRNG for every signature.
+/// An SM2 private key ready to sign SM3withSM2 (GM/T 0003.2 §6.1, signer ID 1234567812345678). What BouncyCastle's
+/// <c>SM2Signer</c> recomputes for every signature is computed once per key here: the public point (a scalar
+/// multiplication), Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) and (1 + d)⁻¹ mod n, so a signature costs one
+/// fixed-base multiplication, done by the allocation-free, constant-time <see cref="Curves.Sm2Curve"/>. k comes from the
+/// operating system's CSPRNG for every signature. The arithmetic mod n (r, s) uses BouncyCastle's BigInteger, as its
+/// SM2Signer does.
 /// Signatures are DER <c>SEQUENCE { r INTEGER, s INTEGER }</c>, as GM/T 0009 and every SM2 verifier expect.
 /// </summary>
 public sealed class Sm2SigningKey
@@ -20,13 +21,13 @@ public sealed class Sm2SigningKey
     private readonly BigInteger _d;
     private readonly BigInteger _inverseOnePlusD;
     private readonly SM3Digest _afterZ;
-    private readonly FixedPointCombMultiplier _multiplier = new();
 
     /// <param name="key">The private key.</param>
     /// <param name="publicPoint">Its public point d·G where the caller already has it, e.g. from the key generator (saves one multiplication); computed when absent.</param>
     public Sm2SigningKey(ECPrivateKeyParameters key, ECPoint? publicPoint = null)
     {
         ArgumentNullException.ThrowIfNull(key);
+        Curves.Sm2KeyPairGenerator.RequireSm2(key.Parameters);
         _domain = key.Parameters;
         _d = key.D;
         var n = _domain.N;
@@ -36,7 +37,7 @@ public sealed class Sm2SigningKey
         }
 
         PrivateKey = key;
-        var q = (publicPoint ?? _multiplier.Multiply(_domain.G, _d)).Normalize();
+        var q = (publicPoint ?? PublicPointOf(_domain, _d)).Normalize();
         PublicPoint = q;
         _inverseOnePlusD = Org.BouncyCastle.Utilities.BigIntegers.ModOddInverse(n, _d.Add(BigInteger.One)); // constant-time, as BouncyCastle's SM2Signer
         _afterZ = new SM3Digest();
@@ -87,21 +88,34 @@ public sealed class Sm2SigningKey
         return z;
     }
 
+    private static ECPoint PublicPointOf(ECDomainParameters domain, BigInteger d)
+    {
+        Span<byte> x = stackalloc byte[32];
+        Span<byte> y = stackalloc byte[32];
+        var scalar = Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(32, d);
+        Curves.Sm2Curve.MultiplyGenerator(scalar, x, y);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(scalar);
+        return Curves.Sm2KeyPairGenerator.PointOf(domain, x, y);
+    }
+
     private byte[] SignDigest(byte[] e)
     {
         var n = _domain.N;
         var eInt = new BigInteger(1, e);
-        Span<byte> kBytes = stackalloc byte[(n.BitLength + 7) / 8];
+        Span<byte> kBytes = stackalloc byte[32];
+        Span<byte> x = stackalloc byte[32];
+        Span<byte> unused = stackalloc byte[32];
         while (true)
         {
             System.Security.Cryptography.RandomNumberGenerator.Fill(kBytes);
-            var k = new BigInteger(1, kBytes);
-            if (k.SignValue == 0 || k.CompareTo(n) >= 0)
+            if (!Curves.Sm2Curve.IsScalar(kBytes))
             {
-                continue;
+                continue; // rejection sampling keeps k uniform in [1, n-1]
             }
 
-            var x1 = _multiplier.Multiply(_domain.G, k).Normalize().AffineXCoord.ToBigInteger();
+            var k = new BigInteger(1, kBytes);
+            Curves.Sm2Curve.MultiplyGenerator(kBytes, x, unused);
+            var x1 = new BigInteger(1, x);
             var r = eInt.Add(x1).Mod(n);
             if (r.SignValue == 0 || r.Add(k).Equals(n))
             {
@@ -114,6 +128,7 @@ public sealed class Sm2SigningKey
                 continue;
             }
 
+            kBytes.Clear();
             return new DerSequence(new DerInteger(r), new DerInteger(s)).GetEncoded(Asn1Encodable.Der);
         }
     }
