@@ -4,7 +4,6 @@ using Org.BouncyCastle.Asn1.GM;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 using PkiPlatform.CaCore.Profiles;
 using PkiPlatform.KeyStore.Signing;
@@ -14,7 +13,8 @@ namespace PkiPlatform.CaCore.Issuance.Checks;
 
 /// <summary>
 /// Proof of possession: the CSR is signed by the key it certifies. RSA and ECDSA verify through
-/// .NET (OpenSSL); SM3withSM2 through BouncyCastle with the GM/T 0009 default ID. SHA-1 is refused.
+/// .NET (OpenSSL); SM3withSM2 through the key store's allocation-free <see cref="Sm2SignatureVerifier"/> with the
+/// GM/T 0009 default ID. SHA-1 is refused.
 /// </summary>
 public sealed class CsrSignatureCheck : IIssuanceCheck
 {
@@ -43,10 +43,8 @@ public sealed class CsrSignatureCheck : IIssuanceCheck
             }
             else if (algorithm.Equals(GMObjectIdentifiers.sm2sign_with_sm3))
             {
-                var signer = new SM2Signer();
-                signer.Init(false, new ParametersWithID((ECPublicKeyParameters)PublicKeyFactory.CreateKey(request.PublicKey), SignatureAlgorithms.Sm2DefaultUserId.ToArray()));
-                signer.BlockUpdate(signed, 0, signed.Length);
-                valid = signer.VerifySignature(signature);
+                valid = PublicKeyFactory.CreateKey(request.PublicKey) is ECPublicKeyParameters sm2
+                    && Sm2SignatureVerifier.Verify(sm2, SignatureAlgorithms.Sm2DefaultUserId, signed, signature);
             }
             else if (algorithm.Equals(PkcsObjectIdentifiers.Sha1WithRsaEncryption) || algorithm.Equals(X9ObjectIdentifiers.ECDsaWithSha1))
             {
