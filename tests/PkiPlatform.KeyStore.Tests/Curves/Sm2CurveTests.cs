@@ -78,7 +78,11 @@ public sealed class Sm2CurveTests
             var q = Domain.G.Multiply(BigIntegers.CreateRandomInRange(BigInteger.One, n.Subtract(BigInteger.One), random)).Normalize();
             var expected = ECAlgorithms.SumOfTwoMultiplies(Domain.G, s, q, t).Normalize();
             Assert.That(Sm2Curve.TryCombinationX(Bytes(s), q.AffineXCoord.GetEncoded(), q.AffineYCoord.GetEncoded(), Bytes(t), x));
-            Assert.That(x, Is.EqualTo(expected.AffineXCoord.GetEncoded()));
+            Assert.That(x, Is.EqualTo(expected.AffineXCoord.GetEncoded()), "edge s");
+            // and the edge scalars as t, the width-5 NAF's input (runs of ones carry through every limb)
+            expected = ECAlgorithms.SumOfTwoMultiplies(Domain.G, t, q, s).Normalize();
+            Assert.That(Sm2Curve.TryCombinationX(Bytes(t), q.AffineXCoord.GetEncoded(), q.AffineYCoord.GetEncoded(), Bytes(s), x));
+            Assert.That(x, Is.EqualTo(expected.AffineXCoord.GetEncoded()), "edge t");
         }
 
         // Q = G: s·G + t·G with s = t (the two terms equal: a doubling) and with t = n − s (opposite: infinity).

@@ -63,6 +63,7 @@ internal static class BenchKmcCommand
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var pauseBefore = GC.GetTotalPauseDuration();
             var allocatedBefore = GC.GetTotalAllocatedBytes();
+            int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var issuing = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, Math.Max(1, result.GetValue(workers))).Select(_ => Task.Run(async () =>
             {
@@ -77,6 +78,7 @@ internal static class BenchKmcCommand
             var cpuPerIssuance = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / total;
             var allocatedPerIssuance = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6 / total;
             var pauseShare = (GC.GetTotalPauseDuration() - pauseBefore) / issuing.Elapsed;
+            var collections = string.Join(" / ", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]));
 
             // 3. The RA's path: approved applications, each for its own staff account, issued by the CA worker (it batches
             // the dual applications of a claim: one KMC application, one CA batch, one confirmation).
@@ -143,7 +145,7 @@ internal static class BenchKmcCommand
             Console.WriteLine($"bench kmc: SM2 CA (software key), {bench.Ca.Database.Provider}, {Environment.ProcessorCount} cores");
             Console.WriteLine($"  pool refill: {generate / refill.Elapsed.TotalSeconds:F0} SM2 pairs/s ({generate} pairs, {refill.Elapsed.TotalSeconds:F2} s)");
             Console.WriteLine($"  dual issuance: {total / issuing.Elapsed.TotalSeconds:F0} SM2 dual-certificate issuances/s ({total} in {issuing.Elapsed.TotalSeconds:F2} s, batches of {batchSize}, {result.GetValue(workers)} in flight; pool misses {kmc.Pool.Misses})");
-            Console.WriteLine($"    per issuance: {cpuPerIssuance:F2} ms CPU (this process), {allocatedPerIssuance:F2} MB allocated; GC pauses {pauseShare:P0} of the time");
+            Console.WriteLine($"    per issuance: {cpuPerIssuance:F2} ms CPU (this process), {allocatedPerIssuance:F2} MB allocated; GC pauses {pauseShare:P0} of the time (gen0 / gen1 / gen2 collections: {collections})");
             Console.WriteLine($"  through the CA worker: {applications / viaWorker.Elapsed.TotalSeconds:F0} approved RA applications/s issued as dual certificates ({applications} in {viaWorker.Elapsed.TotalSeconds:F2} s, each bound to its own staff account, the worker's claims of 50 issued together)");
             Console.WriteLine($"  recovery: median {latencies[latencies.Count / 2]:F1} ms, max {latencies[^1]:F1} ms from the second approval to the envelope ({latencies.Count} recoveries)");
             Console.WriteLine($"  {audit.Message}");
