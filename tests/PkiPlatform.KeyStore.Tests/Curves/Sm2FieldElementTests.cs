@@ -65,6 +65,8 @@ public sealed class Sm2FieldElementTests
                 Assert.That(Value(difference), Is.EqualTo(((a - b) % P + P) % P), $"{a:X} − {b:X}");
             }
 
+            Sm2FieldElement.Square(ea, out var square);
+            Assert.That(Value(square), Is.EqualTo(a * a % P), $"{a:X}²");
             Sm2FieldElement.Invert(ea, out var inverse);
             Assert.That(Value(inverse), Is.EqualTo(a.IsZero ? BigInteger.Zero : BigInteger.ModPow(a, P - 2, P)), $"{a:X}⁻¹");
             Assert.That(ea.IsZeroMask(), Is.EqualTo(a.IsZero ? ulong.MaxValue : 0UL));
