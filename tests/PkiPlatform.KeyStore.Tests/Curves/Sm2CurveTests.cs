@@ -112,5 +112,11 @@ public sealed class Sm2CurveTests
         Assert.Throws<ArgumentException>(() => Sm2Curve.MultiplyGenerator(new byte[32], x, x), "k = 0");
         Assert.Throws<ArgumentException>(() => Sm2Curve.MultiplyGenerator(Bytes(Domain.N), x, x), "k = n");
         Assert.That(Sm2Curve.IsScalar(Bytes(Domain.N.Subtract(BigInteger.One))));
+        Assert.That(Sm2Curve.IsScalar(Bytes(BigInteger.One)));
+        Assert.That(Sm2Curve.IsScalar(Bytes(Domain.N)), Is.False, "n");
+        Assert.That(Sm2Curve.IsScalar(Bytes(Domain.N.Add(BigInteger.One))), Is.False, "n + 1");
+        Assert.That(Sm2Curve.IsScalar(new byte[32]), Is.False, "0");
+        Assert.That(Sm2Curve.IsScalar(new byte[31]), Is.False, "31 bytes");
+        Assert.Throws<ArgumentException>(() => Sm2Curve.MultiplyGenerator(Bytes(BigInteger.Two), new byte[33], new byte[32]), "a 33-byte output");
     }
 }

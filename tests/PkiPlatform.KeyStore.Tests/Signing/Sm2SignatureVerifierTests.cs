@@ -74,6 +74,13 @@ public sealed class Sm2SignatureVerifierTests
         Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, Encode(r.Negate(), s)), Is.False, "negative r");
         Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, [.. good, 0]), Is.False, "trailing byte");
         Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, [0x30, 0x81, .. good[1..]]), Is.False, "non-minimal length (BER)");
+        // r with a superfluous leading zero byte: the same value, a non-canonical INTEGER (signature malleability)
+        var rBytes = r.ToByteArray();
+        byte[] padded = [0x02, (byte)(rBytes.Length + 1), 0x00, .. rBytes];
+        var sEncoded = new DerInteger(s).GetEncoded();
+        byte[] body = [.. padded, .. sEncoded];
+        Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, [0x30, (byte)body.Length, .. body]), Is.False, "non-minimal INTEGER");
+        Assert.That(Sm2SignatureVerifier.Verify(pub, new byte[8192], message, good), Is.False, "a signer ID longer than ENTL allows");
         Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, new DerSequence(new DerInteger(r)).GetEncoded()), Is.False, "one integer");
         Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, []), Is.False, "empty");
         Assert.That(Sm2SignatureVerifier.Verify(pub, Id, message, [0x04, 0x02, 0x01, 0x01]), Is.False, "not a SEQUENCE");

@@ -54,6 +54,7 @@ public static class Sm2Curve
     public static void MultiplyGenerator(ReadOnlySpan<byte> scalar, Span<byte> x, Span<byte> y)
     {
         RequireScalar(scalar);
+        RequireCoordinates(x, y);
         MultiplyGenerator(scalar, out var point);
         ToAffine(point, x, y);
     }
@@ -63,6 +64,7 @@ public static class Sm2Curve
     public static bool TryMultiply(ReadOnlySpan<byte> px, ReadOnlySpan<byte> py, ReadOnlySpan<byte> scalar, Span<byte> x, Span<byte> y)
     {
         RequireScalar(scalar);
+        RequireCoordinates(x, y);
         if (!TryPoint(px, py, out var p))
         {
             return false;
@@ -81,6 +83,7 @@ public static class Sm2Curve
     {
         RequireScalar(s);
         RequireScalar(t);
+        RequireCoordinates(x, x);
         if (!TryPoint(qx, qy, out var q))
         {
             return false;
@@ -114,14 +117,34 @@ public static class Sm2Curve
     public static bool IsOnCurve(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => TryPoint(x, y, out _);
 
     /// <summary>Compares 32-byte big-endian integers: true when 0 &lt; k &lt; n.</summary>
+    /// <remarks>In time independent of k (it screens secret nonces): an OR over the bytes and the borrow of k − n over all limbs.</remarks>
     public static bool IsScalar(ReadOnlySpan<byte> k)
     {
-        if (k.Length != 32 || !k.ContainsAnyExcept((byte)0))
+        if (k.Length != 32)
         {
             return false;
         }
 
-        return k.SequenceCompareTo(Order) < 0;
+        ulong any = 0, borrow = 0;
+        for (var i = 24; i >= 0; i -= 8)
+        {
+            var limb = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(k[i..]);
+            var order = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(Order.AsSpan(i));
+            any |= limb;
+            var difference = limb - order - borrow;
+            borrow = ((~limb & order) | (~(limb ^ order) & difference)) >> 63;
+        }
+
+        var nonZero = (any | (0 - any)) >> 63;
+        return (nonZero & borrow) == 1; // k ≠ 0 and k − n borrows (k < n)
+    }
+
+    private static void RequireCoordinates(Span<byte> x, Span<byte> y)
+    {
+        if (x.Length != 32 || y.Length != 32)
+        {
+            throw new ArgumentException("SM2 coordinates are written to spans of exactly 32 bytes");
+        }
     }
 
     private static void RequireScalar(ReadOnlySpan<byte> k)
@@ -162,6 +185,7 @@ public static class Sm2Curve
         return ((x | (0 - x)) >> 63) - 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyGenerator(ReadOnlySpan<byte> scalar, out Sm2JacobianPoint result)
     {
         var acc = default(Sm2JacobianPoint);
@@ -339,6 +363,7 @@ public static class Sm2Curve
         return length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(in AffinePoint p, ReadOnlySpan<byte> scalar, out Sm2JacobianPoint result)
     {
         Span<Sm2JacobianPoint> multiples = stackalloc Sm2JacobianPoint[15];

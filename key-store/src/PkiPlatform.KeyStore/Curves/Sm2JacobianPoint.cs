@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PkiPlatform.KeyStore.Curves;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal struct Sm2JacobianPoint
     public Sm2FieldElement X, Y, Z;
 
     /// <summary>r = 2p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Double(in Sm2JacobianPoint p, out Sm2JacobianPoint r)
     {
         Sm2FieldElement.Square(p.Z, out var delta);
@@ -43,6 +46,7 @@ internal struct Sm2JacobianPoint
     }
 
     /// <summary>r = p + (x2, y2) with the second point affine. Wrong (Z = 0) when both are the same point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddAffine(in Sm2JacobianPoint p, in Sm2FieldElement x2, in Sm2FieldElement y2, out Sm2JacobianPoint r)
     {
         Sm2FieldElement.Square(p.Z, out var z1z1);
@@ -74,6 +78,7 @@ internal struct Sm2JacobianPoint
     }
 
     /// <summary>r = p + q, both Jacobian. Wrong (Z = 0) when both are the same point; <paramref name="same"/> tells that case apart from p = −q (public inputs only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(in Sm2JacobianPoint p, in Sm2JacobianPoint q, out Sm2JacobianPoint r, out bool same)
     {
         Sm2FieldElement.Square(p.Z, out var z1z1);
@@ -110,6 +115,7 @@ internal struct Sm2JacobianPoint
     }
 
     /// <summary>r = mask ? b : a without a branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Select(ulong mask, in Sm2JacobianPoint a, in Sm2JacobianPoint b, out Sm2JacobianPoint r)
     {
         Sm2FieldElement.Select(mask, a.X, b.X, out r.X);

@@ -37,6 +37,11 @@ public static class Sm2SignatureVerifier
             return false; // B5
         }
 
+        if (userId.Length > 8191)
+        {
+            return false; // ENTL is 16 bits of bit length
+        }
+
         var q = key.Q.Normalize();
         var digest = new SM3Digest();
         var z = Sm2SigningKey.ZValue(Sm2Domain.Parameters, q, userId);
@@ -61,15 +66,16 @@ public static class Sm2SignatureVerifier
         {
             var der = signature.ToArray();
             if (Asn1Object.FromByteArray(der) is not Asn1Sequence { Count: 2 } sequence
-                || sequence[0] is not DerInteger first || sequence[1] is not DerInteger second
-                || !Arrays.AreEqual(sequence.GetEncoded(Asn1Encodable.Der), der))
+                || sequence[0] is not DerInteger first || sequence[1] is not DerInteger second)
             {
                 return false;
             }
 
             r = first.Value;
             s = second.Value;
-            return true;
+            // Canonical DER only: the input must be exactly the encoding of the values it decodes to (this holds even
+            // where BouncyCastle is told to accept non-minimal INTEGERs, Org.BouncyCastle.Asn1.AllowUnsafeInteger).
+            return Arrays.AreEqual(new DerSequence(new DerInteger(r), new DerInteger(s)).GetEncoded(Asn1Encodable.Der), der);
         }
         catch (Exception ex) when (MalformedInput.Is(ex))
         {

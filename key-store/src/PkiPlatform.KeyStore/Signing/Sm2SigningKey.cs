@@ -11,8 +11,9 @@ namespace PkiPlatform.KeyStore.Signing;
 /// <c>SM2Signer</c> recomputes for every signature is computed once per key here: the public point (a scalar
 /// multiplication), Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) and (1 + d)⁻¹ mod n, so a signature costs one
 /// fixed-base multiplication, done by the allocation-free, constant-time <see cref="Curves.Sm2Curve"/>. k comes from the
-/// operating system's CSPRNG for every signature. The arithmetic mod n (r, s) uses BouncyCastle's BigInteger, as its
-/// SM2Signer does.
+/// operating system's CSPRNG for every signature. The point multiplication runs in time independent of k; the few
+/// operations mod n that follow (r = e + x₁, s = (1 + d)⁻¹(k − r·d)) use BouncyCastle's BigInteger, which is not
+/// constant-time, exactly as BouncyCastle's SM2Signer does (weak: a fixed-width arithmetic mod n would close that).
 /// Signatures are DER <c>SEQUENCE { r INTEGER, s INTEGER }</c>, as GM/T 0009 and every SM2 verifier expect.
 /// </summary>
 public sealed class Sm2SigningKey
@@ -23,7 +24,7 @@ public sealed class Sm2SigningKey
     private readonly SM3Digest _afterZ;
 
     /// <param name="key">The private key.</param>
-    /// <param name="publicPoint">Its public point d·G where the caller already has it, e.g. from the key generator (saves one multiplication); computed when absent.</param>
+    /// <param name="publicPoint">Its public point d·G where the caller already has it, e.g. from the key generator (saves one multiplication); computed when absent. It is not checked: a wrong point gives a wrong Z_A, so every signature fails to verify (nothing about d leaks).</param>
     public Sm2SigningKey(ECPrivateKeyParameters key, ECPoint? publicPoint = null)
     {
         ArgumentNullException.ThrowIfNull(key);
