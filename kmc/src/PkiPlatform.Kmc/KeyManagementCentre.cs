@@ -76,10 +76,9 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
         void Archive(int i)
         {
             var application = applications[i];
-            var subject = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
+            _ = MalformedInput.Parse(() => X509Name.GetInstance(application.Subject), PkiErrorCodes.InvalidArgument, "the subject is not a DER Name");
             var pair = Pool.Take(application.Algorithm);
             var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded();
-            var csr = new Pkcs10CertificationRequest(CsrSignature(application.Algorithm, pair), subject, pair.Public, null).GetDerEncoded();
             var keyId = Guid.NewGuid().ToString("N");
             var hash = Convert.ToHexStringLower(SHA256.HashData(spki));
             rows[i] = new ArchivedKeyEntity
@@ -87,7 +86,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
                 KeyId = keyId, Algorithm = application.Algorithm.ToName(), PublicKeyInfo = spki, PublicKeyHash = hash, Ciphertext = Encrypt(pair, keyId, hash),
                 MasterKeyLabel = _masterLabel, Status = ArchivedKeyStatus.Reserved, Reference = application.Reference, CreatedAt = now,
             };
-            grants[i] = new EncryptionKeyGrant(keyId, csr);
+            grants[i] = new EncryptionKeyGrant(keyId, spki); // the public key, as GM/T 0014's key response: the CA certifies it for the subject it sent
             records[i] = new AuditRecord(application.Actor, KmcAuditActions.KeyArchived, $"kmc/{keyId}",
                 $"algorithm={application.Algorithm.ToName()}; for={application.Reference}; spki-sha256={hash}; master={_masterLabel}");
         }
@@ -261,15 +260,6 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
         key.EndReason = reason.Length > 400 ? reason[..400] : reason;
         kmc.Keys.Update(key);
     }
-
-    /// <summary>The new key's signature on its own request (proof of possession for the CA); SM2 through the key store's signer, which reuses the public point the pool already has.</summary>
-    private static ISignatureFactory CsrSignature(KeyAlgorithm algorithm, AsymmetricCipherKeyPair pair) => algorithm switch
-    {
-        KeyAlgorithm.Sm2 => new KeySignatureFactory(new Sm2SigningKey((ECPrivateKeyParameters)pair.Private, ((ECPublicKeyParameters)pair.Public).Q)),
-        KeyAlgorithm.EcP256 => new Asn1SignatureFactory("SHA256WITHECDSA", pair.Private, KeyPairPool.Random),
-        KeyAlgorithm.EcP384 => new Asn1SignatureFactory("SHA384WITHECDSA", pair.Private, KeyPairPool.Random),
-        _ => new Asn1SignatureFactory("SHA256WITHRSA", pair.Private),
-    };
 
     /// <summary>AES-256-GCM under the master key, bound to the key's identifier and public key (a row's ciphertext cannot be moved to another).</summary>
     private byte[] Encrypt(AsymmetricCipherKeyPair pair, string keyId, string spkiHash)

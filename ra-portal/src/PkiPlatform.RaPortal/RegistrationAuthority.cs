@@ -74,7 +74,7 @@ public sealed class RegistrationAuthority(CertificateAuthority ca, IIssuanceSign
             throw new PkiException(CaErrorCodes.SubjectReserved, conflict);
         }
 
-        var der = csr.Csr.GetEncoded();
+        var der = csr.Csr!.GetEncoded(); // parsed from the application, so never a KMC key
         var submittedBy = submitter?.Identity ?? Anonymous;
         await using (var lookup = ca.Database.CreateContext())
         {

@@ -31,6 +31,39 @@ public sealed class IssuanceChecksTests
     }
 
     [Test]
+    public void CsrSignature_KmcKey_PassesOnlyUnderAProfileForKmcKeys()
+    {
+        // Issue 13: the KMC's encryption key comes with no request (GM/T 0014); only a "keySource": "kmc" profile takes it.
+        var kmcKey = KmcKey();
+        var accepted = new CsrSignatureCheck().Evaluate(kmcKey, Profiles.Get("staff-dual-encryption"));
+        Assert.That(accepted.Passed, accepted.Message);
+        Assert.That(accepted.Message, Does.Contain("key management centre"));
+        var refused = new CsrSignatureCheck().Evaluate(kmcKey, Profiles.Get("staff-auth"));
+        Assert.That(refused.Passed, Is.False, "a key without proof of possession under an ordinary profile");
+        Assert.That(refused.Message, Does.Contain("no CSR"));
+        Assert.That(kmcKey.IsKmcKey);
+        Assert.That(kmcKey.KeyAlgorithm, Is.EqualTo(KeyAlgorithm.Sm2), kmcKey.KeyDescription);
+    }
+
+    [Test]
+    public void KmcKey_PointOffTheCurve_Refused()
+    {
+        var spki = KmcKey().PublicKey.GetDerEncoded();
+        spki[^1] ^= 0x01; // the point's y coordinate altered: no longer on sm2p256v1
+        var error = Assert.Throws<PkiPlatform.KeyStore.PkiException>(() => CertificateRequest.ForKmcKey(
+            new Org.BouncyCastle.Asn1.X509.X509Name("CN=Zhang San,O=HRSS"), Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(spki)));
+        Assert.That(error!.Code, Is.EqualTo(CaErrorCodes.BadCsr));
+        Assert.That(error.Message, Does.Contain("key management centre"));
+    }
+
+    private static CertificateRequest KmcKey()
+    {
+        var pair = PkiPlatform.KeyStore.Curves.Sm2KeyPairGenerator.Generate(PkiPlatform.KeyStore.Curves.Sm2Domain.Parameters);
+        var spki = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public);
+        return CertificateRequest.ForKmcKey(new Org.BouncyCastle.Asn1.X509.X509Name("CN=Zhang San,O=HRSS"), spki);
+    }
+
+    [Test]
     public void KeyAlgorithm_Allowed_Passes() =>
         Assert.That(Run(new KeyAlgorithmCheck(), "server-tls", KeyAlgorithm.Rsa2048, "CN=x", "dns:x.example").Passed, Is.True);
 

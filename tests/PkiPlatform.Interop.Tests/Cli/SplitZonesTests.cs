@@ -310,7 +310,7 @@ public sealed class SplitZonesTests
                 }
 
                 using var real = new PkiPlatform.CaCore.Host.RemoteKeyManagementCentre(view.Ca, new Uri(kmcUrl + "/"), client, rootCertificate, issuingCertificate);
-                Assert.That((await real.ApplyAsync(probe)).Single().Csr, Is.Not.Empty, "the same client reaches the real KMC");
+                Assert.That((await real.ApplyAsync(probe)).Single().PublicKey, Is.Not.Empty, "the same client reaches the real KMC");
             }
 
             await using (var archive = new NpgsqlConnection(owner))

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1.X509;
 using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Authorities;
@@ -131,7 +132,12 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             {
                 ready[requests.Count] = preparedSigning[i];
                 requests.Add(signing[i]);
-                requests.Add(new IssuanceRequest(grants[i].Csr, encryptionProfiles[i], signing[i].ValidityDays, signing[i].Account, signing[i].BypassReason) { Actor = signing[i].Actor });
+                var publicKey = MalformedInput.Parse(() => SubjectPublicKeyInfo.GetInstance(grants[i].PublicKey), CaErrorCodes.BadCsr, "the key management centre's public key is not a DER SubjectPublicKeyInfo");
+                requests.Add(new IssuanceRequest([], encryptionProfiles[i], signing[i].ValidityDays, signing[i].Account, signing[i].BypassReason)
+                {
+                    Actor = signing[i].Actor,
+                    KmcKey = new KmcGeneratedKey(preparedSigning[i].Tbs.Subject, publicKey),
+                });
             }
 
             issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken, ready);

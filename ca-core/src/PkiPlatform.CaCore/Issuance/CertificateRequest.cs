@@ -9,25 +9,35 @@ using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.CaCore.Issuance;
 
-/// <summary>A parsed PKCS#10 request: what the applicant asked for, not yet checked.</summary>
+/// <summary>
+/// What is to be certified, not yet checked: a parsed PKCS#10 request from an applicant, or (issue 13) the subject and
+/// public key of an encryption key the key management centre generated, which comes with no request of its own.
+/// </summary>
 public sealed class CertificateRequest
 {
     /// <summary>RFC 2986 requests are small; anything larger is refused before parsing.</summary>
     public const int MaxDerLength = 64 * 1024;
 
-    private CertificateRequest(Pkcs10CertificationRequest csr, KeyAlgorithm? keyAlgorithm, string keyDescription, GeneralNames? subjectAltNames)
+    private CertificateRequest(Pkcs10CertificationRequest? csr, CertificationRequestInfo info, KeyAlgorithm? keyAlgorithm, string keyDescription, GeneralNames? subjectAltNames)
     {
         Csr = csr;
+        Info = info;
         KeyAlgorithm = keyAlgorithm;
         KeyDescription = keyDescription;
         SubjectAltNames = subjectAltNames;
     }
 
-    public Pkcs10CertificationRequest Csr { get; }
+    /// <summary>The applicant's PKCS#10 request; null only for a key the KMC generated (<see cref="IsKmcKey"/>).</summary>
+    public Pkcs10CertificationRequest? Csr { get; }
 
-    public X509Name Subject => Csr.GetCertificationRequestInfo().Subject;
+    /// <summary>True for the encryption key of a dual pair, generated and held by the KMC: there is no applicant's request, so no proof of possession to check.</summary>
+    public bool IsKmcKey => Csr is null;
 
-    public SubjectPublicKeyInfo PublicKey => Csr.GetCertificationRequestInfo().SubjectPublicKeyInfo;
+    private CertificationRequestInfo Info { get; }
+
+    public X509Name Subject => Info.Subject;
+
+    public SubjectPublicKeyInfo PublicKey => Info.SubjectPublicKeyInfo;
 
     /// <summary>The key type, or null when it is none the platform supports (see <see cref="KeyDescription"/>).</summary>
     public KeyAlgorithm? KeyAlgorithm { get; }
@@ -82,7 +92,26 @@ public sealed class CertificateRequest
         }
 
         var (identifiers, unreadable) = Issuance.PersonalIdentifiers.Read(requested);
-        return new CertificateRequest(csr, algorithm, description, ReadSubjectAltNames(csr)) { PersonalIdentifiers = identifiers, UnreadablePersonalIdentifier = unreadable };
+        return new CertificateRequest(csr, csr.GetCertificationRequestInfo(), algorithm, description, ReadSubjectAltNames(csr)) { PersonalIdentifiers = identifiers, UnreadablePersonalIdentifier = unreadable };
+    }
+
+    /// <summary>
+    /// The encryption half of a dual pair: the subject of its signing certificate and the public key the KMC generated
+    /// and archived (GM/T 0014's key response carries the public key, not a request). Internal: only the CA's dual
+    /// issuance, which received the key from the KMC over the authenticated channel, builds one.
+    /// </summary>
+    internal static CertificateRequest ForKmcKey(X509Name subject, SubjectPublicKeyInfo publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        publicKey = SubjectPublicKeyInfo.GetInstance(publicKey.GetDerEncoded()); // as parsed from DER, whoever built it (the curve OID, not a wrapper)
+        // The key must decode (an EC point on its curve, an RSA modulus): the proof of possession that would have shown it is absent.
+        var (algorithm, description) = MalformedInput.Parse(() =>
+        {
+            _ = Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(publicKey);
+            return DescribeKey(publicKey);
+        }, CaErrorCodes.BadCsr, "the key management centre's public key is not a valid SubjectPublicKeyInfo");
+        return new CertificateRequest(null, new CertificationRequestInfo(subject, publicKey, new DerSet()), algorithm, description, null);
     }
 
     private static byte[] PemOrDer(ReadOnlySpan<byte> input)

@@ -36,8 +36,11 @@ public sealed record EncryptionKeyConfirmation(string KeyId, string Authority, s
 public sealed record EncryptionKeyApplication(string Reference, KeyAlgorithm Algorithm, byte[] Subject, string Actor);
 
 /// <param name="KeyId">The archive's identifier of the key.</param>
-/// <param name="Csr">A PKCS#10 request for the new public key, signed with the new private key.</param>
-public sealed record EncryptionKeyGrant(string KeyId, byte[] Csr);
+/// <param name="PublicKey">
+/// The new key's DER SubjectPublicKeyInfo. No PKCS#10: as in GM/T 0014's key response, the KMC returns the public key;
+/// it holds the private key and is authenticated by the channel, so a proof of possession would add nothing.
+/// </param>
+public sealed record EncryptionKeyGrant(string KeyId, byte[] PublicKey);
 
 /// <param name="Format">One of <see cref="EnvelopeFormats"/>.</param>
 /// <param name="Der">The envelope.</param>

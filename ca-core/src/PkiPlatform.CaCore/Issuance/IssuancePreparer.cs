@@ -38,7 +38,15 @@ public sealed class IssuancePreparer(ProfileCatalog profiles, CaOptions options,
     public PreparedCertificate Prepare(IssuanceRequest issuance, Authority issuer)
     {
         var profile = profiles.Get(issuance.Profile);
-        var request = CertificateRequest.Parse(issuance.Csr);
+        if ((issuance.KmcKey is not null) != profile.KmcKeysOnly)
+        {
+            // Fail closed both ways: a KMC key only under a profile for KMC keys, and such a profile only with one.
+            throw new PkiException(CaErrorCodes.DualProfile, issuance.KmcKey is null
+                ? $"profile {profile.Name} is only for keys the key management centre generated; nothing was issued"
+                : $"profile {profile.Name} is not a profile for keys the key management centre generates; nothing was issued");
+        }
+
+        var request = issuance.KmcKey is { } generated ? CertificateRequest.ForKmcKey(generated.Subject, generated.PublicKey) : CertificateRequest.Parse(issuance.Csr);
         var results = Evaluate(request, profile);
         var failures = results.Where(r => !r.Passed).ToList();
         if (failures.Count > 0)

@@ -16,4 +16,14 @@ public sealed record IssuanceRequest(byte[] Csr, string Profile, int? ValidityDa
     /// instead of the batch's actor: the CA worker recovers an interrupted request from its own events.
     /// </summary>
     public string? Actor { get; init; }
+
+    /// <summary>
+    /// Issue 13: the encryption half of a dual pair certifies this KMC-generated key (subject, SPKI) instead of a request
+    /// in <see cref="Csr"/>. Internal, so only the CA's own dual issuance sets it; no caller outside the CA can present a
+    /// key without proof of possession.
+    /// </summary>
+    internal KmcGeneratedKey? KmcKey { get; init; }
 }
+
+/// <summary>The subject and the public key (DER SubjectPublicKeyInfo) of an encryption key the KMC generated.</summary>
+internal sealed record KmcGeneratedKey(Org.BouncyCastle.Asn1.X509.X509Name Subject, Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo PublicKey);
