@@ -86,7 +86,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             }
 
             var prepared = preparedSigning[i] = preparer.Prepare(signing[i], issuer);
-            var algorithm = CertificateRequest.Parse(signing[i].Csr).KeyAlgorithm!.Value;
+            var algorithm = CertificateRequest.DescribeKey(prepared.Tbs.SubjectPublicKeyInfo).Algorithm!.Value; // the CSR as just parsed and checked, not parsed again
             var encryptionProfile = preparer.Profile(profile.EncryptionProfile!);
             if (!encryptionProfile.KeyAlgorithms.Contains(algorithm))
             {
