@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
+using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Audit;
 using PkiPlatform.CaCore.Issuance;
 using PkiPlatform.CaCore.Revocation;
@@ -127,6 +128,54 @@ public sealed class KeyManagementCentreTests(string provider)
         var outsider = await foreign.IssueAsync("staff-signing", "CN=Zhang San,O=HRSS", key: KeyAlgorithm.Sm2);
         var foreignRecipient = Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, outsider.Der, officer.Credential, "order 7"));
         Assert.That(foreignRecipient!.Code, Is.EqualTo(KmcErrorCodes.Recipient));
+    }
+
+    /// <summary>A KMC whose answers are altered on the way (a buggy or compromised key source): the CA must not certify them.</summary>
+    private sealed class AlteredGrants(KeyManagementCentre inner, Func<IReadOnlyList<EncryptionKeyGrant>, IReadOnlyList<EncryptionKeyApplication>, IReadOnlyList<EncryptionKeyGrant>> alter) : IEncryptionKeySource
+    {
+        public async Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default) =>
+            alter(await inner.ApplyAsync(applications, cancellationToken), applications);
+
+        public Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default) =>
+            inner.ConfirmAsync(confirmations, cancellationToken);
+
+        public Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyIds, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// Attack on the CA↔KMC contract now that the KMC returns a bare public key (no PKCS#10): a missing, repeated,
+    /// foreign-type or malformed key, or the applicant's own signing key presented as the encryption key, is refused
+    /// with kmc.bad_response before anything is signed, and the reserved keys are abandoned.
+    /// </summary>
+    [Test]
+    public async Task AlteredKmcAnswers_Refused_NothingIssued()
+    {
+        var p256 = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(
+            PkiPlatform.Kmc.KeyPairPool.Generate(KeyAlgorithm.EcP256).Public).GetDerEncoded();
+        var cases = new (string Name, Func<IReadOnlyList<EncryptionKeyGrant>, IReadOnlyList<EncryptionKeyApplication>, IReadOnlyList<EncryptionKeyGrant>> Alter)[]
+        {
+            ("none", (g, _) => []),
+            ("two for one", (g, _) => [g[0], g[0] with { KeyId = "other" }]),
+            ("no public key", (g, _) => [g[0] with { PublicKey = [] }]),
+            ("not DER", (g, _) => [g[0] with { PublicKey = [0x30, 0x03, 0x01] }]),
+            ("a P-256 key for an SM2 application", (g, _) => [g[0] with { PublicKey = p256 }]),
+        };
+        await using var db = _pki.Ca.Database.CreateContext();
+        var before = await db.Certificates.CountAsync();
+        foreach (var (name, alter) in cases)
+        {
+            var error = Assert.ThrowsAsync<PkiException>(() => IssueAsync($"CN=Altered {name},O=HRSS", new AlteredGrants(_kmc, alter)), name);
+            Assert.That(error!.Code, Is.EqualTo(CaErrorCodes.KmcResponse), $"{name}: {error.Message}");
+        }
+
+        // The applicant's signing key returned as the encryption key: the CA would certify a key the KMC never archived.
+        var signing = TestCsr.Create(KeyAlgorithm.Sm2, "CN=Own Key,O=HRSS");
+        var own = Org.BouncyCastle.Asn1.Pkcs.CertificationRequest.GetInstance(signing.Der).GetCertificationRequestInfo().SubjectPublicKeyInfo.GetDerEncoded();
+        var theirs = Assert.ThrowsAsync<PkiException>(() => _pki.Ca.Issuer.IssueDualAsync(new IssuanceRequest(signing.Der, "staff-sm2-dual"),
+            new AlteredGrants(_kmc, (g, _) => [g[0] with { PublicKey = own }]), "test", "test"));
+        Assert.That(theirs!.Code, Is.EqualTo(CaErrorCodes.KmcResponse));
+        Assert.That(theirs.Message, Does.Contain("signing key"));
+        Assert.That(await db.Certificates.CountAsync(), Is.EqualTo(before), "no certificate, not even an intent, for any altered answer");
     }
 
     /// <summary>A KMC that stops after the CA issued but before it confirmed (the process killed at that point).</summary>

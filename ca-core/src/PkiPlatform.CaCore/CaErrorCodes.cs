@@ -20,6 +20,9 @@ public static class CaErrorCodes
     public const string ProfileAudience = "profile.audience";
     public const string DualProfile = "profile.dual";
 
+    /// <summary>The key management centre answered with something the CA will not certify (wrong count, key type, a repeated or foreign key).</summary>
+    public const string KmcResponse = "kmc.bad_response";
+
     /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
     public static readonly IReadOnlyList<KeyStore.PkiErrorCode> Catalog =
     [

@@ -6,7 +6,6 @@ using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
@@ -25,7 +24,7 @@ namespace PkiPlatform.Kmc;
 
 /// <summary>
 /// The key management centre (issue 13; GM/T 0014 / 0034): generates encryption key pairs (from its pool), archives each
-/// private key encrypted under its master key, hands the CA only a public key (as a request signed by the new key) and,
+/// private key encrypted under its master key, hands the CA only the public key (its SubjectPublicKeyInfo) and,
 /// once the certificate exists, the key enveloped for the applicant's signing certificate; releases an archived key
 /// only after two distinct key-recovery officers approved, and only enveloped for a named certificate.
 /// </summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using PkiPlatform.CaCore.Accounts;
 using PkiPlatform.CaCore.Audit;
@@ -128,11 +129,12 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         {
             var requests = new List<IssuanceRequest>(signing.Count * 2);
             var ready = new PreparedCertificate?[signing.Count * 2];
+            var publicKeys = CheckGrants(grants, applications, preparedSigning);
             for (var i = 0; i < signing.Count; i++)
             {
                 ready[requests.Count] = preparedSigning[i];
                 requests.Add(signing[i]);
-                var publicKey = MalformedInput.Parse(() => SubjectPublicKeyInfo.GetInstance(grants[i].PublicKey), CaErrorCodes.BadCsr, "the key management centre's public key is not a DER SubjectPublicKeyInfo");
+                var publicKey = publicKeys[i];
                 requests.Add(new IssuanceRequest([], encryptionProfiles[i], signing[i].ValidityDays, signing[i].Account, signing[i].BypassReason)
                 {
                     Actor = signing[i].Actor,
@@ -144,12 +146,54 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         }
         catch (Exception ex)
         {
-            await kmc.AbandonAsync(grants.Select(g => g.KeyId).ToList(), ex is PkiException pki ? pki.Message : ex.GetType().Name, CancellationToken.None);
+            await kmc.AbandonAsync(grants.Where(g => g?.KeyId is not null).Select(g => g.KeyId).ToList(), ex is PkiException pki ? pki.Message : ex.GetType().Name, CancellationToken.None);
             throw;
         }
 
         var envelopes = await kmc.ConfirmAsync(grants.Select((g, i) => new EncryptionKeyConfirmation(g.KeyId, issuer.Name, issued[2 * i + 1].Serial, issued[2 * i].Der)).ToList(), cancellationToken);
         return grants.Select((g, i) => new DualIssuedCertificate(issued[2 * i], issued[2 * i + 1], g.KeyId, envelopes[i])).ToList();
+    }
+
+    /// <summary>
+    /// What the KMC returned, checked before anything is certified (it is authenticated, not trusted blindly): one grant
+    /// per application, distinct key identifiers and public keys, each key of the algorithm applied for, DER, and never
+    /// the applicant's signing key. Without a PKCS#10 from the KMC these are the checks that stand in for one.
+    /// </summary>
+    private static SubjectPublicKeyInfo[] CheckGrants(IReadOnlyList<EncryptionKeyGrant> grants, EncryptionKeyApplication[] applications, PreparedCertificate[] signing)
+    {
+        if (grants is null || grants.Count != applications.Length)
+        {
+            throw new PkiException(CaErrorCodes.KmcResponse, $"the key management centre returned {grants?.Count ?? 0} keys for {applications.Length} applications; nothing was issued");
+        }
+
+        var keys = new SubjectPublicKeyInfo[grants.Count];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < grants.Count; i++)
+        {
+            var grant = grants[i];
+            if (grant is null || string.IsNullOrEmpty(grant.KeyId) || grant.PublicKey is not { Length: > 0 } der || !ids.Add(grant.KeyId))
+            {
+                throw new PkiException(CaErrorCodes.KmcResponse, $"the key management centre's answer {i + 1} has no key identifier, no public key or a repeated identifier; nothing was issued");
+            }
+
+            var key = keys[i] = MalformedInput.Parse(() => SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(der)) ?? throw new ArgumentException("empty"),
+                CaErrorCodes.KmcResponse, $"the key management centre's public key {i + 1} is not a DER SubjectPublicKeyInfo");
+            var encoded = Convert.ToBase64String(key.GetDerEncoded());
+            if (!seen.Add(encoded) || encoded == Convert.ToBase64String(signing[i].Tbs.SubjectPublicKeyInfo.GetDerEncoded()))
+            {
+                throw new PkiException(CaErrorCodes.KmcResponse, $"the key management centre's public key {i + 1} repeats another key of the batch or is the applicant's signing key; nothing was issued");
+            }
+
+            var algorithm = MalformedInput.Parse(() => CertificateRequest.DescribeKey(key).Algorithm, CaErrorCodes.KmcResponse, $"the key management centre's public key {i + 1} cannot be read");
+            if (algorithm != applications[i].Algorithm)
+            {
+                throw new PkiException(CaErrorCodes.KmcResponse,
+                    $"the key management centre returned a {algorithm?.ToName() ?? "unsupported"} key for an application for {applications[i].Algorithm.ToName()}; nothing was issued");
+            }
+        }
+
+        return keys;
     }
 
     /// <param name="ready">Requests already prepared against this issuer (same index), which are not prepared again.</param>

@@ -4,12 +4,12 @@ namespace PkiPlatform.CaCore.Issuance;
 
 /// <summary>
 /// Where the encryption key of a dual-certificate profile comes from: the key management centre (issue 13, GM/T 0014's
-/// apply / confirm exchange). The CA receives a public key (as a PKCS#10 request the KMC signed with the new key, its proof
-/// of possession) and, once the certificates exist, the envelope for the applicant; never the private key.
+/// apply / confirm exchange). The CA receives a public key (its SubjectPublicKeyInfo, as GM/T 0014's key response carries
+/// it) and, once the certificates exist, the envelope for the applicant; never the private key.
 /// </summary>
 public interface IEncryptionKeySource
 {
-    /// <summary>Takes a fresh pair per application, archives its private key (reserved for it) and returns its request; one transaction for all.</summary>
+    /// <summary>Takes a fresh pair per application, archives its private key (reserved for it) and returns its public key; one transaction for all.</summary>
     Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace PkiPlatform.CaCore.Issuance;
 /// apply / (confirm) / revoke key requests. Each side decides by the CA's records and an explicit account binding, never
 /// by a name: the KMC serves only callers whose client certificate is bound to an account on its allow-list (the CA's,
 /// <see cref="CaAccount"/>); the CA talks only to a server whose certificate is bound to <see cref="KmcAccount"/>.
-/// No private key crosses the channel in clear: the CA receives CSRs and envelopes.
+/// No private key crosses the channel in clear: the CA receives public keys (SubjectPublicKeyInfo) and envelopes.
 /// </summary>
 public static class KmcProtocol
 {

@@ -27,7 +27,7 @@ public sealed class CsrSignatureCheck : IIssuanceCheck
             // Issue 13: a key the KMC generated has no request to sign; the KMC holds the private key and is
             // authenticated by the channel (mutual TLS), as in GM/T 0014. Only a profile for KMC keys takes one.
             return profile.KmcKeysOnly
-                ? CheckResult.Pass(Rule, "csr.kmc-key", "the key was generated and archived by the key management centre (no applicant's request to verify)")
+                ? CheckResult.Pass(Rule, "csr.kmc-key", "the key came from the key management centre for this dual issuance (there is no applicant's request to verify)")
                 : CheckResult.Fail(Rule, "csr.missing", "there is no CSR: only a profile for keys the key management centre generates takes a key without one");
         }
 
