@@ -42,5 +42,6 @@ public static class CaErrorCodes
         new(AccountExists, 409),
         new(ProfileAudience, 403),
         new(DualProfile, 400),
+        new(KmcResponse, 500), // the platform's own fault, not the applicant's: a generic message, the detail to the log
     ];
 }
