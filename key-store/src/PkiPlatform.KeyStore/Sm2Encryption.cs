@@ -25,7 +25,7 @@ public static class Sm2Encryption
     {
         ArgumentNullException.ThrowIfNull(recipient);
         ArgumentNullException.ThrowIfNull(plaintext);
-        Curves.Sm2KeyPairGenerator.RequireSm2(recipient.Parameters);
+        Curves.Sm2Domain.Require(recipient.Parameters);
         if (plaintext.Length == 0)
         {
             throw new ArgumentException("SM2 encryption needs at least one byte of plaintext", nameof(plaintext));

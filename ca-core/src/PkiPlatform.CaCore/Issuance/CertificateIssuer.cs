@@ -146,7 +146,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         }
         catch (Exception ex)
         {
-            await kmc.AbandonAsync(grants.Where(g => g?.KeyId is not null).Select(g => g.KeyId).ToList(), ex is PkiException pki ? pki.Message : ex.GetType().Name, CancellationToken.None);
+            await kmc.AbandonAsync((grants ?? []).Where(g => g?.KeyId is not null).Select(g => g.KeyId).ToList(), ex is PkiException pki ? pki.Message : ex.GetType().Name, CancellationToken.None);
             throw;
         }
 

@@ -1,7 +1,6 @@
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 
 namespace PkiPlatform.KeyStore.Curves;
 
@@ -14,7 +13,7 @@ public static class Sm2KeyPairGenerator
     /// <summary>A fresh pair on <paramref name="domain"/>, which must be sm2p256v1.</summary>
     public static AsymmetricCipherKeyPair Generate(ECDomainParameters domain)
     {
-        RequireSm2(domain);
+        Sm2Domain.Require(domain);
         Span<byte> d = stackalloc byte[32];
         Span<byte> x = stackalloc byte[32];
         Span<byte> y = stackalloc byte[32];
@@ -29,21 +28,7 @@ public static class Sm2KeyPairGenerator
 
         Sm2Curve.MultiplyGenerator(d, x, y);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(d);
-        var q = PointOf(domain, x, y);
+        var q = Sm2Domain.Point(domain, x, y);
         return new AsymmetricCipherKeyPair(new ECPublicKeyParameters(q, domain), new ECPrivateKeyParameters(secret, domain));
-    }
-
-    /// <summary>BouncyCastle's point for coordinates our arithmetic produced (on the curve by construction).</summary>
-    internal static ECPoint PointOf(ECDomainParameters domain, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) =>
-        domain.Curve.CreatePoint(new BigInteger(1, x), new BigInteger(1, y));
-
-    /// <summary>Refuses domain parameters other than sm2p256v1 (the only curve <see cref="Sm2Curve"/> computes on).</summary>
-    internal static void RequireSm2(ECDomainParameters domain)
-    {
-        ArgumentNullException.ThrowIfNull(domain);
-        if (!domain.Equals(Sm2Domain.Parameters))
-        {
-            throw new ArgumentException("the SM2 arithmetic works on sm2p256v1 only", nameof(domain));
-        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class Sm2SigningKey
     public Sm2SigningKey(ECPrivateKeyParameters key, ECPoint? publicPoint = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Curves.Sm2KeyPairGenerator.RequireSm2(key.Parameters);
+        Curves.Sm2Domain.Require(key.Parameters);
         _domain = key.Parameters;
         _d = key.D;
         var n = _domain.N;
@@ -96,7 +96,7 @@ public sealed class Sm2SigningKey
         var scalar = Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(32, d);
         Curves.Sm2Curve.MultiplyGenerator(scalar, x, y);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(scalar);
-        return Curves.Sm2KeyPairGenerator.PointOf(domain, x, y);
+        return Curves.Sm2Domain.Point(domain, x, y);
     }
 
     private byte[] SignDigest(byte[] e)
