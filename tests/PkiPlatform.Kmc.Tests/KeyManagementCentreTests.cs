@@ -291,6 +291,46 @@ public sealed class KeyManagementCentreTests(string provider)
         Assert.That(active, Is.EqualTo(3), "one archived key per issued encryption certificate, none for the refused application");
     }
 
+    /// <summary>
+    /// Attack on the worker's lanes (and on two worker processes): two dual applications for one account issued at the
+    /// same moment. The subject and account checks read before either transaction writes; the unique indexes decide, and
+    /// the loser gets a refusal that says what happened (no raw database error), its reserved KMC key abandoned.
+    /// </summary>
+    [Test]
+    public async Task ConcurrentDualIssuances_ForOneAccount_OneIsIssued_TheOtherIsAClearRefusal()
+    {
+        _kmc.Pool.Fill();
+        const int rounds = 4;
+        for (var round = 0; round < rounds; round++)
+        {
+            var identity = $"staff:C30{round}";
+            var requests = Enumerable.Range(0, 2).Select(i => new IssuanceRequest(TestCsr.Create(KeyAlgorithm.Sm2, $"CN=Concurrent {round} {i},O=HRSS").Der, "staff-sm2-dual",
+                Account: new AccountBinding(identity, $"Concurrent {round}"))).ToList();
+            using var start = new Barrier(2);
+            var outcomes = await Task.WhenAll(requests.Select(request => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    await _pki.Ca.Issuer.IssueDualAsync(request, _kmc, "test", "test");
+                    return "issued";
+                }
+                catch (PkiException ex)
+                {
+                    return $"{ex.Code}: {ex.Message}";
+                }
+            })));
+            Assert.That(outcomes.Count(o => o == "issued"), Is.EqualTo(1), string.Join(" | ", outcomes));
+            Assert.That(outcomes.Single(o => o != "issued"), Does.StartWith(CaErrorCodes.AccountExists).And.Contains(identity));
+        }
+
+        await using var db = _pki.Ca.Database.CreateContext();
+        var bound = await db.AccountCertificates.AsNoTracking().Join(db.RaAccounts, b => b.AccountId, a => a.Id, (b, a) => a.Identity).Where(i => i.StartsWith("staff:C30")).CountAsync();
+        Assert.That(bound, Is.EqualTo(2 * rounds), "one dual pair per account");
+        var active = await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM kmc_keys WHERE \"Status\" = 1").SingleAsync();
+        Assert.That(active, Is.EqualTo(rounds), "the losers' reserved keys are not activated");
+    }
+
     /// <summary>A KMC whose confirmation is refused after the CA committed the certificates (e.g. the sweep abandoned the reservation).</summary>
     private sealed class RefusesConfirm(KeyManagementCentre inner) : IEncryptionKeySource
     {

@@ -267,26 +267,37 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         }
 
         // Phase 4: store certificates and audit events together.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await CertificateRows.CompleteAsync(db, issuer.Id, prepared, der, cancellationToken);
-        if (bindings.Count > 0)
+        // The subject and account checks above read before this transaction writes: an issuance committed meanwhile by
+        // another worker lane or process for the same account or subject is caught by the unique indexes, and said as such.
+        try
         {
-            await accounts.BindIssuedAsync(db, issuer.Id, bindings, cancellationToken);
-        }
-        var keyLabel = issuer.Entity.KeyLabel;
-        var records = prepared.Select((p, i) => new AuditRecord(requests[i].Actor ?? actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
-            $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList();
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            if (requests[i].BypassReason is { } reason)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await CertificateRows.CompleteAsync(db, issuer.Id, prepared, der, cancellationToken);
+            if (bindings.Count > 0)
             {
-                records.Add(new AuditRecord(requests[i].Actor ?? actor, AuditActions.RaBypassed, $"{issuer.Name}/{prepared[i].Serial}",
-                    $"profile={prepared[i].Profile}; approvals skipped={preparer.Profile(requests[i].Profile).Approvals}; reason={reason}"));
+                await accounts.BindIssuedAsync(db, issuer.Id, bindings, cancellationToken);
             }
-        }
+            var keyLabel = issuer.Entity.KeyLabel;
+            var records = prepared.Select((p, i) => new AuditRecord(requests[i].Actor ?? actor, AuditActions.CertificateIssued, $"{issuer.Name}/{p.Serial}",
+                $"profile={p.Profile}; subject={p.SubjectDn}; key={keyLabel}")).ToList();
+            for (var i = 0; i < prepared.Length; i++)
+            {
+                if (requests[i].BypassReason is { } reason)
+                {
+                    records.Add(new AuditRecord(requests[i].Actor ?? actor, AuditActions.RaBypassed, $"{issuer.Name}/{prepared[i].Serial}",
+                        $"profile={prepared[i].Profile}; approvals skipped={preparer.Profile(requests[i].Profile).Approvals}; reason={reason}"));
+                }
+            }
 
-        await audit.AppendAsync(db, records, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            await audit.AppendAsync(db, records, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (Storage.DatabaseErrors.IsUniqueViolation(ex))
+        {
+            var who = string.Join(", ", bindings.Select(b => b.Item2.Identity).Distinct(StringComparer.Ordinal).DefaultIfEmpty("no account"));
+            throw new PkiException(CaErrorCodes.AccountExists,
+                $"another issuance for the same account or subject ({who}) was committed at the same moment; nothing was issued for this request");
+        }
 
         return prepared.Select((p, i) => new IssuedCertificate(p.Serial, p.Profile, p.SubjectDn, p.NotBefore, p.NotAfter, der[i])).ToList();
     }

@@ -67,10 +67,29 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Claims worked on at once on PostgreSQL (FOR UPDATE SKIP LOCKED keeps them apart, as between two worker processes):
+    /// a claim spends most of its time waiting for the database, so a second one in flight nearly doubles the rate. SQLite
+    /// has one writer: there the worker always works one claim at a time.
+    /// </summary>
+    public int Lanes { get; init; } = 2;
+
     /// <summary>Processes every Approved request; returns how many were taken.</summary>
     public async Task<int> ProcessAsync(CancellationToken cancellationToken = default)
     {
         await RecoverAsync(cancellationToken);
+        var lanes = ca.Database.IsPostgres ? Math.Clamp(Lanes, 1, 8) : 1;
+        if (lanes == 1)
+        {
+            return await DrainAsync(cancellationToken);
+        }
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => Task.Run(() => DrainAsync(cancellationToken), cancellationToken)));
+        return taken.Sum();
+    }
+
+    private async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
         var total = 0;
         while (true)
         {
@@ -215,7 +234,8 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
         }
         catch (PkiException)
         {
-            // Refused before anything was committed (an application no longer passes): each goes on its own and gets its
+            // Refused before anything was committed (an application no longer passes, or another lane or worker committed a
+            // certificate for the same account or subject first: the unique indexes decide): each goes on its own and gets its
             // own outcome. Refused after the certificates were committed (the KMC's confirmation failed): issuing them
             // again would give a second pair under one approval, so those requests stay claimed and RecoverAsync
             // completes them from their certificate.issued events after the lease, as after a crash.

@@ -101,9 +101,11 @@ internal static class BenchKmcCommand
 
             kmc.Pool.Fill();
             var worker = new IssuanceWorker(bench.Ca, TimeProvider.System) { EncryptionKeys = kmc };
+            var workerCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var viaWorker = Stopwatch.StartNew();
             await worker.ProcessAsync(cancellationToken);
             viaWorker.Stop();
+            var workerCpu = (Process.GetCurrentProcess().TotalProcessorTime - workerCpuBefore).TotalMilliseconds / applications;
             await using (var queue = bench.Ca.Database.CreateContext())
             {
                 var notDone = await queue.RaRequests.CountAsync(r => ids.Contains(r.Id) && r.Status != RaRequestStatus.Done, cancellationToken);
@@ -146,7 +148,7 @@ internal static class BenchKmcCommand
             Console.WriteLine($"  pool refill: {generate / refill.Elapsed.TotalSeconds:F0} SM2 pairs/s ({generate} pairs, {refill.Elapsed.TotalSeconds:F2} s)");
             Console.WriteLine($"  dual issuance: {total / issuing.Elapsed.TotalSeconds:F0} SM2 dual-certificate issuances/s ({total} in {issuing.Elapsed.TotalSeconds:F2} s, batches of {batchSize}, {result.GetValue(workers)} in flight; pool misses {kmc.Pool.Misses})");
             Console.WriteLine($"    per issuance: {cpuPerIssuance:F2} ms CPU (this process), {allocatedPerIssuance:F2} MB allocated; GC pauses {pauseShare:P0} of the time (gen0 / gen1 / gen2 collections: {collections})");
-            Console.WriteLine($"  through the CA worker: {applications / viaWorker.Elapsed.TotalSeconds:F0} approved RA applications/s issued as dual certificates ({applications} in {viaWorker.Elapsed.TotalSeconds:F2} s, each bound to its own staff account, the worker's claims of 50 issued together)");
+            Console.WriteLine($"  through the CA worker: {applications / viaWorker.Elapsed.TotalSeconds:F0} approved RA applications/s issued as dual certificates ({applications} in {viaWorker.Elapsed.TotalSeconds:F2} s, each bound to its own staff account, the worker's claims of 50 issued together, {worker.Lanes} claims in flight; {workerCpu:F2} ms CPU each)");
             Console.WriteLine($"  recovery: median {latencies[latencies.Count / 2]:F1} ms, max {latencies[^1]:F1} ms from the second approval to the envelope ({latencies.Count} recoveries)");
             Console.WriteLine($"  {audit.Message}");
             return audit.IsIntact ? 0 : 1;
