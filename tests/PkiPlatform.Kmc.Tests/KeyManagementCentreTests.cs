@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
@@ -213,6 +214,69 @@ public sealed class KeyManagementCentreTests(string provider)
         await using var db = _pki.Ca.Database.CreateContext();
         var encryptionSerials = await db.Certificates.AsNoTracking().Where(c => c.Profile == "staff-dual-encryption" && c.Status != CertificateStatus.Intent).Select(c => c.Serial).ToListAsync();
         Assert.That(encryptionSerials, Is.EquivalentTo(rows.Where(r => r.Status == ArchivedKeyStatus.Active).Select(r => r.CertificateSerial)));
+    }
+
+    /// <summary>
+    /// The race between the sweep and a slow CA: a reservation past its timeout whose certificate intent is still open
+    /// (the CA stalled between recording the intent and storing the certificate) is not erased, since the intent may still
+    /// be completed with that key; once the CA's recovery drops the intent, the reservation is abandoned.
+    /// </summary>
+    [Test]
+    public async Task Sweep_KeepsAStaleReservation_WhileACertificateIntentIsOpen()
+    {
+        var granted = (await _kmc.ApplyAsync([new EncryptionKeyApplication("test", KeyAlgorithm.Sm2, new Org.BouncyCastle.Asn1.X509.X509Name("CN=Slow CA,O=HRSS").GetDerEncoded(), "test")]))[0];
+        await using (var db = _pki.Ca.Database.CreateContext())
+        {
+            var authority = await db.Authorities.AsNoTracking().Where(a => a.Name == _pki.Ca.Options.IssuingAuthority).Select(a => a.Id).SingleAsync();
+            var now = _pki.Clock.GetUtcNow().UtcDateTime;
+            db.Certificates.Add(new CertificateEntity
+            {
+                AuthorityId = authority, Serial = "7E57" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)), Profile = "staff-dual-encryption", SubjectDn = "CN=Slow CA,O=HRSS",
+                NotBefore = now, NotAfter = now.AddYears(1), Status = CertificateStatus.Intent, CreatedAt = now,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        _pki.Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.That(await _kmc.SweepAsync(), Is.EqualTo((0, 0, 0)), "an open intent may still carry the key");
+        var kept = await _kmc.Store.ReadAsync(kmc => kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == granted.KeyId));
+        Assert.That((kept.Status, kept.Ciphertext.Length > 0), Is.EqualTo((ArchivedKeyStatus.Reserved, true)));
+
+        _pki.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.That(await _pki.Ca.StaleIntents.AbandonAsync(StaleIntents.DefaultLease, "test"), Is.EqualTo(1));
+        Assert.That(await _kmc.SweepAsync(), Is.EqualTo((0, 1, 0)), "the intent is gone: nothing can carry the key any more");
+    }
+
+    /// <summary>A key source answering late, as a CA that stalled after the KMC's grant (the clock moves past the grant's use-by).</summary>
+    private sealed class AnswersLate(KeyManagementCentre inner, FakeTimeProvider clock) : IEncryptionKeySource
+    {
+        public async Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default)
+        {
+            var grants = await inner.ApplyAsync(applications, cancellationToken);
+            clock.Advance(IEncryptionKeySource.GrantUseWithin + TimeSpan.FromSeconds(1));
+            return grants;
+        }
+
+        public Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default) =>
+            inner.ConfirmAsync(confirmations, cancellationToken);
+
+        public Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyIds, reason, cancellationToken);
+    }
+
+    [Test]
+    public async Task ACaPastTheGrantsUseBy_RecordsNothing_AndTheReservationIsAbandoned()
+    {
+        var error = Assert.ThrowsAsync<PkiException>(() => IssueAsync("CN=Too Late,O=HRSS", new AnswersLate(_kmc, _pki.Clock)));
+        Assert.That(error!.Code, Is.EqualTo(CaErrorCodes.KmcReservationExpired));
+        Assert.That(error.Message, Does.Contain("nothing was issued"));
+        await using var db = _pki.Ca.Database.CreateContext();
+        Assert.That(await db.Certificates.CountAsync(c => c.SubjectDn.Contains("Too Late")), Is.EqualTo(0), "not even an intent");
+        var row = await _kmc.Store.ReadAsync(kmc => kmc.Keys.AsNoTracking().SingleAsync());
+        Assert.That((row.Status, row.Ciphertext.Length), Is.EqualTo((ArchivedKeyStatus.Abandoned, 0)));
+
+        var tooShort = new KmcOptions { ReservationTimeoutSeconds = 60, MasterKeyFile = Path.Combine(_pki.Directory, "kmc", "master.key") };
+        var refused = Assert.Throws<PkiException>(() => new KeyManagementCentre(_pki.Ca, tooShort).Dispose());
+        Assert.That(refused!.Message, Does.Contain("Kmc:ReservationTimeoutSeconds: at least 240"));
     }
 
     [Test]

@@ -22,6 +22,7 @@ public static class CaErrorCodes
 
     /// <summary>The key management centre answered with something the CA will not certify (wrong count, key type, a repeated or foreign key).</summary>
     public const string KmcResponse = "kmc.bad_response";
+    public const string KmcReservationExpired = "kmc.reservation_expired";
 
     /// <summary>These codes with their HTTP status, for the hosts' error-code registry.</summary>
     public static readonly IReadOnlyList<KeyStore.PkiErrorCode> Catalog =
@@ -43,5 +44,6 @@ public static class CaErrorCodes
         new(ProfileAudience, 403),
         new(DualProfile, 400),
         new(KmcResponse, 500), // the platform's own fault, not the applicant's: a generic message, the detail to the log
+        new(KmcReservationExpired, 500), // the CA stalled between the KMC's grant and its intents: nothing issued, the worker retries
     ];
 }

@@ -47,6 +47,13 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             throw new PkiException(PkiErrorCodes.InvalidArgument, "Kmc:RecoveryApprovals: at least 2 (two distinct key-recovery officers)");
         }
 
+        var minimum = (int)(2 * IEncryptionKeySource.GrantUseWithin.TotalSeconds);
+        if (options.ReservationTimeoutSeconds < minimum)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument,
+                $"Kmc:ReservationTimeoutSeconds: at least {minimum} (twice the {IEncryptionKeySource.GrantUseWithin.TotalSeconds:F0} s within which the CA records the certificates of a granted key)");
+        }
+
         _ca = ca;
         _options = options;
         _store = new KmcStore(ca.Database, ca.Audit);
@@ -182,6 +189,13 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             var records = new List<AuditRecord>();
             int activated = 0, abandoned = 0, compromised = 0;
             var stale = await kmc.Keys.Where(k => k.Status == ArchivedKeyStatus.Reserved && k.CreatedAt < cutoff).OrderBy(k => k.Id).Take(500).ToListAsync(cancellationToken);
+            // Read before the certificates below. The CA records a granted key's certificate intents within GrantUseWithin of
+            // the grant and completes only open intents, so an intent still open may yet become the certificate of a stale
+            // reservation: a reservation without a certificate is abandoned only if no open intent was recorded after it (five
+            // minutes' allowance for clocks), else left for a later sweep, by which the intent has become a certificate
+            // (activated then) or been dropped by the CA's recovery after its lease. Never a certificate for an erased key.
+            var newestOpenIntent = await db.Certificates.AsNoTracking().Where(c => encryptionProfiles.Contains(c.Profile) && c.Status == CertificateStatus.Intent)
+                .MaxAsync(c => (DateTime?)c.CreatedAt, cancellationToken);
             foreach (var key in stale)
             {
                 var since = key.CreatedAt.AddMinutes(-5);
@@ -200,7 +214,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
                     records.Add(new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{key.KeyId}", $"certificate={authority}/{match.Serial}; found by reconciliation"));
                     activated++;
                 }
-                else
+                else if (newestOpenIntent is not { } open || open < since)
                 {
                     End(kmc, key, ArchivedKeyStatus.Abandoned, "no certificate was issued for it");
                     records.Add(new AuditRecord("kmc", KmcAuditActions.KeyAbandoned, $"kmc/{key.KeyId}", "no certificate after the reservation timeout; ciphertext erased"));

@@ -123,6 +123,8 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             }
         }
 
+        // Counted from the asking, before the KMC reserved anything: the reservations are never older than this.
+        var useBy = clock.GetUtcNow() + IEncryptionKeySource.GrantUseWithin;
         var grants = await kmc.ApplyAsync(applications, cancellationToken);
         IReadOnlyList<IssuedCertificate> issued;
         try
@@ -142,7 +144,7 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
                 });
             }
 
-            issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken, ready);
+            issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken, ready, useBy);
         }
         catch (Exception ex)
         {
@@ -197,8 +199,9 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
     }
 
     /// <param name="ready">Requests already prepared against this issuer (same index), which are not prepared again.</param>
+    /// <param name="useBy">For KMC keys: the intents must be recorded by then (<see cref="IEncryptionKeySource.GrantUseWithin"/>).</param>
     private async Task<IReadOnlyList<IssuedCertificate>> IssueCheckedBatchAsync(Authority issuer, IReadOnlyList<IssuanceRequest> requests, string actor, CancellationToken cancellationToken,
-        PreparedCertificate?[]? ready = null)
+        PreparedCertificate?[]? ready = null, DateTimeOffset? useBy = null)
     {
         // Phase 1: prepare and lint.
         var prepared = new PreparedCertificate[requests.Count];
@@ -252,7 +255,13 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
             throw new PkiException(CaErrorCodes.SubjectReserved, string.Join("; ", conflicts.Distinct()) + "; nothing was issued");
         }
 
-        // Phase 2: record the intent.
+        // Phase 2: record the intent. Past its grant's use-by time the KMC may have abandoned and erased the reservation.
+        if (useBy is { } deadline && clock.GetUtcNow() > deadline)
+        {
+            throw new PkiException(CaErrorCodes.KmcReservationExpired,
+                $"the key management centre's keys were granted more than {IEncryptionKeySource.GrantUseWithin.TotalSeconds:F0} s before the certificates could be recorded (the CA stalled); nothing was issued, try again");
+        }
+
         await CertificateRows.InsertIntentsAsync(db, issuer.Id, prepared, clock.GetUtcNow().UtcDateTime, cancellationToken);
 
         // Phase 3: sign. The only step that touches the key.

@@ -9,6 +9,14 @@ namespace PkiPlatform.CaCore.Issuance;
 /// </summary>
 public interface IEncryptionKeySource
 {
+    /// <summary>
+    /// How long after calling <see cref="ApplyAsync"/> the CA may still record the intents of the certificates for the
+    /// granted keys; later it abandons them and refuses (kmc.reservation_expired). A KMC must hold a reservation longer than
+    /// this (<c>Kmc:ReservationTimeoutSeconds</c>, at least twice as long) and must not abandon it while a certificate
+    /// intent that could carry its key is still open: so no encryption certificate is ever issued for an erased key.
+    /// </summary>
+    public static readonly TimeSpan GrantUseWithin = TimeSpan.FromSeconds(120);
+
     /// <summary>Takes a fresh pair per application, archives its private key (reserved for it) and returns its public key; one transaction for all.</summary>
     Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default);
 

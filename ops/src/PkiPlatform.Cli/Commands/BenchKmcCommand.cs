@@ -27,8 +27,9 @@ internal static class BenchKmcCommand
         var batch = new Option<int>("--batch") { Description = "Dual issuances per batch (their transactions shared; 1 = one at a time, as the RA worker does)", DefaultValueFactory = _ => 100 };
         var pairs = new Option<int>("--pairs") { Description = "SM2 pairs for the key-generation figure", DefaultValueFactory = _ => 4000 };
         var recoveries = new Option<int>("--recoveries") { Description = "Recoveries timed (second approval → envelope)", DefaultValueFactory = _ => 20 };
+        var lanes = new Option<int>("--lanes") { Description = "The CA worker's claims in flight at once (PostgreSQL)", DefaultValueFactory = _ => 2 };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL server connection string; a temporary database is created on it and dropped" };
-        var command = new Command("kmc", "Key management centre: SM2 pool refill, dual-certificate issuance end to end, key recovery latency") { count, workers, batch, pairs, recoveries, postgres };
+        var command = new Command("kmc", "Key management centre: SM2 pool refill, dual-certificate issuance end to end, key recovery latency") { count, workers, batch, pairs, recoveries, lanes, postgres };
         command.SetRun(async (result, cancellationToken) =>
         {
             await using var bench = await BenchPki.CreateAsync(KeyAlgorithm.Sm2, result.GetValue(postgres), cancellationToken);
@@ -100,7 +101,7 @@ internal static class BenchKmcCommand
             }
 
             kmc.Pool.Fill();
-            var worker = new IssuanceWorker(bench.Ca, TimeProvider.System) { EncryptionKeys = kmc };
+            var worker = new IssuanceWorker(bench.Ca, TimeProvider.System) { EncryptionKeys = kmc, Lanes = Math.Max(1, result.GetValue(lanes)) };
             var workerCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var viaWorker = Stopwatch.StartNew();
             await worker.ProcessAsync(cancellationToken);

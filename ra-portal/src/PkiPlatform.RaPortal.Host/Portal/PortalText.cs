@@ -246,6 +246,7 @@ public sealed class PortalText(IHttpContextAccessor accessor)
         ["error.profile.audience"] = "该证书类型不能通过注册机构申请",
         ["error.profile.dual"] = "该证书类型属于双证书：加密证书的密钥由密钥管理中心产生，请申请对应的双证书类型",
         ["error.kmc.bad_response"] = "密钥管理中心的应答不正确（密钥数量、类型重复或不符），未签发任何证书，请联系系统管理员",
+        ["error.kmc.reservation_expired"] = "密钥管理中心分配的加密密钥已超过保留时限（证书系统处理停滞），未签发任何证书，请重试",
         ["error.ra.already_decided"] = "您已对该申请作出过决定",
         ["error.ra.invalid_application"] = "输入不完整或有误",
         ["error.profile.unknown"] = "未知的证书类型",
