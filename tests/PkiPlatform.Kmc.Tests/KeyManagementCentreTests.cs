@@ -368,7 +368,16 @@ public sealed class KeyManagementCentreTests(string provider)
         for (var round = 0; round < rounds; round++)
         {
             var identity = $"staff:C30{round}";
-            var requests = Enumerable.Range(0, 2).Select(i => new IssuanceRequest(TestCsr.Create(KeyAlgorithm.Sm2, $"CN=Concurrent {round} {i},O=HRSS").Der, "staff-sm2-dual",
+            // Odd rounds: an account an RA admin registered before its first certificate (no unique index decides there: the
+            // issuance locks the account row and the later one sees the earlier one's certificates).
+            var preRegistered = round % 2 == 1;
+            if (preRegistered)
+            {
+                await _pki.Ca.Accounts.RegisterAsync(identity, $"Concurrent {round}", "test", new Org.BouncyCastle.Asn1.X509.X509Name($"CN=Concurrent {round},O=HRSS"));
+            }
+
+            var requests = Enumerable.Range(0, 2).Select(i => new IssuanceRequest(
+                TestCsr.Create(KeyAlgorithm.Sm2, preRegistered ? $"CN=Concurrent {round},O=HRSS" : $"CN=Concurrent {round} {i},O=HRSS").Der, "staff-sm2-dual",
                 Account: new AccountBinding(identity, $"Concurrent {round}"))).ToList();
             using var start = new Barrier(2);
             var outcomes = await Task.WhenAll(requests.Select(request => Task.Run(async () =>

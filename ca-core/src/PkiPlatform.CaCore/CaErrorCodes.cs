@@ -44,6 +44,6 @@ public static class CaErrorCodes
         new(ProfileAudience, 403),
         new(DualProfile, 400),
         new(KmcResponse, 500), // the platform's own fault, not the applicant's: a generic message, the detail to the log
-        new(KmcReservationExpired, 500), // the CA stalled between the KMC's grant and its intents: nothing issued, the worker retries
+        new(KmcReservationExpired, 500), // the CA stalled between the KMC's grant and its intents: nothing issued; the worker tries again after its lease
     ];
 }

@@ -189,16 +189,18 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             var records = new List<AuditRecord>();
             int activated = 0, abandoned = 0, compromised = 0;
             var stale = await kmc.Keys.Where(k => k.Status == ArchivedKeyStatus.Reserved && k.CreatedAt < cutoff).OrderBy(k => k.Id).Take(500).ToListAsync(cancellationToken);
-            // Read before the certificates below. The CA records a granted key's certificate intents within GrantUseWithin of
-            // the grant and completes only open intents, so an intent still open may yet become the certificate of a stale
-            // reservation: a reservation without a certificate is abandoned only if no open intent was recorded after it (five
-            // minutes' allowance for clocks), else left for a later sweep, by which the intent has become a certificate
-            // (activated then) or been dropped by the CA's recovery after its lease. Never a certificate for an erased key.
-            var newestOpenIntent = await db.Certificates.AsNoTracking().Where(c => encryptionProfiles.Contains(c.Profile) && c.Status == CertificateStatus.Intent)
-                .MaxAsync(c => (DateTime?)c.CreatedAt, cancellationToken);
             foreach (var key in stale)
             {
+                // Five minutes' allowance for the clocks of the CA and KMC hosts.
                 var since = key.CreatedAt.AddMinutes(-5);
+                // Read before the certificates: the CA records a granted key's certificate intents within GrantUseWithin of
+                // asking and completes only open intents, so an intent of an encryption profile recorded in that window and
+                // still open may yet become this key's certificate. Then the reservation is kept for a later sweep, by which
+                // the intent has been stored (activated then) or dropped by the CA's recovery after its lease (abandoned
+                // then); with none, no certificate can appear for it any more. Never a certificate for an erased key.
+                var until = key.CreatedAt + IEncryptionKeySource.GrantUseWithin + TimeSpan.FromMinutes(5);
+                var intentOpen = await db.Certificates.AsNoTracking()
+                    .AnyAsync(c => encryptionProfiles.Contains(c.Profile) && c.Status == CertificateStatus.Intent && c.CreatedAt >= since && c.CreatedAt <= until, cancellationToken);
                 var candidates = await db.Certificates.AsNoTracking()
                     .Where(c => encryptionProfiles.Contains(c.Profile) && c.CreatedAt >= since && c.Der != null)
                     .Select(c => new { c.AuthorityId, c.Serial, c.Der }).ToListAsync(cancellationToken);
@@ -214,7 +216,7 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
                     records.Add(new AuditRecord("kmc", KmcAuditActions.KeyActivated, $"kmc/{key.KeyId}", $"certificate={authority}/{match.Serial}; found by reconciliation"));
                     activated++;
                 }
-                else if (newestOpenIntent is not { } open || open < since)
+                else if (!intentOpen)
                 {
                     End(kmc, key, ArchivedKeyStatus.Abandoned, "no certificate was issued for it");
                     records.Add(new AuditRecord("kmc", KmcAuditActions.KeyAbandoned, $"kmc/{key.KeyId}", "no certificate after the reservation timeout; ciphertext erased"));

@@ -211,14 +211,20 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var records = new List<AuditRecord>();
-        var identities = bound.Select(b => b.Binding.Identity).Distinct(StringComparer.Ordinal).ToList();
+        var identities = bound.Select(b => b.Binding.Identity).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // Lock the existing accounts first (PostgreSQL row locks; SQLite's write lock), inside the issuance transaction: a
+        // concurrent issuance for one of them (another worker lane or process) waits here and then sees this one's
+        // certificates, so "already holds certificates" and the subject are decided on committed state. New accounts are
+        // decided by the unique indexes on identity and subject (CertificateIssuer turns a violation into a refusal).
+        await db.RaAccounts.Where(a => identities.Contains(a.Identity)).ExecuteUpdateAsync(set => set.SetProperty(a => a.Identity, a => a.Identity), cancellationToken);
         var accounts = await db.RaAccounts.AsTracking().Where(a => identities.Contains(a.Identity)).ToDictionaryAsync(a => a.Identity, StringComparer.Ordinal, cancellationToken);
         var existing = accounts.Values.Select(a => a.Id).ToList();
         var holding = (await db.AccountCertificates.AsNoTracking().Where(b => existing.Contains(b.AccountId)).Select(b => b.AccountId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
         // One batch is one decision: the second certificate of a dual pair joins the account its first one just made
         // (CertificateIssuer.IssueDualBatchAsync admits one application per account per batch).
         var inThisBatch = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (prepared, binding, actor) in bound)
+        // New accounts are inserted in identity order, so two concurrent batches never wait on each other's in opposite order.
+        foreach (var (prepared, binding, actor) in bound.OrderBy(b => b.Binding.Identity, StringComparer.Ordinal))
         {
             if (!accounts.TryGetValue(binding.Identity, out var account))
             {

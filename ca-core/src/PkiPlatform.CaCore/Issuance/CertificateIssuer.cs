@@ -304,8 +304,11 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
         catch (DbUpdateException ex) when (Storage.DatabaseErrors.IsUniqueViolation(ex))
         {
             var who = string.Join(", ", bindings.Select(b => b.Item2.Identity).Distinct(StringComparer.Ordinal).DefaultIfEmpty("no account"));
-            throw new PkiException(CaErrorCodes.AccountExists,
-                $"another issuance for the same account or subject ({who}) was committed at the same moment; nothing was issued for this request");
+            throw Storage.DatabaseErrors.IsSubjectCollision(ex)
+                ? new PkiException(CaErrorCodes.SubjectReserved,
+                    $"another account was given the same subject at the same moment (accounts {who}); nothing was issued for this request: apply with a subject of your own")
+                : new PkiException(CaErrorCodes.AccountExists,
+                    $"another issuance for the same account ({who}) was committed at the same moment; nothing was issued for this request");
         }
 
         return prepared.Select((p, i) => new IssuedCertificate(p.Serial, p.Profile, p.SubjectDn, p.NotBefore, p.NotAfter, der[i])).ToList();

@@ -84,8 +84,15 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
             return await DrainAsync(cancellationToken);
         }
 
-        var taken = await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => Task.Run(() => DrainAsync(cancellationToken), cancellationToken)));
-        return taken.Sum();
+        var all = Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => Task.Run(() => DrainAsync(cancellationToken), cancellationToken)));
+        try
+        {
+            return (await all).Sum();
+        }
+        catch when (all.Exception is { InnerExceptions.Count: > 1 } failures)
+        {
+            throw failures; // every lane's failure reaches the log, not only the first
+        }
     }
 
     private async Task<int> DrainAsync(CancellationToken cancellationToken)
@@ -320,6 +327,12 @@ public sealed class IssuanceWorker(CertificateAuthority ca, TimeProvider clock)
             }
 
             request.Status = RaRequestStatus.Done;
+        }
+        catch (PkiException ex) when (ex.Code == CaErrorCodes.KmcReservationExpired)
+        {
+            // The CA stalled after the KMC's grant; nothing was recorded. Not the application's fault: it stays claimed, and
+            // RecoverAsync puts it back to Approved after the lease (nothing was issued for it), so it is tried again later.
+            return;
         }
         catch (PkiException ex)
         {
