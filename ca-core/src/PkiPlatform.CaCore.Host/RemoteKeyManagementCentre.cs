@@ -18,6 +18,15 @@ public sealed class RemoteKeyManagementCentre : IEncryptionKeySource, IDisposabl
 
     public RemoteKeyManagementCentre(CertificateAuthority ca, Uri baseAddress, X509Certificate2 clientCertificate, X509Certificate2 root, X509Certificate2 issuing)
     {
+        _http = CreateClient(ca, baseAddress, clientCertificate, root, issuing);
+    }
+
+    /// <summary>
+    /// An HTTP client for the KMC host: mutual TLS with <paramref name="clientCertificate"/> (the CA's, or a key-recovery
+    /// officer's), talking only to a server that <see cref="IsTheKmc"/> accepts.
+    /// </summary>
+    public static HttpClient CreateClient(CertificateAuthority ca, Uri baseAddress, X509Certificate2 clientCertificate, X509Certificate2 root, X509Certificate2 issuing)
+    {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentNullException.ThrowIfNull(baseAddress);
         if (baseAddress.Scheme != Uri.UriSchemeHttps)
@@ -35,7 +44,7 @@ public sealed class RemoteKeyManagementCentre : IEncryptionKeySource, IDisposabl
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && IsTheKmc(ca, X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), root, issuing),
             },
         };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Whether a server certificate is the KMC's: chained to our root, and bound to platform:kmc in the CA's records.</summary>

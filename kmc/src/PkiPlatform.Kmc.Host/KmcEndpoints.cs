@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using PkiPlatform.CaCore;
 using PkiPlatform.CaCore.Issuance;
+using PkiPlatform.KeyStore;
 
 namespace PkiPlatform.Kmc.Host;
 
@@ -28,22 +29,35 @@ public static class KmcEndpoints
                 await kmc.AbandonAsync(body.KeyIds, body.Reason, context.RequestAborted);
                 return "abandoned";
             }, body => body.KeyIds?.Count ?? -1));
+
+        // Key recovery (GM/T 0034 §12.4–12.5): key-recovery officers, each with their own certificate at the handshake. Not
+        // the callers' allow-list: the KMC itself requires the KeyRecoveryOfficer role of the certificate's account (read
+        // from the account, never from a name), refuses the requester as an approver and an officer approving twice.
+        app.MapPost(KmcRecoveryProtocol.RecoveriesPath, (HttpContext context, KeyManagementCentre kmc, CertificateAuthority ca) =>
+            OfficerAsync<KmcRecoveryProtocol.RecoveryRequest>(context, ca, async (officer, body) =>
+            {
+                if (string.IsNullOrWhiteSpace(body.EncryptionSerial) || body.RecipientCertificate is not { Length: > 0 })
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "send encryptionSerial (the encryption certificate's serial, hex), kind (Subscriber or Judicial), recipientCertificate (DER, base64) and reason");
+                }
+
+                var id = await kmc.RequestRecoveryAsync(body.Authority ?? ca.Options.IssuingAuthority, SerialNumbers.Normalize(body.EncryptionSerial), body.Kind, body.RecipientCertificate,
+                    officer, body.Reason ?? "", context.RequestAborted);
+                return Results.Json(new KmcRecoveryProtocol.RecoveryOpened(id), KmcProtocol.Json, statusCode: StatusCodes.Status201Created);
+            }));
+        app.MapPost(KmcRecoveryProtocol.RecoveriesPath + "/{id:long}/approve", (long id, HttpContext context, KeyManagementCentre kmc, CertificateAuthority ca) =>
+            OfficerAsync<KmcRecoveryProtocol.RecoveryApproval>(context, ca, async (officer, body) =>
+                Results.Json(await kmc.ApproveRecoveryAsync(id, officer, body.Reason ?? "", context.RequestAborted), KmcProtocol.Json)));
         return app;
     }
 
     private static async Task<IResult> CallAsync<TBody, TResult>(HttpContext context, CertificateAuthority ca, KmcHostOptions options, Func<TBody, Task<TResult>> call, Func<TBody, int> count)
         where TBody : class
     {
-        var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted);
-        if (certificate is null)
-        {
-            return Problem(StatusCodes.Status401Unauthorized, "no client certificate: the KMC serves the CA over mutual TLS only");
-        }
-
-        var (credential, refusal) = await ca.Accounts.AuthenticateAsync(certificate.RawData, context.RequestAborted);
+        var (credential, refused) = await AuthenticateAsync(context, ca);
         if (credential is null)
         {
-            return Problem(StatusCodes.Status403Forbidden, refusal!);
+            return refused!;
         }
 
         if (credential.Account is not { } account || !options.Allowed.Contains(account.Identity, StringComparer.Ordinal))
@@ -52,28 +66,64 @@ public static class KmcEndpoints
                 $"{credential.Identity} may not call the key management centre; it serves {string.Join(", ", options.Allowed)} (Kmc:Callers)");
         }
 
-        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+        var (body, bad) = await ReadAsync<TBody>(context);
+        if (body is null)
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "send application/json");
+            return bad!;
         }
 
-        TBody? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<TBody>(context.Request.Body, KmcProtocol.Json, context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            return Problem(StatusCodes.Status400BadRequest, $"the body is not a {typeof(TBody).Name} in JSON: {ex.Message}");
-        }
-
-        if (body is null || count(body) is < 1 or > KmcProtocol.MaxBatch)
+        if (count(body) is < 1 or > KmcProtocol.MaxBatch)
         {
             return Problem(StatusCodes.Status400BadRequest, $"send 1..{KmcProtocol.MaxBatch} entries");
         }
 
         // A PkiException (a malformed subject or certificate, an unknown key) becomes the platform's problem for its code.
         return Results.Json(await call(body), KmcProtocol.Json);
+    }
+
+    private static async Task<IResult> OfficerAsync<TBody>(HttpContext context, CertificateAuthority ca, Func<PkiPlatform.CaCore.Accounts.PlatformCredential, TBody, Task<IResult>> call)
+        where TBody : class
+    {
+        var (credential, refused) = await AuthenticateAsync(context, ca);
+        if (credential is null)
+        {
+            return refused!;
+        }
+
+        var (body, bad) = await ReadAsync<TBody>(context);
+        return body is null ? bad! : await call(credential, body);
+    }
+
+    /// <summary>Who is calling: the CA's records decide by the very certificate presented at the handshake.</summary>
+    private static async Task<(PkiPlatform.CaCore.Accounts.PlatformCredential? Credential, IResult? Refused)> AuthenticateAsync(HttpContext context, CertificateAuthority ca)
+    {
+        var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted);
+        if (certificate is null)
+        {
+            return (null, Problem(StatusCodes.Status401Unauthorized, "no client certificate: the KMC serves over mutual TLS only"));
+        }
+
+        var (credential, refusal) = await ca.Accounts.AuthenticateAsync(certificate.RawData, context.RequestAborted);
+        return credential is null ? (null, Problem(StatusCodes.Status403Forbidden, refusal!)) : (credential, null);
+    }
+
+    private static async Task<(TBody? Body, IResult? Bad)> ReadAsync<TBody>(HttpContext context)
+        where TBody : class
+    {
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "send application/json"));
+        }
+
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<TBody>(context.Request.Body, KmcProtocol.Json, context.RequestAborted);
+            return body is null ? (null, Problem(StatusCodes.Status400BadRequest, $"send a {typeof(TBody).Name} in JSON")) : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problem(StatusCodes.Status400BadRequest, $"the body is not a {typeof(TBody).Name} in JSON: {ex.Message}"));
+        }
     }
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail, statusCode: status);

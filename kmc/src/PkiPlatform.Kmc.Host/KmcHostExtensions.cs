@@ -21,6 +21,7 @@ public static class KmcHostExtensions
             throw new PkiException(PkiErrorCodes.KeyOutsideZone, "the key management centre is given the kmc zone's key store only (CertificateAuthority.InZone(KeyZone.Kmc))");
         }
 
+        ServiceDefaults.PkiProblems.AddPkiErrorCodes(services, KmcErrorCodes.Catalog);
         services.AddSingleton(_ => new KeyManagementCentre(kmcZone, options));
         services.AddSingleton<IEncryptionKeySource>(sp => sp.GetRequiredService<KeyManagementCentre>());
         services.AddHostedService(sp => new KmcSweepService(sp.GetRequiredService<KeyManagementCentre>(), options, sp.GetRequiredService<ILogger<KmcSweepService>>()));

@@ -24,4 +24,35 @@ public static class KmcErrorCodes
     public const string Forbidden = "kmc.forbidden";
     public const string SameOfficer = "kmc.same_officer";
     public const string Recipient = "kmc.recipient";
+
+    /// <summary>Each code with its HTTP status, for the KMC host's problem responses.</summary>
+    public static readonly IReadOnlyList<PkiPlatform.KeyStore.PkiErrorCode> Catalog =
+    [
+        new(UnknownKey, 404),
+        new(UnknownRecovery, 404),
+        new(KeyState, 409),
+        new(Forbidden, 403),
+        new(SameOfficer, 409),
+        new(Recipient, 422),
+    ];
+}
+
+/// <summary>
+/// Key recovery through the KMC host (GM/T 0034 §12.4–12.5): each key-recovery officer authenticates at the TLS handshake
+/// with their own certificate and key; the KMC decides by the account the CA bound that certificate to and its role.
+/// </summary>
+public static class KmcRecoveryProtocol
+{
+    /// <summary>POST <see cref="RecoveryRequest"/> → 201 <see cref="RecoveryOpened"/>.</summary>
+    public const string RecoveriesPath = "/kmc/v1/recoveries";
+
+    /// <summary>POST <see cref="RecoveryApproval"/> to <c>/kmc/v1/recoveries/{id}/approve</c> → 200 <see cref="RecoveryOutcome"/>.</summary>
+    public static string ApprovePath(long id) => $"{RecoveriesPath}/{id}/approve";
+
+    /// <param name="Authority">The CA that issued the encryption certificate (default: the issuing CA).</param>
+    public sealed record RecoveryRequest(string EncryptionSerial, RecoveryKind Kind, byte[] RecipientCertificate, string Reason, string? Authority = null);
+
+    public sealed record RecoveryOpened(long RecoveryId);
+
+    public sealed record RecoveryApproval(string Reason);
 }

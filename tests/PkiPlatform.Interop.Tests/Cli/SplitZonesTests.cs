@@ -313,6 +313,43 @@ public sealed class SplitZonesTests
                 Assert.That((await real.ApplyAsync(probe)).Single().PublicKey, Is.Not.Empty, "the same client reaches the real KMC");
             }
 
+            // Key recovery through the KMC host (GM/T 0034 §12.5, judicial): each key-recovery officer calls it with their own
+            // certificate and key at the handshake; the KMC decides by the account and its role. The key leaves only
+            // enveloped for the named recipient's certificate, which openssl opens with the recipient's key.
+            (string Path, string Password) Staff(string staffId, string role)
+            {
+                var added = PkiCli.Run(data, "officer", "add", "--staff-id", staffId, "--name", $"Split {staffId}", "--role", role);
+                var match = Regex.Match(added.StdOut, @"credential (\S+)\s+password: (\S+)");
+                Assert.That(match.Success, Is.True, added.ToString());
+                return (match.Groups[1].Value, match.Groups[2].Value);
+            }
+
+            var (kr1, kr2, kr3, clerk) = (Staff("kr1", "KeyRecoveryOfficer"), Staff("kr2", "KeyRecoveryOfficer"), Staff("kr3", "KeyRecoveryOfficer"), Staff("clerk1", "Auditor"));
+            var clerkPem = Path.Combine(root, "clerk.pem");
+            var clerkKey = Path.Combine(root, "clerk.key");
+            Assert.That(Tools.OpenSsl("pkcs12", "-in", clerk.Path, "-passin", $"pass:{clerk.Password}", "-clcerts", "-nokeys", "-out", clerkPem).ExitCode, Is.EqualTo(0));
+            Assert.That(Tools.OpenSsl("pkcs12", "-in", clerk.Path, "-passin", $"pass:{clerk.Password}", "-nocerts", "-nodes", "-out", clerkKey).ExitCode, Is.EqualTo(0));
+            var encryptionSerial = Tools.OpenSsl("x509", "-in", dualEncryption, "-noout", "-serial").StdOut.Trim()["serial=".Length..];
+            string[] Recovery((string Path, string Password) who, params string[] arguments) => ["kmc", "recovery", .. arguments, "--as", who.Path, "--password", who.Password, "--kmc-url", kmcUrl + "/"];
+            var recoveryOpened = PkiCli.Run(data, Recovery(kr1, "request", "--serial", encryptionSerial, "--kind", "judicial", "--recipient", clerkPem, "--reason", "court order 2026-17"));
+            var recoveryId = Regex.Match(recoveryOpened.StdOut, @"recovery (\d+) opened by staff:kr1").Groups[1].Value;
+            Assert.That(recoveryId, Is.Not.Empty, recoveryOpened + "\n" + kmc.Output);
+            var released = Path.Combine(root, "recovered.p7m");
+            var byRaOfficer = PkiCli.Run(data, Recovery((officer.Groups[1].Value, officer.Groups[2].Value), "approve", recoveryId, "--reason", "ok", "--out", released));
+            Assert.That(byRaOfficer.StdErr, Does.Contain("(403)").And.Contain("does not hold the KeyRecoveryOfficer role"), byRaOfficer.ToString());
+            Assert.That(PkiCli.Run(data, Recovery(kr1, "approve", recoveryId, "--reason", "mine", "--out", released)).StdErr, Does.Contain("(409)").And.Contain("cannot also approve"));
+            var byCa = ExternalTool.Run("curl", [.. asCaClient, "-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data-binary", "{\"reason\":\"the CA\"}",
+                $"{kmcUrl}/kmc/v1/recoveries/{recoveryId}/approve"]).StdOut;
+            Assert.That(byCa, Does.EndWith("403").And.Contain("platform:ca does not hold the KeyRecoveryOfficer role"), "the CA's own certificate approves nothing");
+            Assert.That(PkiCli.Run(data, Recovery(kr2, "approve", recoveryId, "--reason", "order checked", "--out", released)).StdOut, Does.Contain("approval 1 of 2").And.Contain("nothing released"));
+            Assert.That(File.Exists(released), Is.False);
+            var last = PkiCli.Run(data, Recovery(kr3, "approve", recoveryId, "--reason", "order checked again", "--out", released));
+            Assert.That(last.StdOut, Does.Contain("approval 2 of 2").And.Contain("key released as cms-enveloped-data"), last + "\n" + kmc.Output);
+            var recoveredKey = Path.Combine(root, "recovered-key.der");
+            Assert.That(Tools.OpenSsl("cms", "-decrypt", "-inform", "DER", "-in", released, "-recip", clerkPem, "-inkey", clerkKey, "-out", recoveredKey).ExitCode, Is.EqualTo(0));
+            Assert.That(Tools.OpenSsl("pkey", "-inform", "DER", "-in", recoveredKey, "-pubout").StdOut.Trim(), Is.EqualTo(Tools.OpenSsl("x509", "-in", dualEncryption, "-noout", "-pubkey").StdOut.Trim()),
+                "the clerk's key opens the released envelope: the archived key of the encryption certificate");
+
             await using (var archive = new NpgsqlConnection(owner))
             {
                 await archive.OpenAsync();

@@ -19,6 +19,10 @@ internal static class KmcCommand
     private static readonly Option<FileInfo> As = new("--as") { Description = "The officer's PKCS#12 (a certificate bound to an account with the KeyRecoveryOfficer role)", Required = true };
     private static readonly Option<string?> Password = new("--password") { Description = "The PKCS#12 password (or set PKI_P12_PASSWORD)" };
     private static readonly Option<string> Reason = new("--reason") { Description = "Why: the case, the order, the lost key (recorded)", Required = true };
+    private static readonly Option<string?> KmcUrl = new("--kmc-url")
+    {
+        Description = "The KMC host (https://HOST:8447/): the command goes through its API, the officer authenticated by the --as certificate and key at the TLS handshake and decided there; without it the command works on the KMC's database and key zone directly (on the KMC's machine)",
+    };
 
     private static Command Request()
     {
@@ -26,12 +30,10 @@ internal static class KmcCommand
         var kind = new Option<string>("--kind") { Description = "subscriber (lost USB key: to the subscriber's new signing certificate) or judicial (to an authorised requester)", Required = true };
         kind.AcceptOnlyFromAmong("subscriber", "judicial");
         var recipient = new Option<FileInfo>("--recipient") { Description = "The certificate (PEM or DER) the key is released to", Required = true };
-        var command = new Command("request", "Open a recovery of the key of an encryption certificate") { serial, kind, recipient, As, Password, Reason };
+        var command = new Command("request", "Open a recovery of the key of an encryption certificate") { serial, kind, recipient, As, Password, Reason, KmcUrl };
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            using var kmc = await OpenAsync(runtime, cancellationToken);
-            var officer = await AuthenticateAsync(runtime, result, cancellationToken);
             var recipientFile = result.GetValue(recipient)!;
             if (!recipientFile.Exists)
             {
@@ -39,9 +41,24 @@ internal static class KmcCommand
             }
 
             var der = X509CertificateLoader.LoadCertificateFromFile(recipientFile.FullName).RawData;
-            var id = await kmc.RequestRecoveryAsync(runtime.Ca.Options.IssuingAuthority, result.GetValue(serial)!.Trim().ToUpperInvariant(),
-                result.GetValue(kind) == "judicial" ? RecoveryKind.Judicial : RecoveryKind.Subscriber, der, officer, result.GetValue(Reason)!, cancellationToken);
-            Console.WriteLine($"recovery {id} opened by {officer.Identity}; it needs the approval of two other key-recovery officers: pki kmc recovery approve {id} --as OFFICER.p12 --reason \"…\" --out FILE");
+            var recoveryKind = result.GetValue(kind) == "judicial" ? RecoveryKind.Judicial : RecoveryKind.Subscriber;
+            using var certificate = LoadOfficer(result);
+            long id;
+            if (KmcUri(result) is { } url)
+            {
+                using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
+                id = (await PostAsync<KmcRecoveryProtocol.RecoveryOpened>(http, KmcRecoveryProtocol.RecoveriesPath,
+                    new KmcRecoveryProtocol.RecoveryRequest(result.GetValue(serial)!, recoveryKind, der, result.GetValue(Reason)!), cancellationToken)).RecoveryId;
+            }
+            else
+            {
+                using var kmc = await OpenAsync(runtime, cancellationToken);
+                id = await kmc.RequestRecoveryAsync(runtime.Ca.Options.IssuingAuthority, SerialNumbers.Normalize(result.GetValue(serial)!), recoveryKind, der,
+                    await AuthenticateAsync(runtime, certificate, result, cancellationToken), result.GetValue(Reason)!, cancellationToken);
+            }
+
+            var officer = await OfficerNameAsync(runtime, certificate, cancellationToken);
+            Console.WriteLine($"recovery {id} opened by {officer}; it needs the approval of two other key-recovery officers: pki kmc recovery approve {id} --as OFFICER.p12 --reason \"…\" --out FILE");
             return 0;
         });
         return command;
@@ -51,13 +68,23 @@ internal static class KmcCommand
     {
         var id = new Argument<long>("id") { Description = "The recovery's number" };
         var output = new Option<FileInfo?>("--out") { Description = "Where the envelope is written when this approval releases the key" };
-        var command = new Command("approve", "Approve a recovery; the last required approval releases the key, enveloped for the recipient") { id, As, Password, Reason, output };
+        var command = new Command("approve", "Approve a recovery; the last required approval releases the key, enveloped for the recipient") { id, As, Password, Reason, output, KmcUrl };
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            using var kmc = await OpenAsync(runtime, cancellationToken);
-            var officer = await AuthenticateAsync(runtime, result, cancellationToken);
-            var outcome = await kmc.ApproveRecoveryAsync(result.GetValue(id), officer, result.GetValue(Reason)!, cancellationToken);
+            using var certificate = LoadOfficer(result);
+            RecoveryOutcome outcome;
+            if (KmcUri(result) is { } url)
+            {
+                using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
+                outcome = await PostAsync<RecoveryOutcome>(http, KmcRecoveryProtocol.ApprovePath(result.GetValue(id)), new KmcRecoveryProtocol.RecoveryApproval(result.GetValue(Reason)!), cancellationToken);
+            }
+            else
+            {
+                using var kmc = await OpenAsync(runtime, cancellationToken);
+                outcome = await kmc.ApproveRecoveryAsync(result.GetValue(id), await AuthenticateAsync(runtime, certificate, result, cancellationToken), result.GetValue(Reason)!, cancellationToken);
+            }
+
             if (outcome.Envelope is not { } envelope)
             {
                 Console.WriteLine($"recovery {outcome.RecoveryId}: approval {outcome.Approvals} of {outcome.Required} recorded; nothing released yet");
@@ -80,8 +107,12 @@ internal static class KmcCommand
         return kmc;
     }
 
-    /// <summary>The officer is whoever holds the PKCS#12 (certificate and its private key), decided by the account the CA bound the certificate to.</summary>
-    private static async Task<PlatformCredential> AuthenticateAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, ParseResult result, CancellationToken cancellationToken)
+    private static Uri? KmcUri(ParseResult result) => result.GetValue(KmcUrl) is not { Length: > 0 } text ? null
+        : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri
+        : throw new PkiException(PkiErrorCodes.InvalidArgument, $"--kmc-url '{text}' is not an https URL; use e.g. https://kmc.example:8447/");
+
+    /// <summary>The officer's PKCS#12: the certificate and its private key (whoever holds both is the officer).</summary>
+    private static X509Certificate2 LoadOfficer(ParseResult result)
     {
         var file = result.GetValue(As)!;
         if (!file.Exists)
@@ -100,15 +131,67 @@ internal static class KmcCommand
             throw new PkiException(PkiErrorCodes.InvalidArgument, $"{file.FullName} does not open with that password ({ex.Message})", ex);
         }
 
-        using (certificate)
+        if (!certificate.HasPrivateKey)
         {
-            if (!certificate.HasPrivateKey)
+            certificate.Dispose();
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"{file.FullName} holds no private key: an officer proves possession of the certificate's key");
+        }
+
+        return certificate;
+    }
+
+    /// <summary>Direct mode: the officer decided here, by the account the CA bound the certificate to.</summary>
+    private static async Task<PlatformCredential> AuthenticateAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, X509Certificate2 certificate, ParseResult result, CancellationToken cancellationToken)
+    {
+        var (credential, refusal) = await runtime.Ca.Accounts.AuthenticateAsync(certificate.RawData, cancellationToken);
+        return credential ?? throw new PkiException(KmcErrorCodes.Forbidden, $"{result.GetValue(As)!.FullName}: {refusal}");
+    }
+
+    private static async Task<string> OfficerNameAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, X509Certificate2 certificate, CancellationToken cancellationToken) =>
+        (await runtime.Ca.Accounts.AuthenticateAsync(certificate.RawData, cancellationToken)).Credential?.Identity ?? certificate.Subject;
+
+    /// <summary>API mode: mutual TLS with the officer's certificate, to a server the CA's records bind to platform:kmc.</summary>
+    private static async Task<HttpClient> ClientAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, Uri url, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        var root = await runtime.Ca.Authorities.GetAsync(PkiPlatform.CaCore.Authorities.AuthorityInitializer.RootName, cancellationToken);
+        var issuing = await runtime.Ca.Authorities.GetAsync(runtime.Ca.Options.IssuingAuthority, cancellationToken);
+        return PkiPlatform.CaCore.Host.RemoteKeyManagementCentre.CreateClient(runtime.Ca, url, certificate,
+            X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer), X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer));
+    }
+
+    private static async Task<T> PostAsync<T>(HttpClient http, string path, object body, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            using var content = System.Net.Http.Json.JsonContent.Create(body, body.GetType(), options: KmcProtocol.Json);
+            response = await http.PostAsync(path.TrimStart('/'), content, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"the key management centre at {http.BaseAddress} cannot be reached or is not the KMC (its certificate must be bound to {KmcProtocol.KmcAccount}): {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
             {
-                throw new PkiException(PkiErrorCodes.InvalidArgument, $"{file.FullName} holds no private key: an officer proves possession of the certificate's key");
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                string? detail = null;
+                try
+                {
+                    detail = System.Text.Json.JsonDocument.Parse(text).RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // not a problem document: show the body as it came
+                }
+
+                throw new PkiException(PkiErrorCodes.InvalidArgument, $"the key management centre refused ({(int)response.StatusCode}): {detail ?? text}");
             }
 
-            var (credential, refusal) = await runtime.Ca.Accounts.AuthenticateAsync(certificate.RawData, cancellationToken);
-            return credential ?? throw new PkiException(KmcErrorCodes.Forbidden, $"{file.FullName}: {refusal}");
+            return await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<T>(response.Content, KmcProtocol.Json, cancellationToken)
+                ?? throw new PkiException(PkiErrorCodes.Internal, $"the key management centre answered {path} with nothing");
         }
     }
 }
