@@ -131,6 +131,26 @@ public sealed class KeyManagementCentreTests(string provider)
         Assert.That(foreignRecipient!.Code, Is.EqualTo(KmcErrorCodes.Recipient));
     }
 
+    /// <summary>
+    /// A subscriber recovery is decided by the account: the new signing certificate must be bound to the same account as
+    /// the encryption certificate (a renewal with the account's own certificate), not merely carry a similar name.
+    /// </summary>
+    [Test]
+    public async Task SubscriberRecovery_GoesOnlyToTheSameAccountsCertificate()
+    {
+        var signing = TestCsr.Create(KeyAlgorithm.Sm2, "CN=Wang Wu,O=HRSS");
+        var dual = await _pki.Ca.Issuer.IssueDualAsync(new IssuanceRequest(signing.Der, "staff-sm2-dual", Account: new AccountBinding("staff:W1", "Wang Wu")), _kmc, "test", "test");
+        var officer = await _pki.AccountAsync("staff:kr1", "CN=Recovery One,O=HRSS", RaRole.KeyRecoveryOfficer);
+        var authority = _pki.Ca.Options.IssuingAuthority;
+        var otherAccount = await _pki.IssueAsync("staff-signing", "CN=Wang Wu Two,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("staff:W2", "Wang Wu Two"));
+        var refused = Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Subscriber, otherAccount.Der, officer.Credential, "lost"));
+        Assert.That(refused!.Code, Is.EqualTo(KmcErrorCodes.Recipient));
+        Assert.That(refused.Message, Does.Contain("staff:W1").And.Contain("staff:W2"));
+
+        var renewed = await _pki.IssueAsync("staff-signing", "CN=Wang Wu,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("staff:W1", "Wang Wu") { Renewal = true });
+        Assert.That(await _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Subscriber, renewed.Der, officer.Credential, "new USB key"), Is.GreaterThan(0));
+    }
+
     /// <summary>A KMC whose answers are altered on the way (a buggy or compromised key source): the CA must not certify them.</summary>
     private sealed class AlteredGrants(KeyManagementCentre inner, Func<IReadOnlyList<EncryptionKeyGrant>, IReadOnlyList<EncryptionKeyApplication>, IReadOnlyList<EncryptionKeyGrant>> alter) : IEncryptionKeySource
     {

@@ -139,7 +139,7 @@ public sealed partial class KeyManagementCentre
         // Looked up by (authority, serial), the certificates' unique index, over this platform's authorities.
         var serial = SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned());
         var authorityIds = await db.Authorities.AsNoTracking().Select(a => a.Id).ToListAsync(cancellationToken);
-        var record = await db.Certificates.AsNoTracking().Where(c => authorityIds.Contains(c.AuthorityId) && c.Serial == serial && c.Der != null).Select(c => new { c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
+        var record = await db.Certificates.AsNoTracking().Where(c => authorityIds.Contains(c.AuthorityId) && c.Serial == serial && c.Der != null).Select(c => new { c.Id, c.Der, c.Status, c.NotAfter, c.SubjectDn }).ToListAsync(cancellationToken);
         var match = record.FirstOrDefault(r => r.Der!.AsSpan().SequenceEqual(recipient.GetEncoded()));
         if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= _ca.Clock.GetUtcNow().UtcDateTime)
         {
@@ -149,10 +149,26 @@ public sealed partial class KeyManagementCentre
         if (kind == RecoveryKind.Subscriber)
         {
             var original = await db.Certificates.AsNoTracking().Join(db.Authorities.Where(a => a.Name == key.Authority), c => c.AuthorityId, a => a.Id, (c, _) => c)
-                .Where(c => c.Serial == key.CertificateSerial).Select(c => c.SubjectDn).FirstOrDefaultAsync(cancellationToken);
-            if (original is null || !X509Name.GetInstance(new X509CertificateParser().ReadCertificate(match.Der!).SubjectDN.ToAsn1Object()).Equivalent(new X509Name(original)))
+                .Where(c => c.Serial == key.CertificateSerial).Select(c => new { c.Id, c.SubjectDn }).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new PkiException(KmcErrorCodes.UnknownKey, $"the encryption certificate {key.Authority}/{key.CertificateSerial} is not in the CA's records");
+            // The same subscriber is the same account: both certificates bound to one account by the CA. Only a pair issued
+            // outside the RA (no account) falls back to the subject, and then the recipient must be bound to no account either
+            // (no two accounts hold equivalent subjects, trust model item 2).
+            var owners = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == original.Id || b.CertificateId == match.Id)
+                .Join(db.RaAccounts, b => b.AccountId, a => a.Id, (b, a) => new { b.CertificateId, a.Identity }).ToListAsync(cancellationToken);
+            var subscriber = owners.FirstOrDefault(o => o.CertificateId == original.Id)?.Identity;
+            var holder = owners.FirstOrDefault(o => o.CertificateId == match.Id)?.Identity;
+            if (subscriber is not null || holder is not null)
             {
-                throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original}')");
+                if (!string.Equals(subscriber, holder, StringComparison.Ordinal))
+                {
+                    throw new PkiException(KmcErrorCodes.Recipient,
+                        $"a subscriber recovery goes to the same account's new signing certificate; the encryption certificate belongs to {subscriber ?? "no account"}, '{recipient.SubjectDN}' to {holder ?? "no account"}");
+                }
+            }
+            else if (!X509Name.GetInstance(new X509CertificateParser().ReadCertificate(match.Der!).SubjectDN.ToAsn1Object()).Equivalent(new X509Name(original.SubjectDn)))
+            {
+                throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original.SubjectDn}')");
             }
         }
     }
