@@ -283,6 +283,39 @@ public sealed class KeyManagementCentreTests(string provider)
         public Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyIds, reason, cancellationToken);
     }
 
+    /// <summary>A key source after which the issuance fails with an unknown outcome (here: cancelled, as a lost connection).</summary>
+    private sealed class CancelsAfterApply(KeyManagementCentre inner, CancellationTokenSource cancel) : IEncryptionKeySource
+    {
+        public async Task<IReadOnlyList<EncryptionKeyGrant>> ApplyAsync(IReadOnlyList<EncryptionKeyApplication> applications, CancellationToken cancellationToken = default)
+        {
+            var grants = await inner.ApplyAsync(applications, CancellationToken.None);
+            await cancel.CancelAsync();
+            return grants;
+        }
+
+        public Task<IReadOnlyList<EncryptionKeyEnvelope>> ConfirmAsync(IReadOnlyList<EncryptionKeyConfirmation> confirmations, CancellationToken cancellationToken = default) =>
+            inner.ConfirmAsync(confirmations, cancellationToken);
+
+        public Task AbandonAsync(IReadOnlyList<string> keyIds, string reason, CancellationToken cancellationToken = default) => inner.AbandonAsync(keyIds, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// Only a refusal destroys the reserved key at once: after a failure whose outcome the CA cannot know (the connection
+    /// lost, perhaps during COMMIT) the key stays reserved and the sweep decides from the CA's records.
+    /// </summary>
+    [Test]
+    public async Task AnUnknownOutcome_LeavesTheKeyReserved_ForTheSweepToDecide()
+    {
+        using var cancel = new CancellationTokenSource();
+        var signing = TestCsr.Create(KeyAlgorithm.Sm2, "CN=Unknown Outcome,O=HRSS");
+        Assert.CatchAsync<OperationCanceledException>(() => _pki.Ca.Issuer.IssueDualAsync(new IssuanceRequest(signing.Der, "staff-sm2-dual"), new CancelsAfterApply(_kmc, cancel), "test", "test",
+            cancellationToken: cancel.Token));
+        var row = await _kmc.Store.ReadAsync(kmc => kmc.Keys.AsNoTracking().SingleAsync());
+        Assert.That(row.Status, Is.EqualTo(ArchivedKeyStatus.Reserved), "not erased on an unknown outcome");
+        _pki.Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.That(await _kmc.SweepAsync(), Is.EqualTo((0, 1, 0)), "no certificate was stored: the sweep abandons it");
+    }
+
     [Test]
     public async Task ACaPastTheGrantsUseBy_RecordsNothing_AndTheReservationIsAbandoned()
     {

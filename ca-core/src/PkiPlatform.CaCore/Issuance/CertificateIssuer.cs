@@ -146,9 +146,13 @@ public sealed class CertificateIssuer(CaDatabase database, AuthorityDirectory au
 
             issued = await IssueCheckedBatchAsync(issuer, requests, actor, cancellationToken, ready, useBy);
         }
-        catch (Exception ex)
+        catch (PkiException refusal)
         {
-            await kmc.AbandonAsync((grants ?? []).Where(g => g?.KeyId is not null).Select(g => g.KeyId).ToList(), ex is PkiException pki ? pki.Message : ex.GetType().Name, CancellationToken.None);
+            // A refusal: nothing was committed, the reserved keys are destroyed now. Any other failure (the database or the
+            // connection lost, perhaps during the final COMMIT) leaves the outcome unknown: the keys stay reserved and the
+            // KMC's sweep decides from the CA's records (activated if the certificate was stored, else abandoned), so a
+            // stored certificate never loses its key.
+            await kmc.AbandonAsync((grants ?? []).Where(g => g?.KeyId is not null).Select(g => g.KeyId).ToList(), refusal.Message, CancellationToken.None);
             throw;
         }
 
