@@ -151,6 +151,73 @@ public sealed class KeyManagementCentreTests(string provider)
         Assert.That(await _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Subscriber, renewed.Der, officer.Credential, "new USB key"), Is.GreaterThan(0));
     }
 
+    /// <summary>
+    /// Attacks on dual control: two officers giving the last approval at the same moment (one release, not two), an
+    /// approval for a recovery other than the one shown (digest), a judicial recovery to the requester's own certificate,
+    /// the recipient approving a release to themself, a recipient that is no person's account; and the encryption
+    /// certificate, whose key the KMC holds, never authenticates its account.
+    /// </summary>
+    [Test]
+    public async Task Recovery_DualControlHolds_UnderConcurrencyAndAgainstSelfDealing()
+    {
+        var (dual, _) = await IssueAsync();
+        var officers = new List<TestAccount>();
+        for (var i = 1; i <= 4; i++)
+        {
+            officers.Add(await _pki.AccountAsync($"staff:kr{i}", $"CN=Recovery {i},O=HRSS", RaRole.KeyRecoveryOfficer));
+        }
+
+        var clerk = await _pki.AccountAsync("staff:clerk", "CN=Court Clerk,O=HRSS");
+        // An SM2 key is enveloped only for an SM2 certificate: refused when asked, not at the release.
+        var authority = _pki.Ca.Options.IssuingAuthority;
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, clerk.Leaf.Der, officers[0].Credential, "order"))!.Message,
+            Does.Contain("only for an SM2 certificate"));
+        var clerkSm2 = await _pki.IssueAsync("staff-signing", "CN=Court Clerk,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("staff:clerk") { Renewal = true });
+        var officerSm2 = await _pki.IssueAsync("staff-signing", "CN=Recovery 2,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("staff:kr2") { Renewal = true });
+        var ownSm2 = await _pki.IssueAsync("staff-signing", "CN=Recovery 1,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("staff:kr1") { Renewal = true });
+        var own = Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, ownSm2.Der, officers[0].Credential, "for me"));
+        Assert.That(own!.Message, Does.Contain("of their own account"));
+        var system = await _pki.AccountAsync("system:payroll", "CN=Payroll,O=HRSS");
+        var systemSm2 = await _pki.IssueAsync("business-system", "CN=Payroll,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("system:payroll") { Renewal = true });
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, systemSm2.Der, officers[0].Credential, "order"))!.Message,
+            Does.Contain("a person's active account"));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, (RecoveryKind)7, clerk.Leaf.Der, officers[0].Credential, "order"))!.Code,
+            Is.EqualTo(PkiErrorCodes.InvalidArgument));
+
+        // To officer 2's certificate: officer 2 cannot approve it.
+        var toOfficer = await _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, officerSm2.Der, officers[0].Credential, "order 8");
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(toOfficer, officers[1].Credential, "mine"))!.Code, Is.EqualTo(KmcErrorCodes.Recipient));
+
+        var id = await _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, clerkSm2.Der, officers[0].Credential, "court order 9");
+        var shown = await _kmc.DescribeRecoveryAsync(id, officers[1].Credential);
+        Assert.That((shown.RequestedBy, shown.RecipientAccount, shown.Reason, shown.ApprovedBy.Count), Is.EqualTo(("staff:kr1", "staff:clerk", "court order 9", 0)));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(id, officers[1].Credential, "ok", new string('0', 64)))!.Code, Is.EqualTo(KmcErrorCodes.RecoveryChanged));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.DescribeRecoveryAsync(id, clerk.Credential))!.Code, Is.EqualTo(KmcErrorCodes.Forbidden));
+        await _kmc.ApproveRecoveryAsync(id, officers[1].Credential, "order checked", shown.Digest);
+
+        using var start = new Barrier(2);
+        var outcomes = await Task.WhenAll(officers.Skip(2).Select(officer => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                return (await _kmc.ApproveRecoveryAsync(id, officer.Credential, "order checked too", shown.Digest)).Status.ToString();
+            }
+            catch (PkiException ex) when (ex.Code == KmcErrorCodes.KeyState)
+            {
+                return ex.Code;
+            }
+        })));
+        Assert.That(outcomes, Is.EquivalentTo(new[] { nameof(RecoveryStatus.Released), KmcErrorCodes.KeyState }), string.Join(" | ", outcomes));
+        await using var db = _pki.Ca.Database.CreateContext();
+        Assert.That(await db.AuditEvents.CountAsync(e => e.Action == KmcAuditActions.KeyReleased), Is.EqualTo(1), "one release");
+        Assert.That(await _kmc.Store.ReadAsync(kmc => kmc.RecoveryApprovals.CountAsync(a => a.RecoveryId == id)), Is.EqualTo(2));
+
+        var (credential, refusal) = await _pki.Ca.Accounts.AuthenticateAsync(dual.Encryption.Der);
+        Assert.That(credential, Is.Null);
+        Assert.That(refusal, Does.Contain("proves no identity"));
+    }
+
     /// <summary>A KMC whose answers are altered on the way (a buggy or compromised key source): the CA must not certify them.</summary>
     private sealed class AlteredGrants(KeyManagementCentre inner, Func<IReadOnlyList<EncryptionKeyGrant>, IReadOnlyList<EncryptionKeyApplication>, IReadOnlyList<EncryptionKeyGrant>> alter) : IEncryptionKeySource
     {
@@ -345,7 +412,7 @@ public sealed class KeyManagementCentreTests(string provider)
         var officer = await _pki.AccountAsync("staff:kr1", "CN=Recovery One,O=HRSS", RaRole.KeyRecoveryOfficer);
         var requester = await _pki.AccountAsync("staff:judge", "CN=Court Clerk,O=HRSS");
         var id = await _kmc.RequestRecoveryAsync(_pki.Ca.Options.IssuingAuthority, dual.Encryption.Serial, RecoveryKind.Judicial,
-            requester.Leaf.Der.Length > 0 ? (await _pki.IssueAsync("staff-signing", "CN=Court Clerk 2,O=HRSS", key: KeyAlgorithm.Sm2)).Der : [], officer.Credential, "court order 2026-17");
+            (await _pki.IssueAsync("staff-signing", "CN=Court Clerk,O=HRSS", key: KeyAlgorithm.Sm2, account: new AccountBinding("staff:judge") { Renewal = true })).Der, officer.Credential, "court order 2026-17");
         Assert.That(id, Is.GreaterThan(0));
     }
 

@@ -37,7 +37,7 @@ public sealed class CertificateAuthority
         Audit = audit;
         Authorities = new AuthorityDirectory(database, keys, options.IssuingAuthority);
         Initializer = new AuthorityInitializer(database, keys, options, audit, clock);
-        Accounts = new AccountDirectory(database, audit, clock);
+        Accounts = new AccountDirectory(database, audit, clock, profiles.All.Where(p => p.KmcKeysOnly).Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
         Issuer = new CertificateIssuer(database, Authorities, new IssuancePreparer(profiles, options, clock, CertificateLinter.Default), audit, Accounts, clock);
         Revocations = new RevocationService(database, Authorities, audit, clock);
         Crls = new CrlService(database, Authorities, options, audit, clock, publishDirectory);

@@ -34,7 +34,7 @@ public static class KmcEndpoints
         // the callers' allow-list: the KMC itself requires the KeyRecoveryOfficer role of the certificate's account (read
         // from the account, never from a name), refuses the requester as an approver and an officer approving twice.
         app.MapPost(KmcRecoveryProtocol.RecoveriesPath, (HttpContext context, KeyManagementCentre kmc, CertificateAuthority ca) =>
-            OfficerAsync<KmcRecoveryProtocol.RecoveryRequest>(context, ca, async (officer, body) =>
+            OfficerAsync<KmcRecoveryProtocol.RecoveryRequest>(context, ca, kmc, async (officer, body) =>
             {
                 if (string.IsNullOrWhiteSpace(body.EncryptionSerial) || body.RecipientCertificate is not { Length: > 0 })
                 {
@@ -45,9 +45,16 @@ public static class KmcEndpoints
                     officer, body.Reason ?? "", context.RequestAborted);
                 return Results.Json(new KmcRecoveryProtocol.RecoveryOpened(id), KmcProtocol.Json, statusCode: StatusCodes.Status201Created);
             }));
+        app.MapGet(KmcRecoveryProtocol.RecoveriesPath + "/{id:long}", async (long id, HttpContext context, KeyManagementCentre kmc, CertificateAuthority ca) =>
+        {
+            var (credential, refused) = await AuthenticateAsync(context, ca);
+            return credential is null ? refused! : Results.Json(await kmc.DescribeRecoveryAsync(id, credential, context.RequestAborted), KmcProtocol.Json);
+        });
         app.MapPost(KmcRecoveryProtocol.RecoveriesPath + "/{id:long}/approve", (long id, HttpContext context, KeyManagementCentre kmc, CertificateAuthority ca) =>
-            OfficerAsync<KmcRecoveryProtocol.RecoveryApproval>(context, ca, async (officer, body) =>
-                Results.Json(await kmc.ApproveRecoveryAsync(id, officer, body.Reason ?? "", context.RequestAborted), KmcProtocol.Json)));
+            OfficerAsync<KmcRecoveryProtocol.RecoveryApproval>(context, ca, kmc, async (officer, body) =>
+                string.IsNullOrEmpty(body.Digest)
+                    ? Problem(StatusCodes.Status400BadRequest, $"send the digest of the recovery you approve (GET {KmcRecoveryProtocol.RecoveriesPath}/{id} shows it with what it releases, to whom, asked by whom and why)")
+                    : Results.Json(await kmc.ApproveRecoveryAsync(id, officer, body.Reason ?? "", body.Digest, context.RequestAborted), KmcProtocol.Json)));
         return app;
     }
 
@@ -81,7 +88,7 @@ public static class KmcEndpoints
         return Results.Json(await call(body), KmcProtocol.Json);
     }
 
-    private static async Task<IResult> OfficerAsync<TBody>(HttpContext context, CertificateAuthority ca, Func<PkiPlatform.CaCore.Accounts.PlatformCredential, TBody, Task<IResult>> call)
+    private static async Task<IResult> OfficerAsync<TBody>(HttpContext context, CertificateAuthority ca, KeyManagementCentre kmc, Func<PkiPlatform.CaCore.Accounts.PlatformCredential, TBody, Task<IResult>> call)
         where TBody : class
     {
         var (credential, refused) = await AuthenticateAsync(context, ca);
@@ -89,6 +96,9 @@ public static class KmcEndpoints
         {
             return refused!;
         }
+
+        // The role before anything else: who is no key-recovery officer learns nothing about bodies or recoveries.
+        await kmc.RequireRecoveryOfficerAsync(credential, context.RequestAborted);
 
         var (body, bad) = await ReadAsync<TBody>(context);
         return body is null ? bad! : await call(credential, body);
@@ -101,6 +111,13 @@ public static class KmcEndpoints
         if (certificate is null)
         {
             return (null, Problem(StatusCodes.Status401Unauthorized, "no client certificate: the KMC serves over mutual TLS only"));
+        }
+
+        // A login certificate, as the other hosts' certificate authentication requires: extended key usage clientAuth.
+        if (!certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension>()
+                .Any(e => e.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(u => u.Value == "1.3.6.1.5.5.7.3.2")))
+        {
+            return (null, Problem(StatusCodes.Status403Forbidden, "the client certificate is not for client authentication (no extended key usage clientAuth): use your login certificate"));
         }
 
         var (credential, refusal) = await ca.Accounts.AuthenticateAsync(certificate.RawData, context.RequestAborted);

@@ -33,6 +33,24 @@ public static class KeyEnvelopes
 {
     public static readonly DerObjectIdentifier Sm4Ecb = new("1.2.156.10197.1.104.1");
 
+    /// <summary>
+    /// Why a key of <paramref name="algorithm"/> cannot be enveloped for <paramref name="recipient"/>, or null: SM2 keys
+    /// only for SM2 certificates (GM/T 0009), RSA and ECDSA keys only for RSA or non-SM2 EC certificates (CMS).
+    /// </summary>
+    public static string? CannotSeal(KeyAlgorithm algorithm, X509Certificate recipient)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        var recipientKey = recipient.GetPublicKey();
+        var sm2Recipient = recipientKey is ECPublicKeyParameters { PublicKeyParamSet: { } curve } && curve.Equals(GMObjectIdentifiers.sm2p256v1);
+        if (algorithm == KeyAlgorithm.Sm2)
+        {
+            return sm2Recipient ? null : $"an SM2 key is enveloped only for an SM2 certificate (GM/T 0009); '{recipient.SubjectDN}' has another kind of key";
+        }
+
+        return !sm2Recipient && recipientKey is RsaKeyParameters or ECPublicKeyParameters ? null
+            : $"an RSA or ECDSA key is enveloped only for an RSA or ECDSA certificate (CMS); '{recipient.SubjectDN}' has another kind of key";
+    }
+
     /// <summary>Envelopes <paramref name="key"/> for the holder of <paramref name="recipient"/>.</summary>
     public static EncryptionKeyEnvelope Seal(AsymmetricCipherKeyPair key, X509Certificate recipient)
     {

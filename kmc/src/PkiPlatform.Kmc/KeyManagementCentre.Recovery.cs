@@ -29,6 +29,11 @@ public sealed partial class KeyManagementCentre
             throw new PkiException(PkiErrorCodes.InvalidArgument, "a recovery needs a reason (1..1000 characters): the case, the order or the lost key");
         }
 
+        if (!Enum.IsDefined(kind))
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, $"recovery kind {kind}: Subscriber or Judicial");
+        }
+
         var officer = await RequireRecoveryOfficerAsync(requester, cancellationToken);
         var recipient = MalformedInput.Parse(() => new X509CertificateParser().ReadCertificate(recipientCertificate), PkiErrorCodes.InvalidArgument, "the recipient certificate is not a certificate")
             ?? throw new PkiException(PkiErrorCodes.InvalidArgument, "the recipient certificate is empty");
@@ -41,7 +46,12 @@ public sealed partial class KeyManagementCentre
                 throw new PkiException(KmcErrorCodes.KeyState, $"the key of {authority}/{encryptionSerial} is {key.Status}: nothing to recover");
             }
 
-            await RequireRecipientAsync(db, recipient, key, kind, cancellationToken);
+            var holder = await RequireRecipientAsync(db, recipient, key, kind, cancellationToken);
+            if (kind == RecoveryKind.Judicial && holder == officer.Identity)
+            {
+                throw new PkiException(KmcErrorCodes.Recipient, $"{officer.Identity} cannot open a judicial recovery to a certificate of their own account; the requester of the key is someone else");
+            }
+
             var recovery = new KeyRecoveryEntity
             {
                 KeyId = key.KeyId, Kind = kind, RecipientCertificate = recipient.GetEncoded(), RequestedBy = officer.Identity, Reason = reason.Trim(),
@@ -58,7 +68,14 @@ public sealed partial class KeyManagementCentre
     /// One key-recovery officer's approval. The key is released (enveloped for the recipient certificate, never in clear)
     /// when <see cref="KmcOptions.RecoveryApprovals"/> distinct officers approved; the requester counts as none of them.
     /// </summary>
-    public async Task<RecoveryOutcome> ApproveRecoveryAsync(long recoveryId, PlatformCredential approver, string reason, CancellationToken cancellationToken = default)
+    public Task<RecoveryOutcome> ApproveRecoveryAsync(long recoveryId, PlatformCredential approver, string reason, CancellationToken cancellationToken = default) =>
+        ApproveRecoveryAsync(recoveryId, approver, reason, null, cancellationToken);
+
+    /// <param name="digest">
+    /// The <see cref="RecoveryDetails.Digest"/> the officer was shown (<see cref="DescribeRecoveryAsync"/>): the approval
+    /// counts only for exactly that recovery (kmc.recovery_changed otherwise). The KMC host's API requires it.
+    /// </param>
+    public async Task<RecoveryOutcome> ApproveRecoveryAsync(long recoveryId, PlatformCredential approver, string reason, string? digest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(approver);
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
@@ -67,10 +84,18 @@ public sealed partial class KeyManagementCentre
         }
 
         var officer = await RequireRecoveryOfficerAsync(approver, cancellationToken);
-        return await _store.ChangeAsync<RecoveryOutcome>(async (kmc, _) =>
+        return await _store.ChangeAsync<RecoveryOutcome>(async (kmc, db) =>
         {
+            // Lock the recovery first (PostgreSQL row lock; SQLite's write lock), so two officers approving at the same moment
+            // are counted one after the other: never two releases, never a wrong count.
+            await kmc.Recoveries.Where(r => r.Id == recoveryId).ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, r => r.Status), cancellationToken);
             var recovery = await kmc.Recoveries.Include(r => r.Approvals).SingleOrDefaultAsync(r => r.Id == recoveryId, cancellationToken)
                 ?? throw new PkiException(KmcErrorCodes.UnknownRecovery, $"no key recovery {recoveryId}");
+            if (digest is not null && !string.Equals(digest, Digest(recovery), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PkiException(KmcErrorCodes.RecoveryChanged, $"recovery {recoveryId} is not the one you were shown (digest differs); look at it again before approving");
+            }
+
             if (recovery.Status != RecoveryStatus.Pending)
             {
                 throw new PkiException(KmcErrorCodes.KeyState, $"recovery {recoveryId} is {recovery.Status.ToString().ToLowerInvariant()} already");
@@ -84,6 +109,16 @@ public sealed partial class KeyManagementCentre
             if (recovery.Approvals.Any(a => a.Approver == officer.Identity))
             {
                 throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} approved recovery {recoveryId} already; another key-recovery officer must approve");
+            }
+
+            var key = await kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == recovery.KeyId, cancellationToken);
+            var recipient = new X509CertificateParser().ReadCertificate(recovery.RecipientCertificate);
+            // Judged again at every approval: the recipient may have been revoked, expired or moved since the request; and
+            // whoever holds the recipient certificate approves nothing that releases to them.
+            var holder = await RequireRecipientAsync(db, recipient, key, recovery.Kind, cancellationToken);
+            if (recovery.Kind == RecoveryKind.Judicial && holder == officer.Identity)
+            {
+                throw new PkiException(KmcErrorCodes.Recipient, $"recovery {recoveryId} releases to a certificate of {holder}, who cannot approve it; another key-recovery officer must approve");
             }
 
             // Counted before the new row is added: EF's fix-up puts an added approval into recovery.Approvals at once.
@@ -100,8 +135,6 @@ public sealed partial class KeyManagementCentre
                 return (new RecoveryOutcome(recovery.Id, RecoveryStatus.Pending, count, _options.RecoveryApprovals, null), records);
             }
 
-            var key = await kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == recovery.KeyId, cancellationToken);
-            var recipient = new X509CertificateParser().ReadCertificate(recovery.RecipientCertificate);
             var envelope = KeyEnvelopes.Seal(Decrypt(key), recipient);
             recovery.Status = RecoveryStatus.Released;
             recovery.ReleasedAt = now;
@@ -114,7 +147,11 @@ public sealed partial class KeyManagementCentre
         }, cancellationToken);
     }
 
-    private async Task<BoundAccount> RequireRecoveryOfficerAsync(PlatformCredential credential, CancellationToken cancellationToken)
+    /// <summary>The key-recovery officer behind <paramref name="credential"/> (the role read from the account), or kmc.forbidden.</summary>
+    public Task<BoundAccount> RequireRecoveryOfficerAsync(PlatformCredential credential, CancellationToken cancellationToken = default) =>
+        RequireRecoveryOfficerCoreAsync(credential ?? throw new ArgumentNullException(nameof(credential)), cancellationToken);
+
+    private async Task<BoundAccount> RequireRecoveryOfficerCoreAsync(PlatformCredential credential, CancellationToken cancellationToken)
     {
         // The role is read again from the account, never taken from a name in the certificate.
         RaAccountEntity? account = null;
@@ -133,7 +170,8 @@ public sealed partial class KeyManagementCentre
         return credential.Account!;
     }
 
-    private async Task RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
+    /// <returns>The account the recipient certificate is bound to (null: none, only for a subscriber pair issued outside the RA).</returns>
+    private async Task<string?> RequireRecipientAsync(CaDbContext db, X509Certificate recipient, ArchivedKeyEntity key, RecoveryKind kind, CancellationToken cancellationToken)
     {
         // The recipient is a live certificate of this platform (its record, not only its name).
         // Looked up by (authority, serial), the certificates' unique index, over this platform's authorities.
@@ -144,6 +182,19 @@ public sealed partial class KeyManagementCentre
         if (match is null || match.Status != CertificateStatus.Issued || match.NotAfter <= _ca.Clock.GetUtcNow().UtcDateTime)
         {
             throw new PkiException(KmcErrorCodes.Recipient, $"the recipient '{recipient.SubjectDN}' is not a valid certificate of this platform (issued here, not revoked, not expired)");
+        }
+
+        if (KeyAlgorithmNames.TryParse(key.Algorithm, out var algorithm) && KeyEnvelopes.CannotSeal(algorithm.Value, recipient) is { } mismatch)
+        {
+            throw new PkiException(KmcErrorCodes.Recipient, mismatch);
+        }
+
+        var holderAccount = await db.AccountCertificates.AsNoTracking().Where(b => b.CertificateId == match.Id)
+            .Join(db.RaAccounts, b => b.AccountId, a => a.Id, (b, a) => new { a.Identity, a.Kind, a.Active }).FirstOrDefaultAsync(cancellationToken);
+        if (kind == RecoveryKind.Judicial && holderAccount is not { Kind: AccountKind.Person, Active: true })
+        {
+            throw new PkiException(KmcErrorCodes.Recipient,
+                $"a judicial recovery goes to the certificate of a person's active account (the authorised requester); '{recipient.SubjectDN}' belongs to {holderAccount?.Identity ?? "no account"}");
         }
 
         if (kind == RecoveryKind.Subscriber)
@@ -171,5 +222,33 @@ public sealed partial class KeyManagementCentre
                 throw new PkiException(KmcErrorCodes.Recipient, $"a subscriber recovery goes to the same subscriber's new signing certificate; '{recipient.SubjectDN}' is not the subject of the encryption certificate ('{original.SubjectDn}')");
             }
         }
+
+        return holderAccount?.Identity;
     }
+
+    /// <summary>What recovery <paramref name="recoveryId"/> releases, to whom, asked by whom and why: for a key-recovery officer before approving.</summary>
+    public async Task<RecoveryDetails> DescribeRecoveryAsync(long recoveryId, PlatformCredential officer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        await RequireRecoveryOfficerAsync(officer, cancellationToken);
+        return await _store.ReadAsync(async kmc =>
+        {
+            var recovery = await kmc.Recoveries.AsNoTracking().Include(r => r.Approvals).SingleOrDefaultAsync(r => r.Id == recoveryId, cancellationToken)
+                ?? throw new PkiException(KmcErrorCodes.UnknownRecovery, $"no key recovery {recoveryId}");
+            var key = await kmc.Keys.AsNoTracking().SingleAsync(k => k.KeyId == recovery.KeyId, cancellationToken);
+            var recipient = new X509CertificateParser().ReadCertificate(recovery.RecipientCertificate);
+            var recipientSerial = SerialNumbers.ToHex(recipient.SerialNumber.ToByteArrayUnsigned());
+            await using var db = _ca.Database.CreateContext();
+            var holder = await db.Certificates.AsNoTracking().Where(c => c.Serial == recipientSerial)
+                .Join(db.AccountCertificates, c => c.Id, b => b.CertificateId, (c, b) => b.AccountId)
+                .Join(db.RaAccounts, id => id, a => a.Id, (_, a) => a.Identity).FirstOrDefaultAsync(cancellationToken);
+            return new RecoveryDetails(recovery.Id, recovery.Kind, recovery.Status, $"{key.Authority}/{key.CertificateSerial}", recipient.SubjectDN.ToString(), recipientSerial,
+                holder, recovery.RequestedBy, recovery.Reason, recovery.CreatedAt, recovery.Approvals.OrderBy(a => a.At).Select(a => a.Approver).ToList(), _options.RecoveryApprovals, Digest(recovery));
+        }, cancellationToken);
+    }
+
+    /// <summary>SHA-256 over what an approval agrees to: the recovery, the key, the kind, the recipient certificate, the requester and the reason.</summary>
+    private static string Digest(KeyRecoveryEntity recovery) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"pki-kmc-recovery-v1|{recovery.Id}|{recovery.KeyId}|{recovery.Kind}|{Convert.ToHexStringLower(SHA256.HashData(recovery.RecipientCertificate))}|{recovery.RequestedBy}|{recovery.Reason}")));
 }

@@ -2,6 +2,13 @@ using PkiPlatform.CaCore.Issuance;
 
 namespace PkiPlatform.Kmc;
 
+/// <summary>
+/// What a recovery releases, to whom, asked by whom and why, shown to a key-recovery officer before approving;
+/// <see cref="Digest"/> binds an approval to exactly this.
+/// </summary>
+public sealed record RecoveryDetails(long RecoveryId, RecoveryKind Kind, RecoveryStatus Status, string EncryptionCertificate, string RecipientSubject, string RecipientSerial,
+    string? RecipientAccount, string RequestedBy, string Reason, DateTime RequestedAt, IReadOnlyList<string> ApprovedBy, int Required, string Digest);
+
 /// <summary>Where a recovery stands after an approval; <see cref="Envelope"/> once released.</summary>
 public sealed record RecoveryOutcome(long RecoveryId, RecoveryStatus Status, int Approvals, int Required, EncryptionKeyEnvelope? Envelope);
 
@@ -24,6 +31,7 @@ public static class KmcErrorCodes
     public const string Forbidden = "kmc.forbidden";
     public const string SameOfficer = "kmc.same_officer";
     public const string Recipient = "kmc.recipient";
+    public const string RecoveryChanged = "kmc.recovery_changed";
 
     /// <summary>Each code with its HTTP status, for the KMC host's problem responses.</summary>
     public static readonly IReadOnlyList<PkiPlatform.KeyStore.PkiErrorCode> Catalog =
@@ -34,6 +42,7 @@ public static class KmcErrorCodes
         new(Forbidden, 403),
         new(SameOfficer, 409),
         new(Recipient, 422),
+        new(RecoveryChanged, 409),
     ];
 }
 
@@ -54,5 +63,6 @@ public static class KmcRecoveryProtocol
 
     public sealed record RecoveryOpened(long RecoveryId);
 
-    public sealed record RecoveryApproval(string Reason);
+    /// <param name="Digest">The <see cref="RecoveryDetails.Digest"/> the officer was shown: the approval is for that recovery only.</param>
+    public sealed record RecoveryApproval(string Reason, string Digest);
 }

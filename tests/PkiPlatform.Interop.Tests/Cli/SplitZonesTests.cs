@@ -341,7 +341,8 @@ public sealed class SplitZonesTests
             var byCa = ExternalTool.Run("curl", [.. asCaClient, "-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data-binary", "{\"reason\":\"the CA\"}",
                 $"{kmcUrl}/kmc/v1/recoveries/{recoveryId}/approve"]).StdOut;
             Assert.That(byCa, Does.EndWith("403").And.Contain("platform:ca does not hold the KeyRecoveryOfficer role"), "the CA's own certificate approves nothing");
-            Assert.That(PkiCli.Run(data, Recovery(kr2, "approve", recoveryId, "--reason", "order checked", "--out", released)).StdOut, Does.Contain("approval 1 of 2").And.Contain("nothing released"));
+            Assert.That(PkiCli.Run(data, Recovery(kr2, "approve", recoveryId, "--reason", "order checked", "--out", released)).StdOut,
+                Does.Contain("asked by:  staff:kr1").And.Contain("account staff:clerk1").And.Contain("approval 1 of 2").And.Contain("nothing released"), "the officer sees what is approved");
             Assert.That(File.Exists(released), Is.False);
             var last = PkiCli.Run(data, Recovery(kr3, "approve", recoveryId, "--reason", "order checked again", "--out", released));
             Assert.That(last.StdOut, Does.Contain("approval 2 of 2").And.Contain("key released as cms-enveloped-data"), last + "\n" + kmc.Output);
@@ -349,6 +350,11 @@ public sealed class SplitZonesTests
             Assert.That(Tools.OpenSsl("cms", "-decrypt", "-inform", "DER", "-in", released, "-recip", clerkPem, "-inkey", clerkKey, "-out", recoveredKey).ExitCode, Is.EqualTo(0));
             Assert.That(Tools.OpenSsl("pkey", "-inform", "DER", "-in", recoveredKey, "-pubout").StdOut.Trim(), Is.EqualTo(Tools.OpenSsl("x509", "-in", dualEncryption, "-noout", "-pubkey").StdOut.Trim()),
                 "the clerk's key opens the released envelope: the archived key of the encryption certificate");
+            // Whoever obtains an escrowed key (the clerk now) cannot log in with its certificate as the account's owner.
+            var recoveredPem = Path.Combine(root, "recovered-key.pem");
+            Tools.OpenSsl("pkey", "-inform", "DER", "-in", recoveredKey, "-out", recoveredPem);
+            var asEncryption = ExternalTool.Run("curl", [.. curl, "--cert", dualEncryption, "--key", recoveredPem, "-w", "\n%{http_code}", $"{kmcUrl}/kmc/v1/recoveries/{recoveryId}"]).StdOut;
+            Assert.That(asEncryption, Does.EndWith("403").And.Contain("not for client authentication"), "an encryption certificate proves no identity");
 
             await using (var archive = new NpgsqlConnection(owner))
             {

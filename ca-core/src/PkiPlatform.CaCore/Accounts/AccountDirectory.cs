@@ -13,7 +13,11 @@ namespace PkiPlatform.CaCore.Accounts;
 /// Accounts and their explicitly bound certificates. Authentication goes certificate -> binding -> account; the
 /// subject name decides nothing. Registration, role changes and bindings are audited in the same transaction.
 /// </summary>
-public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, TimeProvider clock)
+/// <param name="archivedKeyProfiles">
+/// Profiles whose keys the key management centre generated and archives (<c>"keySource": "kmc"</c>): such a certificate
+/// never authenticates anyone, since its private key is also held, and recoverable, elsewhere.
+/// </param>
+public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, TimeProvider clock, IReadOnlySet<string>? archivedKeyProfiles = null)
 {
     /// <summary>
     /// The CA's own word on a client certificate that already chained to the platform's root: this exact certificate
@@ -36,13 +40,18 @@ public sealed class AccountDirectory(CaDatabase database, AuditTrail audit, Time
         await using var db = database.CreateContext();
         var candidates = await db.Certificates.AsNoTracking()
             .Where(c => c.Serial == serial && c.Status != CertificateStatus.Intent)
-            .Join(db.Authorities.AsNoTracking(), c => c.AuthorityId, a => a.Id, (c, a) => new { c.Id, c.Der, c.Status, c.RevokedAt, c.RevocationReason, c.SubjectDn, c.NotBefore, c.NotAfter, Authority = a.Name })
+            .Join(db.Authorities.AsNoTracking(), c => c.AuthorityId, a => a.Id, (c, a) => new { c.Id, c.Der, c.Status, c.RevokedAt, c.RevocationReason, c.SubjectDn, c.NotBefore, c.NotAfter, c.Profile, Authority = a.Name })
             .ToListAsync(cancellationToken);
         // Issuer + serial, and the very bytes: a certificate from anywhere else with the same serial is not ours.
         var record = candidates.FirstOrDefault(c => c.Der is not null && CryptographicOperations.FixedTimeEquals(c.Der, der));
         if (record is null)
         {
             return (null, "the client certificate was not issued by this platform");
+        }
+
+        if (archivedKeyProfiles?.Contains(record.Profile) == true)
+        {
+            return (null, $"the certificate is an encryption certificate of profile {record.Profile}, whose key the key management centre archives: it proves no identity; use your signing or login certificate");
         }
 
         if (record.Status is CertificateStatus.OnHold)

@@ -29,7 +29,7 @@ public static class KmcProtocol
     public const int MaxBatch = 1000;
 
     /// <summary>Byte arrays as base64, algorithms by name.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(allowIntegerValues: false) } };
 
     /// <summary>The body of <see cref="AbandonPath"/>.</summary>
     public sealed record AbandonRequest(IReadOnlyList<string> KeyIds, string Reason);

@@ -14,7 +14,7 @@ namespace PkiPlatform.Cli.Commands;
 /// </summary>
 internal static class KmcCommand
 {
-    public static Command Create() => new("kmc", "Key management centre: key recovery") { new Command("recovery", "Recover an archived encryption key (two key-recovery officers approve)") { Request(), Approve() } };
+    public static Command Create() => new("kmc", "Key management centre: key recovery") { new Command("recovery", "Recover an archived encryption key (two key-recovery officers approve)") { Request(), Show(), Approve() } };
 
     private static readonly Option<FileInfo> As = new("--as") { Description = "The officer's PKCS#12 (a certificate bound to an account with the KeyRecoveryOfficer role)", Required = true };
     private static readonly Option<string?> Password = new("--password") { Description = "The PKCS#12 password (or set PKI_P12_PASSWORD)" };
@@ -74,15 +74,21 @@ internal static class KmcCommand
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             using var certificate = LoadOfficer(result);
             RecoveryOutcome outcome;
+            // The officer sees what the approval releases, to whom, asked by whom and why; the approval names exactly that (its digest).
             if (KmcUri(result) is { } url)
             {
                 using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
-                outcome = await PostAsync<RecoveryOutcome>(http, KmcRecoveryProtocol.ApprovePath(result.GetValue(id)), new KmcRecoveryProtocol.RecoveryApproval(result.GetValue(Reason)!), cancellationToken);
+                var details = await GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{result.GetValue(id)}", cancellationToken);
+                Print(details);
+                outcome = await PostAsync<RecoveryOutcome>(http, KmcRecoveryProtocol.ApprovePath(result.GetValue(id)), new KmcRecoveryProtocol.RecoveryApproval(result.GetValue(Reason)!, details.Digest), cancellationToken);
             }
             else
             {
                 using var kmc = await OpenAsync(runtime, cancellationToken);
-                outcome = await kmc.ApproveRecoveryAsync(result.GetValue(id), await AuthenticateAsync(runtime, certificate, result, cancellationToken), result.GetValue(Reason)!, cancellationToken);
+                var officer = await AuthenticateAsync(runtime, certificate, result, cancellationToken);
+                var details = await kmc.DescribeRecoveryAsync(result.GetValue(id), officer, cancellationToken);
+                Print(details);
+                outcome = await kmc.ApproveRecoveryAsync(result.GetValue(id), officer, result.GetValue(Reason)!, details.Digest, cancellationToken);
             }
 
             if (outcome.Envelope is not { } envelope)
@@ -98,6 +104,37 @@ internal static class KmcCommand
         });
         return command;
     }
+
+    private static Command Show()
+    {
+        var id = new Argument<long>("id") { Description = "The recovery's number" };
+        var command = new Command("show", "What a recovery releases, to whom, asked by whom and why, and who approved it") { id, As, Password, KmcUrl };
+        command.SetRun(async (result, cancellationToken) =>
+        {
+            using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
+            using var certificate = LoadOfficer(result);
+            if (KmcUri(result) is { } url)
+            {
+                using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
+                Print(await GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{result.GetValue(id)}", cancellationToken));
+            }
+            else
+            {
+                using var kmc = await OpenAsync(runtime, cancellationToken);
+                Print(await kmc.DescribeRecoveryAsync(result.GetValue(id), await AuthenticateAsync(runtime, certificate, result, cancellationToken), cancellationToken));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(RecoveryDetails d) => Console.WriteLine(
+        $"recovery {d.RecoveryId} ({d.Kind.ToString().ToLowerInvariant()}, {d.Status.ToString().ToLowerInvariant()}): the key of encryption certificate {d.EncryptionCertificate}\n" +
+        $"  to:        {d.RecipientSubject} (serial {d.RecipientSerial}, account {d.RecipientAccount ?? "none"})\n" +
+        $"  asked by:  {d.RequestedBy} at {d.RequestedAt:yyyy-MM-dd HH:mm} UTC: {d.Reason}\n" +
+        $"  approved:  {(d.ApprovedBy.Count == 0 ? "nobody yet" : string.Join(", ", d.ApprovedBy))} ({d.ApprovedBy.Count} of {d.Required})\n" +
+        $"  digest:    {d.Digest}");
 
     /// <summary>The KMC for one operator command: its own key zone, no pool, its tables up to date.</summary>
     internal static async Task<KeyManagementCentre> OpenAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, CancellationToken cancellationToken)
@@ -159,13 +196,18 @@ internal static class KmcCommand
             X509CertificateLoader.LoadCertificate(root.Entity.CertificateDer), X509CertificateLoader.LoadCertificate(issuing.Entity.CertificateDer));
     }
 
-    private static async Task<T> PostAsync<T>(HttpClient http, string path, object body, CancellationToken cancellationToken)
+    private static Task<T> GetAsync<T>(HttpClient http, string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(http, path, () => http.GetAsync(path.TrimStart('/'), cancellationToken), cancellationToken);
+
+    private static Task<T> PostAsync<T>(HttpClient http, string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(http, path, () => http.PostAsync(path.TrimStart('/'), System.Net.Http.Json.JsonContent.Create(body, body.GetType(), options: KmcProtocol.Json), cancellationToken), cancellationToken);
+
+    private static async Task<T> SendAsync<T>(HttpClient http, string path, Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            using var content = System.Net.Http.Json.JsonContent.Create(body, body.GetType(), options: KmcProtocol.Json);
-            response = await http.PostAsync(path.TrimStart('/'), content, cancellationToken);
+            response = await send();
         }
         catch (HttpRequestException ex)
         {
