@@ -213,6 +213,14 @@ public sealed class KeyManagementCentreTests(string provider)
         Assert.That(await db.AuditEvents.CountAsync(e => e.Action == KmcAuditActions.KeyReleased), Is.EqualTo(1), "one release");
         Assert.That(await _kmc.Store.ReadAsync(kmc => kmc.RecoveryApprovals.CountAsync(a => a.RecoveryId == id)), Is.EqualTo(2));
 
+        var shownAgain = await _kmc.DescribeRecoveryAsync(id, officers[3].Credential);
+        Assert.That((shownAgain.Status, shownAgain.Envelope?.Format), Is.EqualTo((RecoveryStatus.Released, EnvelopeFormats.Sm2EnvelopedKey)), "the envelope can be fetched again");
+
+        // A pending recovery expires: approvals come within Kmc:RecoveryExpiryHours (72) of the request, or never.
+        var stale = await _kmc.RequestRecoveryAsync(authority, dual.Encryption.Serial, RecoveryKind.Judicial, clerkSm2.Der, officers[0].Credential, "court order 10");
+        _pki.Clock.Advance(TimeSpan.FromHours(73));
+        Assert.That(Assert.ThrowsAsync<PkiException>(() => _kmc.ApproveRecoveryAsync(stale, officers[1].Credential, "late"))!.Message, Does.Contain("expired after 72 h"));
+
         var (credential, refusal) = await _pki.Ca.Accounts.AuthenticateAsync(dual.Encryption.Der);
         Assert.That(credential, Is.Null);
         Assert.That(refusal, Does.Contain("proves no identity"));

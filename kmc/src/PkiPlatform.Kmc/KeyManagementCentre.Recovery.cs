@@ -101,6 +101,12 @@ public sealed partial class KeyManagementCentre
                 throw new PkiException(KmcErrorCodes.KeyState, $"recovery {recoveryId} is {recovery.Status.ToString().ToLowerInvariant()} already");
             }
 
+            if (recovery.CreatedAt.AddHours(_options.RecoveryExpiryHours) <= _ca.Clock.GetUtcNow().UtcDateTime)
+            {
+                throw new PkiException(KmcErrorCodes.KeyState,
+                    $"recovery {recoveryId} was opened at {recovery.CreatedAt:yyyy-MM-dd HH:mm} UTC and expired after {_options.RecoveryExpiryHours} h (Kmc:RecoveryExpiryHours) without its approvals; open a new one");
+            }
+
             if (recovery.RequestedBy == officer.Identity)
             {
                 throw new PkiException(KmcErrorCodes.SameOfficer, $"{officer.Identity} requested recovery {recoveryId} and cannot also approve it");
@@ -243,7 +249,9 @@ public sealed partial class KeyManagementCentre
                 .Join(db.AccountCertificates, c => c.Id, b => b.CertificateId, (c, b) => b.AccountId)
                 .Join(db.RaAccounts, id => id, a => a.Id, (_, a) => a.Identity).FirstOrDefaultAsync(cancellationToken);
             return new RecoveryDetails(recovery.Id, recovery.Kind, recovery.Status, $"{key.Authority}/{key.CertificateSerial}", recipient.SubjectDN.ToString(), recipientSerial,
-                holder, recovery.RequestedBy, recovery.Reason, recovery.CreatedAt, recovery.Approvals.OrderBy(a => a.At).Select(a => a.Approver).ToList(), _options.RecoveryApprovals, Digest(recovery));
+                holder, recovery.RequestedBy, recovery.Reason, recovery.CreatedAt, recovery.Approvals.OrderBy(a => a.At).Select(a => a.Approver).ToList(), _options.RecoveryApprovals, Digest(recovery),
+                recovery.CreatedAt.AddHours(_options.RecoveryExpiryHours),
+                recovery is { Envelope: { } der, EnvelopeFormat: { } format } ? new EncryptionKeyEnvelope(format, der) : null); // only the recipient's key opens it
         }, cancellationToken);
     }
 

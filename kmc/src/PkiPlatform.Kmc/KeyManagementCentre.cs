@@ -47,6 +47,11 @@ public sealed partial class KeyManagementCentre : IEncryptionKeySource, IDisposa
             throw new PkiException(PkiErrorCodes.InvalidArgument, "Kmc:RecoveryApprovals: at least 2 (two distinct key-recovery officers)");
         }
 
+        if (options.RecoveryExpiryHours < 1)
+        {
+            throw new PkiException(PkiErrorCodes.InvalidArgument, "Kmc:RecoveryExpiryHours: at least 1 (hours a pending key recovery waits for its approvals)");
+        }
+
         var minimum = (int)(2 * IEncryptionKeySource.GrantUseWithin.TotalSeconds);
         if (options.ReservationTimeoutSeconds < minimum)
         {

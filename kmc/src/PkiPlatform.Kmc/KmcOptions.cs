@@ -25,6 +25,9 @@ public sealed class KmcOptions
     /// <summary>Distinct key-recovery officers that must approve a release (GM/T 0034 dual control; at least 2).</summary>
     public int RecoveryApprovals { get; set; } = 2;
 
+    /// <summary>A pending recovery not approved within this many hours expires: it must be opened again (default 72).</summary>
+    public int RecoveryExpiryHours { get; set; } = 72;
+
     /// <summary>The wrapped master key (default <see cref="DefaultMasterKeyFile"/>).</summary>
     public string MasterKeyFile { get; set; } = "";
 

@@ -7,7 +7,8 @@ namespace PkiPlatform.Kmc;
 /// <see cref="Digest"/> binds an approval to exactly this.
 /// </summary>
 public sealed record RecoveryDetails(long RecoveryId, RecoveryKind Kind, RecoveryStatus Status, string EncryptionCertificate, string RecipientSubject, string RecipientSerial,
-    string? RecipientAccount, string RequestedBy, string Reason, DateTime RequestedAt, IReadOnlyList<string> ApprovedBy, int Required, string Digest);
+    string? RecipientAccount, string RequestedBy, string Reason, DateTime RequestedAt, IReadOnlyList<string> ApprovedBy, int Required, string Digest,
+    DateTime ExpiresAt, EncryptionKeyEnvelope? Envelope);
 
 /// <summary>Where a recovery stands after an approval; <see cref="Envelope"/> once released.</summary>
 public sealed record RecoveryOutcome(long RecoveryId, RecoveryStatus Status, int Approvals, int Required, EncryptionKeyEnvelope? Envelope);

@@ -346,6 +346,9 @@ public sealed class SplitZonesTests
             Assert.That(File.Exists(released), Is.False);
             var last = PkiCli.Run(data, Recovery(kr3, "approve", recoveryId, "--reason", "order checked again", "--out", released));
             Assert.That(last.StdOut, Does.Contain("approval 2 of 2").And.Contain("key released as cms-enveloped-data"), last + "\n" + kmc.Output);
+            var again = Path.Combine(root, "recovered-again.p7m");
+            Assert.That(PkiCli.Run(data, Recovery(kr2, "show", recoveryId, "--out", again)).StdOut, Does.Contain("(judicial, released)").And.Contain("approved:  staff:kr2, staff:kr3"));
+            Assert.That(File.ReadAllBytes(again), Is.EqualTo(File.ReadAllBytes(released)), "the stored envelope, fetched again");
             var recoveredKey = Path.Combine(root, "recovered-key.der");
             Assert.That(Tools.OpenSsl("cms", "-decrypt", "-inform", "DER", "-in", released, "-recip", clerkPem, "-inkey", clerkKey, "-out", recoveredKey).ExitCode, Is.EqualTo(0));
             Assert.That(Tools.OpenSsl("pkey", "-inform", "DER", "-in", recoveredKey, "-pubout").StdOut.Trim(), Is.EqualTo(Tools.OpenSsl("x509", "-in", dualEncryption, "-noout", "-pubkey").StdOut.Trim()),

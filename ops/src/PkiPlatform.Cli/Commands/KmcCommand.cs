@@ -108,20 +108,29 @@ internal static class KmcCommand
     private static Command Show()
     {
         var id = new Argument<long>("id") { Description = "The recovery's number" };
-        var command = new Command("show", "What a recovery releases, to whom, asked by whom and why, and who approved it") { id, As, Password, KmcUrl };
+        var output = new Option<FileInfo?>("--out") { Description = "Where the envelope is written if the recovery was released (it opens only with the recipient's key)" };
+        var command = new Command("show", "What a recovery releases, to whom, asked by whom and why, and who approved it") { id, As, Password, KmcUrl, output };
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
             using var certificate = LoadOfficer(result);
+            RecoveryDetails details;
             if (KmcUri(result) is { } url)
             {
                 using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
-                Print(await GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{result.GetValue(id)}", cancellationToken));
+                details = await GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{result.GetValue(id)}", cancellationToken);
             }
             else
             {
                 using var kmc = await OpenAsync(runtime, cancellationToken);
-                Print(await kmc.DescribeRecoveryAsync(result.GetValue(id), await AuthenticateAsync(runtime, certificate, result, cancellationToken), cancellationToken));
+                details = await kmc.DescribeRecoveryAsync(result.GetValue(id), await AuthenticateAsync(runtime, certificate, result, cancellationToken), cancellationToken);
+            }
+
+            Print(details);
+            if (result.GetValue(output) is { } file && details.Envelope is { } envelope)
+            {
+                await File.WriteAllBytesAsync(file.FullName, envelope.Der, cancellationToken);
+                Console.WriteLine($"  envelope:  {envelope.Format} -> {file.FullName}");
             }
 
             return 0;
@@ -133,7 +142,7 @@ internal static class KmcCommand
         $"recovery {d.RecoveryId} ({d.Kind.ToString().ToLowerInvariant()}, {d.Status.ToString().ToLowerInvariant()}): the key of encryption certificate {d.EncryptionCertificate}\n" +
         $"  to:        {d.RecipientSubject} (serial {d.RecipientSerial}, account {d.RecipientAccount ?? "none"})\n" +
         $"  asked by:  {d.RequestedBy} at {d.RequestedAt:yyyy-MM-dd HH:mm} UTC: {d.Reason}\n" +
-        $"  approved:  {(d.ApprovedBy.Count == 0 ? "nobody yet" : string.Join(", ", d.ApprovedBy))} ({d.ApprovedBy.Count} of {d.Required})\n" +
+        $"  approved:  {(d.ApprovedBy.Count == 0 ? "nobody yet" : string.Join(", ", d.ApprovedBy))} ({d.ApprovedBy.Count} of {d.Required}); expires {d.ExpiresAt:yyyy-MM-dd HH:mm} UTC unless released\n" +
         $"  digest:    {d.Digest}");
 
     /// <summary>The KMC for one operator command: its own key zone, no pool, its tables up to date.</summary>
