@@ -154,11 +154,9 @@ public sealed partial class KeyManagementCentre
     }
 
     /// <summary>The key-recovery officer behind <paramref name="credential"/> (the role read from the account), or kmc.forbidden.</summary>
-    public Task<BoundAccount> RequireRecoveryOfficerAsync(PlatformCredential credential, CancellationToken cancellationToken = default) =>
-        RequireRecoveryOfficerCoreAsync(credential ?? throw new ArgumentNullException(nameof(credential)), cancellationToken);
-
-    private async Task<BoundAccount> RequireRecoveryOfficerCoreAsync(PlatformCredential credential, CancellationToken cancellationToken)
+    public async Task<BoundAccount> RequireRecoveryOfficerAsync(PlatformCredential credential, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(credential);
         // The role is read again from the account, never taken from a name in the certificate.
         RaAccountEntity? account = null;
         if (credential.Account is { } bound)

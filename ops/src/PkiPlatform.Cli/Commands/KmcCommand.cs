@@ -42,23 +42,9 @@ internal static class KmcCommand
 
             var der = X509CertificateLoader.LoadCertificateFromFile(recipientFile.FullName).RawData;
             var recoveryKind = result.GetValue(kind) == "judicial" ? RecoveryKind.Judicial : RecoveryKind.Subscriber;
-            using var certificate = LoadOfficer(result);
-            long id;
-            if (KmcUri(result) is { } url)
-            {
-                using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
-                id = (await PostAsync<KmcRecoveryProtocol.RecoveryOpened>(http, KmcRecoveryProtocol.RecoveriesPath,
-                    new KmcRecoveryProtocol.RecoveryRequest(result.GetValue(serial)!, recoveryKind, der, result.GetValue(Reason)!), cancellationToken)).RecoveryId;
-            }
-            else
-            {
-                using var kmc = await OpenAsync(runtime, cancellationToken);
-                id = await kmc.RequestRecoveryAsync(runtime.Ca.Options.IssuingAuthority, SerialNumbers.Normalize(result.GetValue(serial)!), recoveryKind, der,
-                    await AuthenticateAsync(runtime, certificate, result, cancellationToken), result.GetValue(Reason)!, cancellationToken);
-            }
-
-            var officer = await OfficerNameAsync(runtime, certificate, cancellationToken);
-            Console.WriteLine($"recovery {id} opened by {officer}; it needs the approval of two other key-recovery officers: pki kmc recovery approve {id} --as OFFICER.p12 --reason \"…\" --out FILE");
+            using var channel = await Channel.OpenAsync(runtime, result, cancellationToken);
+            var id = await channel.RequestAsync(result.GetValue(serial)!, recoveryKind, der, result.GetValue(Reason)!, cancellationToken);
+            Console.WriteLine($"recovery {id} opened by {channel.Officer}; it needs the approval of two other key-recovery officers: pki kmc recovery approve {id} --as OFFICER.p12 --reason \"…\" --out FILE");
             return 0;
         });
         return command;
@@ -72,24 +58,11 @@ internal static class KmcCommand
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            using var certificate = LoadOfficer(result);
-            RecoveryOutcome outcome;
+            using var channel = await Channel.OpenAsync(runtime, result, cancellationToken);
             // The officer sees what the approval releases, to whom, asked by whom and why; the approval names exactly that (its digest).
-            if (KmcUri(result) is { } url)
-            {
-                using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
-                var details = await GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{result.GetValue(id)}", cancellationToken);
-                Print(details);
-                outcome = await PostAsync<RecoveryOutcome>(http, KmcRecoveryProtocol.ApprovePath(result.GetValue(id)), new KmcRecoveryProtocol.RecoveryApproval(result.GetValue(Reason)!, details.Digest), cancellationToken);
-            }
-            else
-            {
-                using var kmc = await OpenAsync(runtime, cancellationToken);
-                var officer = await AuthenticateAsync(runtime, certificate, result, cancellationToken);
-                var details = await kmc.DescribeRecoveryAsync(result.GetValue(id), officer, cancellationToken);
-                Print(details);
-                outcome = await kmc.ApproveRecoveryAsync(result.GetValue(id), officer, result.GetValue(Reason)!, details.Digest, cancellationToken);
-            }
+            var details = await channel.DescribeAsync(result.GetValue(id), cancellationToken);
+            Print(details);
+            var outcome = await channel.ApproveAsync(result.GetValue(id), result.GetValue(Reason)!, details.Digest, cancellationToken);
 
             if (outcome.Envelope is not { } envelope)
             {
@@ -113,19 +86,8 @@ internal static class KmcCommand
         command.SetRun(async (result, cancellationToken) =>
         {
             using var runtime = await CliOptions.OpenAsync(result, cancellationToken);
-            using var certificate = LoadOfficer(result);
-            RecoveryDetails details;
-            if (KmcUri(result) is { } url)
-            {
-                using var http = await ClientAsync(runtime, url, certificate, cancellationToken);
-                details = await GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{result.GetValue(id)}", cancellationToken);
-            }
-            else
-            {
-                using var kmc = await OpenAsync(runtime, cancellationToken);
-                details = await kmc.DescribeRecoveryAsync(result.GetValue(id), await AuthenticateAsync(runtime, certificate, result, cancellationToken), cancellationToken);
-            }
-
+            using var channel = await Channel.OpenAsync(runtime, result, cancellationToken);
+            var details = await channel.DescribeAsync(result.GetValue(id), cancellationToken);
             Print(details);
             if (result.GetValue(output) is { } file && details.Envelope is { } envelope)
             {
@@ -186,15 +148,68 @@ internal static class KmcCommand
         return certificate;
     }
 
-    /// <summary>Direct mode: the officer decided here, by the account the CA bound the certificate to.</summary>
-    private static async Task<PlatformCredential> AuthenticateAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, X509Certificate2 certificate, ParseResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// How an officer's command reaches the KMC: through the KMC host's API (<c>--kmc-url</c>: mutual TLS with the officer's
+    /// certificate, decided there), or on the KMC's machine through its database and key zone (decided here, by the
+    /// account the CA bound the certificate to).
+    /// </summary>
+    private sealed class Channel : IDisposable
     {
-        var (credential, refusal) = await runtime.Ca.Accounts.AuthenticateAsync(certificate.RawData, cancellationToken);
-        return credential ?? throw new PkiException(KmcErrorCodes.Forbidden, $"{result.GetValue(As)!.FullName}: {refusal}");
-    }
+        private readonly X509Certificate2 _certificate;
+        private readonly HttpClient? _http;
+        private readonly KeyManagementCentre? _kmc;
+        private readonly PlatformCredential? _credential;
+        private readonly string _authority;
 
-    private static async Task<string> OfficerNameAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, X509Certificate2 certificate, CancellationToken cancellationToken) =>
-        (await runtime.Ca.Accounts.AuthenticateAsync(certificate.RawData, cancellationToken)).Credential?.Identity ?? certificate.Subject;
+        private Channel(X509Certificate2 certificate, string officer, string authority, HttpClient? http, KeyManagementCentre? kmc, PlatformCredential? credential)
+        {
+            (_certificate, Officer, _authority, _http, _kmc, _credential) = (certificate, officer, authority, http, kmc, credential);
+        }
+
+        /// <summary>The officer's account (or the certificate's subject when the CA bound it to none).</summary>
+        public string Officer { get; }
+
+        public static async Task<Channel> OpenAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, ParseResult result, CancellationToken cancellationToken)
+        {
+            var certificate = LoadOfficer(result);
+            try
+            {
+                var (credential, refusal) = await runtime.Ca.Accounts.AuthenticateAsync(certificate.RawData, cancellationToken);
+                var authority = runtime.Ca.Options.IssuingAuthority;
+                if (KmcUri(result) is { } url)
+                {
+                    return new Channel(certificate, credential?.Identity ?? certificate.Subject, authority, await ClientAsync(runtime, url, certificate, cancellationToken), null, null);
+                }
+
+                var officer = credential ?? throw new PkiException(KmcErrorCodes.Forbidden, $"{result.GetValue(As)!.FullName}: {refusal}");
+                return new Channel(certificate, officer.Identity, authority, null, await KmcCommand.OpenAsync(runtime, cancellationToken), officer);
+            }
+            catch
+            {
+                certificate.Dispose();
+                throw;
+            }
+        }
+
+        public async Task<long> RequestAsync(string serial, RecoveryKind kind, byte[] recipient, string reason, CancellationToken cancellationToken) => _http is { } http
+            ? (await PostAsync<KmcRecoveryProtocol.RecoveryOpened>(http, KmcRecoveryProtocol.RecoveriesPath, new KmcRecoveryProtocol.RecoveryRequest(serial, kind, recipient, reason), cancellationToken)).RecoveryId
+            : await _kmc!.RequestRecoveryAsync(_authority, SerialNumbers.Normalize(serial), kind, recipient, _credential!, reason, cancellationToken);
+
+        public Task<RecoveryDetails> DescribeAsync(long id, CancellationToken cancellationToken) => _http is { } http
+            ? GetAsync<RecoveryDetails>(http, $"{KmcRecoveryProtocol.RecoveriesPath}/{id}", cancellationToken)
+            : _kmc!.DescribeRecoveryAsync(id, _credential!, cancellationToken);
+
+        public Task<RecoveryOutcome> ApproveAsync(long id, string reason, string digest, CancellationToken cancellationToken) => _http is { } http
+            ? PostAsync<RecoveryOutcome>(http, KmcRecoveryProtocol.ApprovePath(id), new KmcRecoveryProtocol.RecoveryApproval(reason, digest), cancellationToken)
+            : _kmc!.ApproveRecoveryAsync(id, _credential!, reason, digest, cancellationToken);
+
+        public void Dispose()
+        {
+            _http?.Dispose();
+            _kmc?.Dispose();
+            _certificate.Dispose();
+        }
+    }
 
     /// <summary>API mode: mutual TLS with the officer's certificate, to a server the CA's records bind to platform:kmc.</summary>
     private static async Task<HttpClient> ClientAsync(PkiPlatform.CaCore.Hosting.PkiRuntime runtime, Uri url, X509Certificate2 certificate, CancellationToken cancellationToken)
